@@ -1,0 +1,69 @@
+#include "command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "folio/error.hpp"
+
+namespace folio::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+}  // namespace
+
+fs::path database_dir(const GlobalOptions& global) {
+  if (!global.db.empty()) return global.db;
+  if (const std::string db = env("FOLIO_DB"); !db.empty()) return db;
+  if (const std::string xdg = env("XDG_DATA_HOME"); !xdg.empty()) {
+    return fs::path(xdg) / "folio";
+  }
+  if (const std::string home = env("HOME"); !home.empty()) {
+    return fs::path(home) / ".local" / "share" / "folio";
+  }
+  throw Error("cannot tell where the index is: use --db DIR or set FOLIO_DB");
+}
+
+fs::path data_dir() {
+  constexpr const char* kProbe = "boilerplate.txt";
+  std::vector<fs::path> candidates;
+  if (const std::string dir = env("FOLIO_DATA_DIR"); !dir.empty()) {
+    candidates.emplace_back(dir);
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "folio");
+  candidates.emplace_back(FOLIO_INSTALL_DATA_DIR);
+  for (const fs::path& dir : candidates) {
+    if (fs::exists(dir / kProbe, ec)) return dir;
+  }
+  throw Error(fmt::format("cannot find folio's data files (looked for {} in {}); "
+                          "set FOLIO_DATA_DIR",
+                          kProbe, candidates.back().string()));
+}
+
+bool use_color(const GlobalOptions& global) {
+  if (global.color == "always") return true;
+  if (global.color == "never") return false;
+  return ::isatty(STDOUT_FILENO) == 1 && env("TERM") != "dumb" && env("NO_COLOR").empty();
+}
+
+std::unique_ptr<Printer> make_printer(const GlobalOptions& global, bool json) {
+  if (json) return make_json_printer(stdout);
+  std::error_code ec;
+  return make_text_printer(stdout, TextStyle{use_color(global), fs::current_path(ec)});
+}
+
+void print_error(std::string_view message) {
+  std::fflush(stdout);
+  fmt::print(stderr, "folio: {}\n", message);
+}
+
+}  // namespace folio::cli

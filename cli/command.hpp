@@ -1,0 +1,59 @@
+// What the folio front end's subcommands share: global options, the way
+// each subcommand registers itself, and helpers that read the environment
+// (the libraries never do).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "folio/printers.hpp"
+
+namespace folio::cli {
+
+// Exit codes, as grep and ripgrep use them.
+inline constexpr int kExitFound = 0;
+inline constexpr int kExitNotFound = 1;
+inline constexpr int kExitError = 2;
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT
+
+struct GlobalOptions {
+  std::string db;              // --db; empty: see database_dir()
+  std::string color = "auto";  // --color: auto, always, never
+};
+
+// Set by the parsed subcommand's callback; main runs it after parsing, so
+// that no command runs inside CLI11's parser.
+struct Context {
+  GlobalOptions global;
+  std::function<int()> run;
+};
+
+void add_index_command(CLI::App& app, Context& ctx);
+void add_search_command(CLI::App& app, Context& ctx);
+void add_show_command(CLI::App& app, Context& ctx);
+void add_stats_command(CLI::App& app, Context& ctx);
+void add_extract_command(CLI::App& app, Context& ctx);
+
+// --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio, else
+// ~/.local/share/folio. Throws folio::Error when none can be worked out.
+std::filesystem::path database_dir(const GlobalOptions& global);
+
+// Where folio's data files are: $FOLIO_DATA_DIR, else <exe>/../share/folio
+// (the build tree and the install tree have the same layout), else the
+// configured install location. Throws folio::Error when none has them.
+std::filesystem::path data_dir();
+
+// --color=auto means: stdout is a terminal, TERM is not "dumb", and
+// NO_COLOR is unset or empty.
+bool use_color(const GlobalOptions& global);
+
+// A text printer for stdout with the user's colour choice, or a JSON one.
+std::unique_ptr<Printer> make_printer(const GlobalOptions& global, bool json);
+
+// Writes "folio: <message>" to stderr.
+void print_error(std::string_view message);
+
+}  // namespace folio::cli

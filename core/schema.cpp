@@ -1,0 +1,141 @@
+#include "folio/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "folio/error.hpp"
+#include "folio/text.hpp"
+
+namespace folio::schema {
+
+using nlohmann::json;
+
+std::string article_id(std::string_view absolute_path) {
+  return to_hex(fnv1a64(absolute_path));
+}
+
+std::string section_id(std::string_view article_id, int section_index) {
+  return fmt::format("{}-{}", article_id, section_index);
+}
+
+std::string section_id_term(std::string_view section_id) {
+  return fmt::format("{}{}", kSectionIdPrefix, section_id);
+}
+
+std::string article_term(std::string_view article_id) {
+  return fmt::format("{}{}", kArticlePrefix, article_id);
+}
+
+std::string author_term(std::string_view author) {
+  std::string term(kAuthorPrefix);
+  bool space = false;
+  for (char c : to_lower_ascii(trim(author))) {
+    if (c == ' ' || c == '\t') {
+      space = true;
+      continue;
+    }
+    if (space) term += ' ';
+    space = false;
+    term += c;
+  }
+  return term;
+}
+
+std::string file_key(std::string_view article_id) {
+  return fmt::format("{}{}", kFileKeyPrefix, article_id);
+}
+
+std::vector<std::string> date_terms(const Date& date) {
+  if (!date.known()) return {std::string(kUndatedTerm)};
+  std::vector<std::string> terms;
+  terms.push_back(fmt::format("{}{:04}", kYearPrefix, date.year));
+  if (date.precision != DatePrecision::year) {
+    terms.push_back(fmt::format("{}{:04}{:02}", kMonthPrefix, date.year, date.month));
+  }
+  if (date.precision == DatePrecision::day) {
+    terms.push_back(fmt::format("{}{:04}{:02}{:02}", kDayPrefix, date.year,
+                                date.month, date.day));
+  }
+  return terms;
+}
+
+namespace {
+
+json date_to_json(const Date& date) {
+  return {{"y", date.year},
+          {"m", date.month},
+          {"d", date.day},
+          {"p", to_string(date.precision)}};
+}
+
+Date date_from_json(const json& j) {
+  Date d;
+  d.year = j.at("y").get<int>();
+  d.month = j.at("m").get<int>();
+  d.day = j.at("d").get<int>();
+  const std::string p = j.at("p").get<std::string>();
+  d.precision = p == "day"     ? DatePrecision::day
+                : p == "month" ? DatePrecision::month
+                : p == "year"  ? DatePrecision::year
+                               : DatePrecision::none;
+  return d;
+}
+
+template <typename Fn>
+auto parse_stored(std::string_view text, const char* what, Fn&& fn) {
+  try {
+    return fn(json::parse(text));
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("damaged {} in the index ({}): re-index with "
+                            "`folio index`",
+                            what, e.what()));
+  }
+}
+
+}  // namespace
+
+std::string FileRecord::to_json() const {
+  return json{{"path", path},
+              {"size", size},
+              {"mtime_ns", mtime_ns},
+              {"hash", to_hex(content_hash)},
+              {"sections", sections}}
+      .dump();
+}
+
+FileRecord FileRecord::from_json(std::string_view text) {
+  return parse_stored(text, "file record", [](const json& j) {
+    FileRecord r;
+    r.path = j.at("path").get<std::string>();
+    r.size = j.at("size").get<std::uint64_t>();
+    r.mtime_ns = j.at("mtime_ns").get<std::int64_t>();
+    r.content_hash = std::stoull(j.at("hash").get<std::string>(), nullptr, 16);
+    r.sections = j.at("sections").get<int>();
+    return r;
+  });
+}
+
+std::string SectionData::to_json() const {
+  return json{{"path", path},   {"title", title},     {"authors", authors},
+              {"date", date_to_json(date)},           {"section", index},
+              {"heading", heading}, {"line", line},   {"text", text}}
+      .dump();
+}
+
+SectionData SectionData::from_json(std::string_view text) {
+  return parse_stored(text, "section data", [](const json& j) {
+    SectionData s;
+    s.path = j.at("path").get<std::string>();
+    s.title = j.at("title").get<std::string>();
+    s.authors = j.at("authors").get<std::vector<std::string>>();
+    s.date = date_from_json(j.at("date"));
+    s.index = j.at("section").get<int>();
+    s.heading = j.at("heading").get<std::string>();
+    s.line = j.at("line").get<int>();
+    s.text = j.at("text").get<std::string>();
+    return s;
+  });
+}
+
+}  // namespace folio::schema

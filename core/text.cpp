@@ -1,0 +1,160 @@
+#include "folio/text.hpp"
+
+#include <fmt/format.h>
+
+namespace folio {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the well-formed UTF-8 sequence at the start of `s`, or 0.
+std::size_t valid_sequence_length(std::string_view s) {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  if (b0 < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b0 == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() < len) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const unsigned char min = i == 1 ? lo : 0x80;
+    const unsigned char max = i == 1 ? hi : 0xBF;
+    if (b < min || b > max) return 0;
+  }
+  return len;
+}
+
+bool is_dropped_control(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+}  // namespace
+
+std::string repair_utf8(std::string_view bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  std::string out;
+  out.reserve(bytes.size());
+  while (!bytes.empty()) {
+    const std::size_t len = valid_sequence_length(bytes);
+    if (len == 0) {
+      out += kReplacement;
+      bytes.remove_prefix(1);
+      continue;
+    }
+    if (len > 1 || !is_dropped_control(static_cast<unsigned char>(bytes[0]))) {
+      out.append(bytes.substr(0, len));
+    }
+    bytes.remove_prefix(len);
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const std::size_t len = valid_sequence_length(bytes);
+    if (len == 0) return false;
+    bytes.remove_prefix(len);
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kNbsp = "\xC2\xA0";
+  for (;;) {
+    if (!text.empty() && is_space(text.front())) {
+      text.remove_prefix(1);
+    } else if (text.starts_with(kNbsp)) {
+      text.remove_prefix(kNbsp.size());
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!text.empty() && is_space(text.back())) {
+      text.remove_suffix(1);
+    } else if (text.ends_with(kNbsp)) {
+      text.remove_suffix(kNbsp.size());
+    } else {
+      break;
+    }
+  }
+  return text;
+}
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool starts_with_icase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         equals_icase(text.substr(0, prefix.size()), prefix);
+}
+
+bool equals_icase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') {
+      lines.push_back(text.substr(start, i - start));
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string to_hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
+
+}  // namespace folio

@@ -1,0 +1,72 @@
+// Indexing: walk folders, read and parse articles, and bring the Xapian
+// database up to date with them (add, replace, remove), committing in
+// atomic batches.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "folio/model.hpp"
+#include "folio/plain_text.hpp"
+
+namespace folio {
+
+struct IndexOptions {
+  // Files and folders to index; folders are walked recursively for *.txt,
+  // skipping hidden entries. A file named here is indexed whatever its
+  // extension. Every root must exist.
+  std::vector<std::filesystem::path> roots;
+  // Files larger than this are skipped. Default: 20 MiB.
+  std::uintmax_t max_file_size = 20u << 20;
+  // Changed files per commit: a crash loses at most this much work.
+  std::size_t files_per_commit = 1000;
+  // When set by another thread (a signal handler), indexing stops after the
+  // current file, commits what is done, and returns with interrupted set.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// A file that was not indexed, and why.
+struct SkippedFile {
+  std::string path;
+  std::string reason;  // "empty file", "binary file (NUL bytes)", ...
+};
+
+struct IndexReport {
+  std::size_t added = 0;      // new files
+  std::size_t updated = 0;    // files whose content changed
+  std::size_t unchanged = 0;  // same size, mtime or content
+  std::size_t removed = 0;    // indexed files that are gone from the roots
+  std::size_t sections = 0;   // sections written for added and updated files
+  std::vector<SkippedFile> skipped;
+  bool interrupted = false;
+};
+
+// Reads one file into an Article, the way `folio index` does: UTF-8 is
+// repaired, plain text is parsed. Throws folio::Error with a reason for an
+// unreadable, empty or binary file.
+Article read_article(const std::filesystem::path& file,
+                     const SiteBoilerplate& boilerplate);
+
+// Brings `db` up to date with the files under options.roots. Unchanged files
+// (same size and mtime) are not read; changed ones replace all their
+// sections; indexed files under a root that no longer exist are removed.
+// `on_skip` is called for each file that could not be indexed. Throws
+// folio::Error if a root does not exist; lets Xapian::Error through.
+IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
+                        const SiteBoilerplate& boilerplate,
+                        const std::function<void(const SkippedFile&)>& on_skip);
+
+// Builds the Xapian document for one section of an article. Exposed for
+// tests; index_paths uses it.
+Xapian::Document make_section_document(const Article& article,
+                                       const Section& section,
+                                       const std::string& article_id);
+
+}  // namespace folio

@@ -1,0 +1,41 @@
+// Printing results as text for people or JSON for programs. Every command
+// emits its data once through a Printer (compare notmuch's sprinter.h); the
+// JSON format is versioned and documented in docs/json-format.md.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "folio/model.hpp"
+#include "folio/search.hpp"
+
+namespace folio {
+
+// Version of the JSON output; bump it with any incompatible change.
+inline constexpr int kJsonFormatVersion = 1;
+
+struct TextStyle {
+  bool color = false;  // ANSI colours and bold highlights
+  // Paths under this folder are shown relative to it (the working folder).
+  std::filesystem::path relative_to;
+};
+
+class Printer {
+ public:
+  virtual ~Printer() = default;
+  virtual void search_results(const SearchResults& results) = 0;
+  // `folio show`: sections of one article, in order.
+  virtual void sections(const std::vector<schema::SectionData>& sections,
+                        const std::string& article_id) = 0;
+  virtual void stats(const IndexStats& stats) = 0;
+  // `folio extract`: what the parser sees in one file.
+  virtual void extracted(const Article& article) = 0;
+};
+
+// Writes to `out`, which must outlive the printer.
+std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style);
+std::unique_ptr<Printer> make_json_printer(std::FILE* out);
+
+}  // namespace folio

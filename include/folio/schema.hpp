@@ -1,0 +1,127 @@
+// The one place that spells folio's Xapian schema: every term prefix, value
+// slot, document-data field and metadata key. Change it only with kVersion.
+//
+// Document model (one Xapian document per article section):
+//
+//   Terms, free text (TermGenerator, English stemmer, STEM_SOME_FULL_POS so
+//   both exact words and "Z"-prefixed stems carry positions for phrases):
+//     (none)  title, heading and body text; title and heading weigh more
+//     S       title words                    query: title:
+//     XH      heading words                  query: heading:
+//   Terms, boolean (filters; wdf 0):
+//     Q<article-id>-<n>   unique id of section n of an article
+//     XA<article-id>      every section of one article (delete, group)
+//     A<author>           author, lower-cased, single spaces  query: author:
+//     Y<yyyy> M<yyyymm> D<yyyymmdd>   publication date, as far as known
+//     XUNDATED            the article has no date
+//   Values:
+//     slot 0 kDateSlot      "yyyymmdd" (start of the period), absent if undated
+//     slot 1 kArticleSlot   article id (16 hex digits): groups sections
+//     slot 2 kSectionSlot   section index, Xapian::sortable_serialise
+//   Document data: a JSON object, see SectionData below.
+//   Metadata:
+//     folio.schema_version          kVersion, as decimal text
+//     folio.file:<article-id>       JSON FileRecord of one indexed file
+//
+// Ids: article-id = 16 hex digits of FNV-1a-64 of the file's absolute path,
+// so terms stay far below Xapian's 245-byte limit whatever the path length.
+// Do not renumber slots or reuse prefixes: append, and bump kVersion.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "folio/model.hpp"
+
+namespace folio::schema {
+
+inline constexpr int kVersion = 1;
+inline constexpr std::string_view kVersionKey = "folio.schema_version";
+inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
+
+inline constexpr std::string_view kSectionIdPrefix = "Q";
+inline constexpr std::string_view kArticlePrefix = "XA";
+inline constexpr std::string_view kTitlePrefix = "S";
+inline constexpr std::string_view kHeadingPrefix = "XH";
+inline constexpr std::string_view kAuthorPrefix = "A";
+inline constexpr std::string_view kYearPrefix = "Y";
+inline constexpr std::string_view kMonthPrefix = "M";
+inline constexpr std::string_view kDayPrefix = "D";
+inline constexpr std::string_view kUndatedTerm = "XUNDATED";
+
+inline constexpr Xapian::valueno kDateSlot = 0;
+inline constexpr Xapian::valueno kArticleSlot = 1;
+inline constexpr Xapian::valueno kSectionSlot = 2;
+
+// Within-document frequency increments: a word in a heading or title counts
+// as several body words, so those sections rank first.
+inline constexpr Xapian::termcount kBodyWeight = 1;
+inline constexpr Xapian::termcount kTitleWeight = 2;
+inline constexpr Xapian::termcount kHeadingWeight = 3;
+
+// The stemming language of all free text.
+inline constexpr std::string_view kStemLanguage = "en";
+
+// A query-language field and the term prefix it searches.
+struct Field {
+  std::string_view name;    // as typed in a query, before the ':'
+  std::string_view prefix;  // term prefix
+  bool boolean;             // a filter (exact terms) rather than free text
+};
+
+// The fields the query parser knows; the writer indexes the same prefixes.
+inline constexpr std::array kFields = {
+    Field{"title", kTitlePrefix, false},
+    Field{"heading", kHeadingPrefix, false},
+    Field{"author", kAuthorPrefix, true},
+};
+
+// The article id of a file, from its absolute path.
+std::string article_id(std::string_view absolute_path);
+
+// "<article-id>-<n>": the id users see and pass to `folio show`.
+std::string section_id(std::string_view article_id, int section_index);
+
+std::string section_id_term(std::string_view section_id);
+std::string article_term(std::string_view article_id);
+// Lower-cases ASCII and collapses white space: "Jane  DOE" -> "Ajane doe".
+std::string author_term(std::string_view author);
+std::string file_key(std::string_view article_id);
+
+// Date terms for a known date: Y always, M with month, D with day precision;
+// {kUndatedTerm} for an unknown date.
+std::vector<std::string> date_terms(const Date& date);
+
+// What folio remembers about one indexed file (metadata folio.file:<id>).
+struct FileRecord {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t content_hash = 0;  // fnv1a64 of the raw bytes
+  int sections = 0;
+  std::string to_json() const;
+  // Throws folio::Error if `json` is not a FileRecord.
+  static FileRecord from_json(std::string_view json);
+};
+
+// Everything a search hit or `folio show` prints, stored as document data.
+struct SectionData {
+  std::string path;
+  std::string title;
+  std::vector<std::string> authors;
+  Date date;
+  int index = 0;
+  std::string heading;
+  int line = 0;
+  std::string text;
+  std::string to_json() const;
+  // Throws folio::Error if `json` is not SectionData.
+  static SectionData from_json(std::string_view json);
+};
+
+}  // namespace folio::schema

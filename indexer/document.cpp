@@ -1,0 +1,68 @@
+// Turning one section of an article into its Xapian document, following
+// include/folio/schema.hpp.
+#include <xapian.h>
+
+#include "folio/ingest.hpp"
+#include "folio/schema.hpp"
+
+namespace folio {
+
+Xapian::Document make_section_document(const Article& article,
+                                       const Section& section,
+                                       const std::string& article_id) {
+  // Xapian::Stem and TermGenerator are not safe to share between threads.
+  thread_local Xapian::TermGenerator generator = [] {
+    Xapian::TermGenerator tg;
+    tg.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+    return tg;
+  }();
+
+  Xapian::Document doc;
+  generator.set_document(doc);
+  const std::string title_prefix(schema::kTitlePrefix);
+  const std::string heading_prefix(schema::kHeadingPrefix);
+
+  generator.index_text(article.title, schema::kTitleWeight);
+  generator.index_text(article.title, 1, title_prefix);
+  // The gap keeps a phrase from matching across title, heading and body.
+  generator.increase_termpos();
+  if (!section.heading.empty()) {
+    generator.index_text(section.heading, schema::kHeadingWeight);
+    generator.index_text(section.heading, 1, heading_prefix);
+    generator.increase_termpos();
+  }
+  generator.index_text(section.text, schema::kBodyWeight);
+
+  const std::string id = schema::section_id(article_id, section.index);
+  const std::string id_term = schema::section_id_term(id);
+  doc.add_boolean_term(id_term);
+  doc.add_boolean_term(schema::article_term(article_id));
+  for (const std::string& author : article.authors) {
+    doc.add_boolean_term(schema::author_term(author));
+  }
+  for (const std::string& term : schema::date_terms(article.date)) {
+    doc.add_boolean_term(term);
+  }
+
+  if (article.date.known()) {
+    doc.add_value(schema::kDateSlot, article.date.sort_key());
+  }
+  doc.add_value(schema::kArticleSlot, article_id);
+  doc.add_value(schema::kSectionSlot,
+                Xapian::sortable_serialise(section.index));
+
+  schema::SectionData data;
+  data.path = article.path;
+  data.title = article.title;
+  data.authors = article.authors;
+  data.date = article.date;
+  data.index = section.index;
+  data.heading = section.heading;
+  data.line = section.line;
+  data.text = section.text;
+  doc.set_data(data.to_json());
+  return doc;
+}
+
+}  // namespace folio

@@ -1,0 +1,246 @@
+#include "folio/printers.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace folio {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Ansi {
+  const char* bold;
+  const char* match;
+  const char* path;
+  const char* line;
+  const char* dim;
+  const char* reset;
+};
+constexpr Ansi kColor{"\x1b[1m", "\x1b[1;31m", "\x1b[35m", "\x1b[32m", "\x1b[2m",
+                      "\x1b[0m"};
+constexpr Ansi kPlain{"", "", "", "", "", ""};
+
+std::string display_path(const std::string& path, const fs::path& base) {
+  if (base.empty()) return path;
+  const fs::path rel = fs::path(path).lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
+
+std::string date_text(const Date& date) {
+  return date.known() ? date.iso() : "undated";
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
+  return out;
+}
+
+std::string human_size(std::uintmax_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+class TextPrinter final : public Printer {
+ public:
+  TextPrinter(std::FILE* out, TextStyle style)
+      : out_(out), style_(std::move(style)), c_(style_.color ? kColor : kPlain) {}
+
+  void search_results(const SearchResults& results) override {
+    for (const Hit& hit : results.hits) {
+      const auto& s = hit.section;
+      fmt::print(out_, "{}. {}{}{}", hit.rank, c_.bold, s.title, c_.reset);
+      if (!s.heading.empty()) fmt::print(out_, " › {}", s.heading);
+      fmt::print(out_, "\n   {} · {}{}{}:{}{}{} · {}{}{}\n", date_text(s.date), c_.path,
+                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
+                 c_.reset, c_.dim, hit.id, c_.reset);
+      if (!hit.snippet.text.empty()) {
+        fmt::print(out_, "   {}\n", highlighted(hit.snippet));
+      }
+      fmt::print(out_, "\n");
+    }
+    if (results.total == 0) return;
+    fmt::print(out_, "{} matching section{}", results.total,
+               results.total == 1 ? "" : "s");
+    if (!results.hits.empty() && results.hits.size() < results.total) {
+      fmt::print(out_, ", showing {}-{}", results.hits.front().rank,
+                 results.hits.back().rank);
+    }
+    fmt::print(out_, "\n");
+  }
+
+  void sections(const std::vector<schema::SectionData>& sections,
+                const std::string& article_id) override {
+    bool first = true;
+    for (const auto& s : sections) {
+      if (!first) fmt::print(out_, "\n");
+      first = false;
+      fmt::print(out_, "{}id:{}       {}\n", c_.dim, c_.reset,
+                 schema::section_id(article_id, s.index));
+      fmt::print(out_, "{}title:{}    {}{}{}\n", c_.dim, c_.reset, c_.bold, s.title, c_.reset);
+      fmt::print(out_, "{}heading:{}  {}\n", c_.dim, c_.reset,
+                 s.heading.empty() ? "(lead)" : s.heading);
+      fmt::print(out_, "{}date:{}     {}\n", c_.dim, c_.reset, date_text(s.date));
+      if (!s.authors.empty()) {
+        fmt::print(out_, "{}authors:{}  {}\n", c_.dim, c_.reset, join(s.authors, ", "));
+      }
+      fmt::print(out_, "{}path:{}     {}{}{}:{}{}{}\n\n", c_.dim, c_.reset, c_.path,
+                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
+                 c_.reset);
+      std::string text = s.text;
+      for (std::size_t pos = 0; (pos = text.find('\n', pos)) != std::string::npos; pos += 2) {
+        text.replace(pos, 1, "\n\n");
+      }
+      fmt::print(out_, "{}\n", text);
+    }
+  }
+
+  void stats(const IndexStats& st) override {
+    fmt::print(out_, "index:          {}\n", st.path);
+    fmt::print(out_, "schema version: {}\n", st.schema_version);
+    fmt::print(out_, "articles:       {}\n", st.articles);
+    fmt::print(out_, "sections:       {}\n", st.sections);
+    fmt::print(out_, "undated:        {} sections\n", st.undated_sections);
+    if (!st.earliest.empty()) {
+      fmt::print(out_, "dates:          {} .. {}\n", st.earliest, st.latest);
+    }
+    fmt::print(out_, "size:           {}\n", human_size(st.size_bytes));
+  }
+
+  void extracted(const Article& a) override {
+    fmt::print(out_, "{}{}{}\n", c_.path, display_path(a.path, style_.relative_to), c_.reset);
+    fmt::print(out_, "  title:    {}\n", a.title);
+    fmt::print(out_, "  authors:  {}\n", a.authors.empty() ? "-" : join(a.authors, "; "));
+    fmt::print(out_, "  date:     {} ({})\n", a.date.known() ? a.date.iso() : "-",
+               to_string(a.date.precision));
+    fmt::print(out_, "  sections: {}\n", a.sections.size());
+    for (const Section& s : a.sections) {
+      fmt::print(out_, "  [{}] line {:<4} {}\n", s.index, s.line,
+                 s.heading.empty() ? "(lead)" : s.heading);
+    }
+  }
+
+ private:
+  std::string highlighted(const Snippet& snippet) const {
+    std::string out;
+    std::size_t at = 0;
+    for (const auto& [start, length] : snippet.highlights) {
+      out.append(snippet.text, at, start - at);
+      out += c_.match;
+      out.append(snippet.text, start, length);
+      out += c_.reset;
+      at = start + length;
+    }
+    out.append(snippet.text, at);
+    return out;
+  }
+
+  std::FILE* out_;
+  TextStyle style_;
+  Ansi c_;
+};
+
+json date_json(const Date& date) {
+  return date.known() ? json(date.iso()) : json(nullptr);
+}
+
+json section_json(const schema::SectionData& s) {
+  return {{"title", s.title},
+          {"heading", s.heading},
+          {"section", s.index},
+          {"path", s.path},
+          {"line", s.line},
+          {"date", date_json(s.date)},
+          {"date_precision", to_string(s.date.precision)},
+          {"authors", s.authors}};
+}
+
+class JsonPrinter final : public Printer {
+ public:
+  explicit JsonPrinter(std::FILE* out) : out_(out) {}
+
+  void search_results(const SearchResults& results) override {
+    json hits = json::array();
+    for (const Hit& hit : results.hits) {
+      json h = section_json(hit.section);
+      h["rank"] = hit.rank;
+      h["id"] = hit.id;
+      h["score"] = hit.score;
+      h["snippet"] = hit.snippet.text;
+      json ranges = json::array();
+      for (const auto& [start, length] : hit.snippet.highlights) {
+        ranges.push_back({start, length});
+      }
+      h["highlights"] = std::move(ranges);
+      hits.push_back(std::move(h));
+    }
+    emit({{"version", kJsonFormatVersion},
+          {"query", results.query},
+          {"total", results.total},
+          {"hits", std::move(hits)}});
+  }
+
+  void sections(const std::vector<schema::SectionData>& sections,
+                const std::string& article_id) override {
+    json list = json::array();
+    for (const auto& s : sections) {
+      json j = section_json(s);
+      j["id"] = schema::section_id(article_id, s.index);
+      j["text"] = s.text;
+      list.push_back(std::move(j));
+    }
+    emit({{"version", kJsonFormatVersion}, {"sections", std::move(list)}});
+  }
+
+  void stats(const IndexStats& st) override {
+    emit({{"version", kJsonFormatVersion},
+          {"path", st.path},
+          {"schema_version", st.schema_version},
+          {"articles", st.articles},
+          {"sections", st.sections},
+          {"undated_sections", st.undated_sections},
+          {"earliest", st.earliest.empty() ? json(nullptr) : json(st.earliest)},
+          {"latest", st.latest.empty() ? json(nullptr) : json(st.latest)},
+          {"size_bytes", st.size_bytes}});
+  }
+
+  void extracted(const Article& a) override {
+    json sections = json::array();
+    for (const Section& s : a.sections) {
+      sections.push_back(
+          {{"index", s.index}, {"heading", s.heading}, {"line", s.line}, {"text", s.text}});
+    }
+    emit({{"version", kJsonFormatVersion},
+          {"path", a.path},
+          {"title", a.title},
+          {"authors", a.authors},
+          {"date", date_json(a.date)},
+          {"date_precision", to_string(a.date.precision)},
+          {"sections", std::move(sections)}});
+  }
+
+ private:
+  // One JSON document per line; stored text is valid UTF-8 by construction.
+  void emit(const json& j) { fmt::print(out_, "{}\n", j.dump()); }
+
+  std::FILE* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style) {
+  return std::make_unique<TextPrinter>(out, std::move(style));
+}
+
+std::unique_ptr<Printer> make_json_printer(std::FILE* out) {
+  return std::make_unique<JsonPrinter>(out);
+}
+
+}  // namespace folio
