@@ -1,0 +1,191 @@
+#include "folio/ingest.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "folio/database.hpp"
+#include "folio/error.hpp"
+#include "folio/schema.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using folio::test::TempDir;
+using folio::test::write_file;
+
+namespace {
+
+const folio::SiteBoilerplate& boilerplate() {
+  static const folio::SiteBoilerplate b = folio::SiteBoilerplate::load(
+      fs::path(FOLIO_SOURCE_DIR) / "data" / "boilerplate.txt");
+  return b;
+}
+
+struct Indexer {
+  TempDir tmp;
+  fs::path articles = tmp.path() / "articles";
+  fs::path db_dir = tmp.path() / "db";
+  std::vector<folio::SkippedFile> skipped;
+
+  folio::IndexReport run(std::vector<fs::path> roots = {}) {
+    if (roots.empty()) roots = {articles};
+    Xapian::WritableDatabase db = folio::open_for_writing(db_dir);
+    folio::IndexOptions options;
+    options.roots = roots;
+    skipped.clear();
+    return folio::index_paths(db, options, boilerplate(),
+                              [&](const folio::SkippedFile& s) { skipped.push_back(s); });
+  }
+
+  Xapian::doccount doccount() const { return folio::open_for_reading(db_dir).get_doccount(); }
+
+  bool has_term(const std::string& term) const {
+    return folio::open_for_reading(db_dir).term_exists(term);
+  }
+};
+
+const std::string kThreeSections =
+    "Alpha Title\n\nBy Jane Doe | June 1, 2023\n\nLead about walruses.\n\n"
+    "First Heading\n\nBody one.\n\nSecond Heading\n\nBody two.\n";
+const std::string kOneSection = "Beta Title\n\nJust one paragraph about penguins.\n";
+
+void set_mtime(const fs::path& file, std::int64_t seconds) {
+  const struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, file.c_str(), times, 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("indexing adds one document per section, and re-indexing is idempotent",
+          "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "a.txt", kThreeSections);
+  write_file(ix.articles / "sub" / "b.txt", kOneSection);
+
+  const folio::IndexReport first = ix.run();
+  CHECK(first.added == 2);
+  CHECK(first.sections == 4);
+  CHECK(ix.doccount() == 4);
+  CHECK(ix.has_term("Ajane doe"));
+
+  const folio::IndexReport second = ix.run();
+  CHECK(second.added == 0);
+  CHECK(second.updated == 0);
+  CHECK(second.unchanged == 2);
+  CHECK(second.sections == 0);
+  CHECK(ix.doccount() == 4);
+}
+
+TEST_CASE("a touched file is not re-indexed; a changed file replaces all its sections",
+          "[ingest]") {
+  Indexer ix;
+  const fs::path a = ix.articles / "a.txt";
+  write_file(a, kThreeSections);
+  write_file(ix.articles / "b.txt", kOneSection);
+  ix.run();
+
+  set_mtime(a, 1'600'000'000);
+  const folio::IndexReport touched = ix.run();
+  CHECK(touched.unchanged == 2);
+  CHECK(touched.updated == 0);
+
+  write_file(a, kOneSection + "\nAn added line about narwhals.\n");
+  const folio::IndexReport changed = ix.run();
+  CHECK(changed.updated == 1);
+  CHECK(changed.unchanged == 1);
+  CHECK(ix.doccount() == 2);  // three old sections replaced by one
+  CHECK(ix.has_term("Znarwhal"));
+  CHECK_FALSE(ix.has_term("walruses"));
+}
+
+TEST_CASE("files that are gone lose their documents, only under the roots indexed",
+          "[ingest]") {
+  Indexer ix;
+  const fs::path other = ix.tmp.path() / "other";
+  write_file(ix.articles / "a.txt", kThreeSections);
+  write_file(ix.articles / "b.txt", kOneSection);
+  write_file(other / "c.txt", kOneSection);
+  ix.run({ix.articles, other});
+  REQUIRE(ix.doccount() == 5);
+
+  fs::remove(ix.articles / "a.txt");
+  // Indexing only `other` must not touch what is under `articles`.
+  CHECK(ix.run({other}).removed == 0);
+  CHECK(ix.doccount() == 5);
+
+  const folio::IndexReport report = ix.run({ix.articles});
+  CHECK(report.removed == 1);
+  CHECK(ix.doccount() == 2);
+  CHECK_FALSE(ix.has_term("Zwalrus"));
+}
+
+TEST_CASE("bad files are skipped with a reason; the run goes on", "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "empty.txt", "");
+  write_file(ix.articles / "blank.txt", "  \n\n \n");
+  write_file(ix.articles / "binary.txt", std::string("Title\n\nab\0cd\n", 13));
+  write_file(ix.articles / "latin1.txt", "Caf\xe9 Title\n\nA caf\xe9 in Paris.\n");
+  write_file(ix.articles / "good.txt", kOneSection);
+  write_file(ix.articles / ".hidden.txt", kOneSection);
+  write_file(ix.articles / ".git" / "x.txt", kOneSection);
+  write_file(ix.articles / "notes.md", kOneSection);
+
+  const folio::IndexReport report = ix.run();
+  CHECK(report.added == 2);  // good.txt and the repaired latin1.txt
+  REQUIRE(report.skipped.size() == 3);
+  std::map<std::string, std::string> reasons;
+  for (const auto& s : ix.skipped) reasons[fs::path(s.path).filename()] = s.reason;
+  CHECK(reasons["empty.txt"] == "empty file");
+  CHECK(reasons["blank.txt"] == "empty file");
+  CHECK(reasons["binary.txt"] == "binary file (contains NUL bytes)");
+  CHECK(ix.doccount() == 2);
+}
+
+TEST_CASE("a file named on the command line is indexed whatever its extension",
+          "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "notes.md", kOneSection);
+  CHECK(ix.run({ix.articles / "notes.md"}).added == 1);
+}
+
+TEST_CASE("a root that does not exist is an error before anything changes", "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "a.txt", kOneSection);
+  ix.run();
+  CHECK_THROWS_AS(ix.run({ix.articles, ix.tmp.path() / "missing"}), folio::Error);
+  CHECK(ix.doccount() == 1);
+}
+
+TEST_CASE("a stop request commits the work done and removes nothing", "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "a.txt", kThreeSections);
+  ix.run();
+  write_file(ix.articles / "b.txt", kOneSection);
+  fs::remove(ix.articles / "a.txt");
+
+  std::atomic<bool> stop{true};
+  Xapian::WritableDatabase db = folio::open_for_writing(ix.db_dir);
+  folio::IndexOptions options;
+  options.roots = {ix.articles};
+  options.stop = &stop;
+  const folio::IndexReport report =
+      folio::index_paths(db, options, boilerplate(), [](const folio::SkippedFile&) {});
+  db.close();
+  CHECK(report.interrupted);
+  CHECK(report.removed == 0);
+  CHECK(ix.doccount() == 3);
+}
+
+TEST_CASE("a database with another schema version is refused", "[ingest][schema]") {
+  TempDir tmp;
+  {
+    Xapian::WritableDatabase db(tmp.path().string(), Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(std::string(folio::schema::kVersionKey), "999");
+    db.commit();
+  }
+  CHECK_THROWS_AS(folio::open_for_reading(tmp.path()), folio::Error);
+  CHECK_THROWS_AS(folio::open_for_writing(tmp.path()), folio::Error);
+  CHECK_THROWS_WITH(folio::open_for_reading(tmp.path() / "nothing"),
+                    Catch::Contains("no index at"));
+}
