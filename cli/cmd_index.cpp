@@ -42,8 +42,10 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
 
   Xapian::WritableDatabase db = open_for_writing(database_dir(global));
   install_sigint_handler();
-  const IndexReport report = index_paths(db, options, boilerplate, [](const SkippedFile& s) {
-    print_error(fmt::format("skipped {}: {}", s.path, s.reason));
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  const IndexReport report = index_paths(db, options, boilerplate, [&](const SkippedFile& s) {
+    print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
   });
   db.close();
 

@@ -22,13 +22,6 @@ constexpr Ansi kColor{"\x1b[1m", "\x1b[1;31m", "\x1b[35m", "\x1b[32m", "\x1b[2m"
                       "\x1b[0m"};
 constexpr Ansi kPlain{"", "", "", "", "", ""};
 
-std::string display_path(const std::string& path, const fs::path& base) {
-  if (base.empty()) return path;
-  const fs::path rel = fs::path(path).lexically_relative(base);
-  if (rel.empty() || *rel.begin() == "..") return path;
-  return rel.string();
-}
-
 std::string date_text(const Date& date) {
   return date.known() ? date.iso() : "undated";
 }
@@ -234,6 +227,13 @@ class JsonPrinter final : public Printer {
 };
 
 }  // namespace
+
+std::string display_path(const std::string& path, const fs::path& base) {
+  if (base.empty()) return path;
+  const fs::path rel = fs::path(path).lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
 
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style) {
   return std::make_unique<TextPrinter>(out, std::move(style));

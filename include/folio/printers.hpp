@@ -34,6 +34,9 @@ class Printer {
   virtual void extracted(const Article& article) = 0;
 };
 
+// `path` relative to `base` when it lies under it, else unchanged.
+std::string display_path(const std::string& path, const std::filesystem::path& base);
+
 // Writes to `out`, which must outlive the printer.
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style);
 std::unique_ptr<Printer> make_json_printer(std::FILE* out);
