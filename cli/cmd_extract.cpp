@@ -14,13 +14,13 @@ struct ExtractArgs {
 };
 
 int run_extract(const GlobalOptions& global, const ExtractArgs& args) {
-  const SiteBoilerplate boilerplate = SiteBoilerplate::load(data_dir() / "boilerplate.txt");
+  const ArticleReader reader = load_article_reader();
   const auto printer = make_printer(global, args.json);
   int status = kExitFound;
   for (const std::string& file : args.files) {
     try {
       const auto path = std::filesystem::absolute(file).lexically_normal();
-      printer->extracted(read_article(path, boilerplate));
+      printer->extracted(reader.read(path));
     } catch (const Error& e) {
       print_error(fmt::format("cannot extract {}: {}", file, e.what()));
       status = kExitError;
@@ -36,7 +36,7 @@ void add_extract_command(CLI::App& app, Context& ctx) {
   CLI::App* sub = app.add_subcommand(
       "extract",
       "Show what the indexer sees in each FILE (title, authors, date, sections "
-      "with their headings and start lines) without indexing it.");
+      "with their headings, start lines, people and places) without indexing it.");
   sub->add_option("FILE", args->files, "Article files")->required();
   sub->add_flag("--json", args->json,
                 "Print one JSON document per file (format: docs/json-format.md)");

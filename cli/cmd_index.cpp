@@ -34,7 +34,7 @@ struct IndexArgs {
 
 int run_index(const GlobalOptions& global, const IndexArgs& args) {
   const auto start = std::chrono::steady_clock::now();
-  const SiteBoilerplate boilerplate = SiteBoilerplate::load(data_dir() / "boilerplate.txt");
+  const ArticleReader reader = load_article_reader();
   IndexOptions options;
   options.roots.assign(args.paths.begin(), args.paths.end());
   options.max_file_size = static_cast<std::uintmax_t>(args.max_size_mb * 1024 * 1024);
@@ -44,7 +44,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   install_sigint_handler();
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  const IndexReport report = index_paths(db, options, boilerplate, [&](const SkippedFile& s) {
+  const IndexReport report = index_paths(db, options, reader, [&](const SkippedFile& s) {
     print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
   });
   db.close();

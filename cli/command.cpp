@@ -49,6 +49,13 @@ fs::path data_dir() {
                           kProbe, candidates.back().string()));
 }
 
+ArticleReader load_article_reader() {
+  const fs::path data = data_dir();
+  LexiconSources sources;
+  sources.data_dir = data;
+  return ArticleReader(SiteBoilerplate::load(data / "boilerplate.txt"), Lexicon::load(sources));
+}
+
 bool use_color(const GlobalOptions& global) {
   if (global.color == "always") return true;
   if (global.color == "never") return false;

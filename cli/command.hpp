@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "folio/ingest.hpp"
 #include "folio/printers.hpp"
 
 namespace folio::cli {
@@ -36,6 +37,7 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_show_command(CLI::App& app, Context& ctx);
 void add_stats_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
+void add_entities_command(CLI::App& app, Context& ctx);
 
 // --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio, else
 // ~/.local/share/folio. Throws folio::Error when none can be worked out.
@@ -45,6 +47,11 @@ std::filesystem::path database_dir(const GlobalOptions& global);
 // (the build tree and the install tree have the same layout), else the
 // configured install location. Throws folio::Error when none has them.
 std::filesystem::path data_dir();
+
+// The reader `folio index` and `folio extract` use: the boilerplate list
+// and the people-and-places lexicon from data_dir() and the system's
+// iso-codes, libgeonames and word list.
+ArticleReader load_article_reader();
 
 // --color=auto means: stdout is a terminal, TERM is not "dumb", and
 // NO_COLOR is unset or empty.

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   add_show_command(app, ctx);
   add_stats_command(app, ctx);
   add_extract_command(app, ctx);
+  add_entities_command(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

@@ -38,4 +38,18 @@ const char* to_string(DatePrecision precision) {
   return "none";
 }
 
+const char* to_string(PlaceKind kind) {
+  switch (kind) {
+    case PlaceKind::country:
+      return "country";
+    case PlaceKind::subdivision:
+      return "subdivision";
+    case PlaceKind::city:
+      return "city";
+    case PlaceKind::region:
+      return "region";
+  }
+  return "region";
+}
+
 }  // namespace folio

@@ -60,7 +60,43 @@ std::vector<std::string> date_terms(const Date& date) {
   return terms;
 }
 
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    out += id;
+    out += kListSeparator;
+  }
+  return out;
+}
+
+std::vector<std::string> split_ids(std::string_view value) {
+  std::vector<std::string> ids;
+  while (!value.empty()) {
+    const std::size_t end = value.find(kListSeparator);
+    ids.emplace_back(value.substr(0, end));
+    if (end == std::string_view::npos) break;
+    value.remove_prefix(end + 1);
+  }
+  return ids;
+}
+
+std::string entity_key(EntityRecord::Type type, std::string_view id) {
+  return fmt::format("{}{}", type == EntityRecord::Type::person ? kPersonKeyPrefix : kPlaceKeyPrefix,
+                     id);
+}
+
+std::string person_term(std::string_view id) { return fmt::format("{}{}", kPersonPrefix, id); }
+std::string place_term(std::string_view id) { return fmt::format("{}{}", kPlacePrefix, id); }
+std::string country_term(std::string_view id) { return fmt::format("{}{}", kCountryPrefix, id); }
+
 namespace {
+
+PlaceKind kind_from_string(const std::string& s) {
+  for (PlaceKind k : {PlaceKind::country, PlaceKind::subdivision, PlaceKind::city, PlaceKind::region}) {
+    if (s == to_string(k)) return k;
+  }
+  return PlaceKind::region;
+}
 
 json date_to_json(const Date& date) {
   return {{"y", date.year},
@@ -117,9 +153,17 @@ FileRecord FileRecord::from_json(std::string_view text) {
 }
 
 std::string SectionData::to_json() const {
+  json people_json = json::array();
+  for (const Person& p : people) people_json.push_back({{"id", p.id}, {"name", p.name}});
+  json places_json = json::array();
+  for (const Place& p : places) {
+    places_json.push_back(
+        {{"id", p.id}, {"name", p.name}, {"kind", to_string(p.kind)}, {"country", p.country}});
+  }
   return json{{"path", path},   {"title", title},     {"authors", authors},
               {"date", date_to_json(date)},           {"section", index},
-              {"heading", heading}, {"line", line},   {"text", text}}
+              {"heading", heading}, {"line", line},   {"text", text},
+              {"people", std::move(people_json)},     {"places", std::move(places_json)}}
       .dump();
 }
 
@@ -134,7 +178,39 @@ SectionData SectionData::from_json(std::string_view text) {
     s.heading = j.at("heading").get<std::string>();
     s.line = j.at("line").get<int>();
     s.text = j.at("text").get<std::string>();
+    for (const json& p : j.at("people")) {
+      s.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), {}});
+    }
+    for (const json& p : j.at("places")) {
+      s.places.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(),
+                          kind_from_string(p.at("kind").get<std::string>()),
+                          p.at("country").get<std::string>(), {}});
+    }
     return s;
+  });
+}
+
+std::string EntityRecord::to_json() const {
+  json j{{"name", name}, {"aliases", aliases}};
+  if (type == Type::place) {
+    j["kind"] = to_string(kind);
+    j["country"] = country;
+  }
+  return j.dump();
+}
+
+EntityRecord EntityRecord::from_json(Type type, std::string_view id, std::string_view text) {
+  return parse_stored(text, "entity record", [&](const json& j) {
+    EntityRecord r;
+    r.type = type;
+    r.id = std::string(id);
+    r.name = j.at("name").get<std::string>();
+    r.aliases = j.at("aliases").get<std::vector<std::string>>();
+    if (type == Type::place) {
+      r.kind = kind_from_string(j.at("kind").get<std::string>());
+      r.country = j.at("country").get<std::string>();
+    }
+    return r;
   });
 }
 

@@ -1,6 +1,13 @@
 #include "folio/text.hpp"
 
 #include <fmt/format.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "folio/error.hpp"
 
 namespace folio {
 namespace {
@@ -156,5 +163,52 @@ std::uint64_t fnv1a64(std::string_view bytes) {
 }
 
 std::string to_hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
+
+std::string fold(std::string_view text) {
+  std::string lowered;
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    lowered = to_lower_ascii(text);
+  } else {
+    // ICU's transliterator is not thread-safe: one per thread.
+    thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
+      UErrorCode status = U_ZERO_ERROR;
+      std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+          "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+      if (U_FAILURE(status)) throw Error("cannot create ICU transliterator Latin-ASCII");
+      return t;
+    }();
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    transliterator->transliterate(u);
+    u.toUTF8String(lowered);
+  }
+  // Apostrophes and full stops vanish ("d'ivoire", "u.s."); other
+  // punctuation separates words.
+  std::string out;
+  out.reserve(lowered.size());
+  bool space = false;
+  for (char c : lowered) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      static_cast<unsigned char>(c) >= 0x80;
+    if (c == '\'' || c == '.') continue;
+    if (!word) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string slug(std::string_view name) {
+  std::string s = fold(name);
+  std::replace(s.begin(), s.end(), ' ', '-');
+  return s;
+}
+
 
 }  // namespace folio

@@ -2,6 +2,8 @@
 // include/folio/schema.hpp.
 #include <xapian.h>
 
+#include <algorithm>
+
 #include "folio/ingest.hpp"
 #include "folio/schema.hpp"
 
@@ -45,6 +47,24 @@ Xapian::Document make_section_document(const Article& article,
     doc.add_boolean_term(term);
   }
 
+  std::vector<std::string> people, places, countries;
+  for (const Person& p : section.people) {
+    doc.add_boolean_term(schema::person_term(p.id));
+    people.push_back(p.id);
+  }
+  for (const Place& p : section.places) {
+    doc.add_boolean_term(schema::place_term(p.id));
+    places.push_back(p.id);
+    if (!p.country.empty() &&
+        std::find(countries.begin(), countries.end(), p.country) == countries.end()) {
+      doc.add_boolean_term(schema::country_term(p.country));
+      countries.push_back(p.country);
+    }
+  }
+  doc.add_value(schema::kPeopleSlot, schema::join_ids(people));
+  doc.add_value(schema::kPlacesSlot, schema::join_ids(places));
+  doc.add_value(schema::kCountriesSlot, schema::join_ids(countries));
+
   if (article.date.known()) {
     doc.add_value(schema::kDateSlot, article.date.sort_key());
   }
@@ -61,6 +81,10 @@ Xapian::Document make_section_document(const Article& article,
   data.heading = section.heading;
   data.line = section.line;
   data.text = section.text;
+  data.people = section.people;
+  data.places = section.places;
+  for (Person& p : data.people) p.aliases.clear();
+  for (Place& p : data.places) p.aliases.clear();
   doc.set_data(data.to_json());
   return doc;
 }

@@ -136,6 +136,66 @@ std::map<std::string, schema::FileRecord> load_file_records(
   return records;
 }
 
+// The people and places seen, with their aliases, kept in the database's
+// metadata so that the query side can resolve names without the lexicon.
+// Entries are cached and written once per commit.
+class EntityRegistry {
+ public:
+  explicit EntityRegistry(Xapian::WritableDatabase& db) : db_(db) {}
+
+  void add(const Article& article) {
+    for (const Section& section : article.sections) {
+      for (const Person& p : section.people) {
+        merge(schema::EntityRecord::Type::person, p.id, p.name, p.aliases, PlaceKind::country, "");
+      }
+      for (const Place& p : section.places) {
+        merge(schema::EntityRecord::Type::place, p.id, p.name, p.aliases, p.kind, p.country);
+      }
+    }
+  }
+
+  void flush() {
+    for (const std::string& key : dirty_) db_.set_metadata(key, cache_.at(key).to_json());
+    dirty_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kMaxAliases = 16;
+
+  void merge(schema::EntityRecord::Type type, const std::string& id, const std::string& name,
+             const std::vector<std::string>& aliases, PlaceKind kind, const std::string& country) {
+    const std::string key = schema::entity_key(type, id);
+    auto it = cache_.find(key);
+    bool fresh = false;
+    if (it == cache_.end()) {
+      const std::string stored = db_.get_metadata(key);
+      fresh = stored.empty();
+      schema::EntityRecord record;
+      if (stored.empty()) {
+        record = {type, id, name, {}, kind, country};
+      } else {
+        record = schema::EntityRecord::from_json(type, id, stored);
+      }
+      it = cache_.emplace(key, std::move(record)).first;
+    }
+    bool changed = false;
+    for (const std::string& alias : aliases) {
+      auto& list = it->second.aliases;
+      if (alias == it->second.name || std::find(list.begin(), list.end(), alias) != list.end()) {
+        continue;
+      }
+      if (list.size() >= kMaxAliases) break;
+      list.push_back(alias);
+      changed = true;
+    }
+    if (changed || fresh) dirty_.insert(key);
+  }
+
+  Xapian::WritableDatabase& db_;
+  std::map<std::string, schema::EntityRecord> cache_;
+  std::set<std::string> dirty_;
+};
+
 bool is_under(const std::string& path, const fs::path& root) {
   const std::string r = root.string();
   return path == r || (path.size() > r.size() && path.starts_with(r) &&
@@ -153,14 +213,22 @@ fs::path absolute_root(const fs::path& root) {
 
 }  // namespace
 
-Article read_article(const fs::path& file, const SiteBoilerplate& boilerplate) {
-  const std::string bytes = read_bytes(file);
+ArticleReader::ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const Lexicon> lexicon)
+    : boilerplate_(std::move(boilerplate)), lexicon_(std::move(lexicon)) {}
+
+Article ArticleReader::parse(std::string_view bytes, const std::string& path) const {
   check_article_bytes(bytes);
-  return parse_plain_text_article(repair_utf8(bytes), file.string(), boilerplate);
+  Article article = parse_plain_text_article(repair_utf8(bytes), path, boilerplate_);
+  if (lexicon_) EntityExtractor(lexicon_).annotate(article);
+  return article;
+}
+
+Article ArticleReader::read(const fs::path& file) const {
+  return parse(read_bytes(file), file.string());
 }
 
 IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
-                        const SiteBoilerplate& boilerplate,
+                        const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip) {
   IndexReport report;
   auto skip = [&](SkippedFile s) {
@@ -174,9 +242,11 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
   std::map<std::string, schema::FileRecord> known = load_file_records(db);
   std::set<std::string> seen;
 
+  EntityRegistry registry(db);
   std::size_t uncommitted = 0;
   auto changed = [&] {
     if (++uncommitted >= options.files_per_commit) {
+      registry.flush();
       db.commit();
       uncommitted = 0;
     }
@@ -213,8 +283,8 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
         changed();
         continue;
       }
-      const Article article =
-          parse_plain_text_article(repair_utf8(bytes), path, boilerplate);
+      const Article article = reader.parse(bytes, path);
+      registry.add(article);
       // Replacing the whole article inside one commit: a reader never sees
       // half of it.
       if (old != known.end()) {
@@ -248,6 +318,7 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
       ++report.removed;
     }
   }
+  registry.flush();
   db.commit();
   return report;
 }

@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "folio/text.hpp"
+
 namespace folio {
 namespace {
 
@@ -35,6 +39,24 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
+template <typename Entity>
+std::string names(const std::vector<Entity>& entities) {
+  std::string out;
+  for (const auto& e : entities) {
+    if (!out.empty()) out += ", ";
+    out += e.name;
+  }
+  return out;
+}
+
+// "people: A, B · places: C" or "" when there are none.
+std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places) {
+  std::string out;
+  if (!people.empty()) out = "people: " + names(people);
+  if (!places.empty()) out += (out.empty() ? "" : " · ") + ("places: " + names(places));
+  return out;
+}
+
 std::string human_size(std::uintmax_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
   if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
@@ -54,6 +76,9 @@ class TextPrinter final : public Printer {
       fmt::print(out_, "\n   {} · {}{}{}:{}{}{} · {}{}{}\n", date_text(s.date), c_.path,
                  display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
                  c_.reset, c_.dim, hit.id, c_.reset);
+      if (const std::string entities = entity_line(s.people, s.places); !entities.empty()) {
+        fmt::print(out_, "   {}{}{}\n", c_.dim, entities, c_.reset);
+      }
       if (!hit.snippet.text.empty()) {
         fmt::print(out_, "   {}\n", highlighted(hit.snippet));
       }
@@ -84,6 +109,8 @@ class TextPrinter final : public Printer {
       if (!s.authors.empty()) {
         fmt::print(out_, "{}authors:{}  {}\n", c_.dim, c_.reset, join(s.authors, ", "));
       }
+      if (!s.people.empty()) fmt::print(out_, "{}people:{}   {}\n", c_.dim, c_.reset, names(s.people));
+      if (!s.places.empty()) fmt::print(out_, "{}places:{}   {}\n", c_.dim, c_.reset, names(s.places));
       fmt::print(out_, "{}path:{}     {}{}{}:{}{}{}\n\n", c_.dim, c_.reset, c_.path,
                  display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
                  c_.reset);
@@ -107,6 +134,28 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "size:           {}\n", human_size(st.size_bytes));
   }
 
+  void entities(const std::vector<EntityCount>& list) override {
+    if (list.empty()) return;
+    std::size_t id_width = 2;
+    std::size_t name_width = 4;
+    for (const auto& e : list) {
+      id_width = std::max(id_width, utf8_length(e.record.id));
+      name_width = std::max(name_width, utf8_length(e.record.name));
+    }
+    auto pad = [](const std::string& s, std::size_t width) {
+      return s + std::string(width - std::min(width, utf8_length(s)), ' ');
+    };
+    fmt::print(out_, "{}{:<7} {} {} {:>8} {:>8}  {}{}\n", c_.dim, "type", pad("id", id_width),
+               pad("name", name_width), "sections", "articles", "aliases", c_.reset);
+    for (const auto& e : list) {
+      const bool person = e.record.type == schema::EntityRecord::Type::person;
+      fmt::print(out_, "{:<7} {} {}{}{} {:>8} {:>8}  {}\n",
+                 person ? "person" : to_string(e.record.kind), pad(e.record.id, id_width), c_.bold,
+                 pad(e.record.name, name_width), c_.reset, e.sections, e.articles,
+                 join(e.record.aliases, ", "));
+    }
+  }
+
   void extracted(const Article& a) override {
     fmt::print(out_, "{}{}{}\n", c_.path, display_path(a.path, style_.relative_to), c_.reset);
     fmt::print(out_, "  title:    {}\n", a.title);
@@ -117,6 +166,8 @@ class TextPrinter final : public Printer {
     for (const Section& s : a.sections) {
       fmt::print(out_, "  [{}] line {:<4} {}\n", s.index, s.line,
                  s.heading.empty() ? "(lead)" : s.heading);
+      if (!s.people.empty()) fmt::print(out_, "      people: {}\n", names(s.people));
+      if (!s.places.empty()) fmt::print(out_, "      places: {}\n", names(s.places));
     }
   }
 
@@ -144,6 +195,23 @@ json date_json(const Date& date) {
   return date.known() ? json(date.iso()) : json(nullptr);
 }
 
+json people_json(const std::vector<Person>& people) {
+  json list = json::array();
+  for (const Person& p : people) list.push_back({{"id", p.id}, {"name", p.name}});
+  return list;
+}
+
+json places_json(const std::vector<Place>& places) {
+  json list = json::array();
+  for (const Place& p : places) {
+    list.push_back({{"id", p.id},
+                    {"name", p.name},
+                    {"kind", to_string(p.kind)},
+                    {"country", p.country.empty() ? json(nullptr) : json(p.country)}});
+  }
+  return list;
+}
+
 json section_json(const schema::SectionData& s) {
   return {{"title", s.title},
           {"heading", s.heading},
@@ -152,7 +220,9 @@ json section_json(const schema::SectionData& s) {
           {"line", s.line},
           {"date", date_json(s.date)},
           {"date_precision", to_string(s.date.precision)},
-          {"authors", s.authors}};
+          {"authors", s.authors},
+          {"people", people_json(s.people)},
+          {"places", places_json(s.places)}};
 }
 
 class JsonPrinter final : public Printer {
@@ -204,11 +274,34 @@ class JsonPrinter final : public Printer {
           {"size_bytes", st.size_bytes}});
   }
 
+  void entities(const std::vector<EntityCount>& list) override {
+    json items = json::array();
+    for (const auto& e : list) {
+      const bool person = e.record.type == schema::EntityRecord::Type::person;
+      json j{{"type", person ? "person" : "place"},
+             {"id", e.record.id},
+             {"name", e.record.name},
+             {"aliases", e.record.aliases},
+             {"sections", e.sections},
+             {"articles", e.articles}};
+      if (!person) {
+        j["kind"] = to_string(e.record.kind);
+        j["country"] = e.record.country.empty() ? json(nullptr) : json(e.record.country);
+      }
+      items.push_back(std::move(j));
+    }
+    emit({{"version", kJsonFormatVersion}, {"entities", std::move(items)}});
+  }
+
   void extracted(const Article& a) override {
     json sections = json::array();
     for (const Section& s : a.sections) {
-      sections.push_back(
-          {{"index", s.index}, {"heading", s.heading}, {"line", s.line}, {"text", s.text}});
+      sections.push_back({{"index", s.index},
+                          {"heading", s.heading},
+                          {"line", s.line},
+                          {"people", people_json(s.people)},
+                          {"places", places_json(s.places)},
+                          {"text", s.text}});
     }
     emit({{"version", kJsonFormatVersion},
           {"path", a.path},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "folio/error.hpp"
 #include "folio/text.hpp"
@@ -184,6 +185,49 @@ IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir) {
     if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);
   }
   return stats;
+}
+
+std::vector<EntityCount> list_entities(const Xapian::Database& db, const EntityQuery& query) {
+  using Type = schema::EntityRecord::Type;
+  const std::string fragment = fold(query.fragment);
+  auto matches = [&](const schema::EntityRecord& r) {
+    if (fragment.empty()) return true;
+    if (fold(r.id).find(fragment) != std::string::npos ||
+        fold(r.name).find(fragment) != std::string::npos) {
+      return true;
+    }
+    return std::any_of(r.aliases.begin(), r.aliases.end(), [&](const std::string& a) {
+      return fold(a).find(fragment) != std::string::npos;
+    });
+  };
+  std::vector<EntityCount> out;
+  for (const Type type : {Type::person, Type::place}) {
+    if ((type == Type::person && !query.people) || (type == Type::place && !query.places)) {
+      continue;
+    }
+    const std::string prefix = schema::entity_key(type, "");
+    for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+      const std::string id = (*it).substr(prefix.size());
+      EntityCount c;
+      c.record = schema::EntityRecord::from_json(type, id, db.get_metadata(*it));
+      if (!matches(c.record)) continue;
+      const std::string term =
+          type == Type::person ? schema::person_term(id) : schema::place_term(id);
+      std::set<std::string> articles;
+      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+        articles.insert(db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot));
+        ++c.sections;
+      }
+      c.articles = articles.size();
+      // Entities whose sections were all removed stay in the registry.
+      if (c.sections > 0) out.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const EntityCount& a, const EntityCount& b) {
+    if (a.sections != b.sections) return a.sections > b.sections;
+    return a.record.name < b.record.name;
+  });
+  return out;
 }
 
 }  // namespace folio

@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "folio/entities.hpp"
 #include "folio/model.hpp"
 #include "folio/plain_text.hpp"
 
@@ -48,11 +49,24 @@ struct IndexReport {
   bool interrupted = false;
 };
 
-// Reads one file into an Article, the way `folio index` does: UTF-8 is
-// repaired, plain text is parsed. Throws folio::Error with a reason for an
-// unreadable, empty or binary file.
-Article read_article(const std::filesystem::path& file,
-                     const SiteBoilerplate& boilerplate);
+// Turns a file's bytes into an Article with its people and places, the way
+// `folio index` and `folio extract` see it.
+class ArticleReader {
+ public:
+  // `lexicon` may be null: then no people or places are extracted.
+  ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const Lexicon> lexicon);
+
+  // UTF-8 is repaired, plain text is parsed, entities are extracted.
+  // Throws folio::Error for an empty or binary file.
+  Article parse(std::string_view bytes, const std::string& path) const;
+  // Reads and parses a file. Throws folio::Error with the reason when it
+  // cannot be read.
+  Article read(const std::filesystem::path& file) const;
+
+ private:
+  SiteBoilerplate boilerplate_;
+  std::shared_ptr<const Lexicon> lexicon_;
+};
 
 // Brings `db` up to date with the files under options.roots. Unchanged files
 // (same size and mtime) are not read; changed ones replace all their
@@ -60,7 +74,7 @@ Article read_article(const std::filesystem::path& file,
 // `on_skip` is called for each file that could not be indexed. Throws
 // folio::Error if a root does not exist; lets Xapian::Error through.
 IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
-                        const SiteBoilerplate& boilerplate,
+                        const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip);
 
 // Builds the Xapian document for one section of an article. Exposed for

@@ -30,6 +30,32 @@ struct Date {
 // "day", "month", "year" or "none".
 const char* to_string(DatePrecision precision);
 
+// A person mentioned in a section, as a canonical entity.
+struct Person {
+  std::string id;                    // slug of the full name: "antony-blinken"
+  std::string name;                  // display name: "Antony Blinken"
+  std::vector<std::string> aliases;  // forms seen in the section: "Blinken"
+
+  friend bool operator==(const Person& a, const Person& b) { return a.id == b.id; }
+};
+
+enum class PlaceKind { country, subdivision, city, region };
+
+// "country", "subdivision", "city" or "region".
+const char* to_string(PlaceKind kind);
+
+// A place mentioned in a section, as a canonical entity.
+struct Place {
+  std::string id;       // "united-states", "beijing", "georgia-us"
+  std::string name;     // "United States", "Beijing", "Georgia"
+  PlaceKind kind = PlaceKind::country;
+  std::string country;  // id of its country ("china" for Beijing; a country's
+                        // own id); empty for a region spanning countries
+  std::vector<std::string> aliases;  // forms seen in the section: "U.S."
+
+  friend bool operator==(const Place& a, const Place& b) { return a.id == b.id; }
+};
+
 // One section of an article: the lead (index 0, no heading) or the text
 // under one heading.
 struct Section {
@@ -37,6 +63,8 @@ struct Section {
   std::string heading;  // empty for the lead
   std::string text;     // paragraphs separated by "\n"
   int line = 0;         // 1-based line where the section starts in the file
+  std::vector<Person> people;  // in order of first mention; filled by
+  std::vector<Place> places;   // EntityExtractor, empty until then
 };
 
 struct Article {

@@ -30,6 +30,8 @@ class Printer {
   virtual void sections(const std::vector<schema::SectionData>& sections,
                         const std::string& article_id) = 0;
   virtual void stats(const IndexStats& stats) = 0;
+  // `folio entities`: people and places with their counts.
+  virtual void entities(const std::vector<EntityCount>& entities) = 0;
   // `folio extract`: what the parser sees in one file.
   virtual void extracted(const Article& article) = 0;
 };

@@ -14,14 +14,25 @@
 //     A<author>           author, lower-cased, single spaces  query: author:
 //     Y<yyyy> M<yyyymm> D<yyyymmdd>   publication date, as far as known
 //     XUNDATED            the article has no date
+//     XP<person-id>       a person the section mentions      query: person:
+//     XL<place-id>        a place the section mentions       query: place:
+//     XC<country-id>      the country of each place mentioned (a country's
+//                         own id for a country), so a country filter can
+//                         include its cities
 //   Values:
 //     slot 0 kDateSlot      "yyyymmdd" (start of the period), absent if undated
 //     slot 1 kArticleSlot   article id (16 hex digits): groups sections
 //     slot 2 kSectionSlot   section index, Xapian::sortable_serialise
+//     slot 3 kPeopleSlot    person ids, each followed by '\n' (facets)
+//     slot 4 kPlacesSlot    place ids, each followed by '\n'
+//     slot 5 kCountriesSlot country ids of the places, each followed by '\n'
 //   Document data: a JSON object, see SectionData below.
 //   Metadata:
 //     folio.schema_version          kVersion, as decimal text
 //     folio.file:<article-id>       JSON FileRecord of one indexed file
+//     folio.person:<id>, folio.place:<id>   JSON EntityRecord: display name,
+//                                   aliases seen, kind and country (places);
+//                                   the query side resolves names with it
 //
 // Ids: article-id = 16 hex digits of FNV-1a-64 of the file's absolute path,
 // so terms stay far below Xapian's 245-byte limit whatever the path length.
@@ -40,9 +51,11 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
+inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
+inline constexpr std::string_view kPlaceKeyPrefix = "folio.place:";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";
@@ -53,10 +66,21 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kUndatedTerm = "XUNDATED";
+inline constexpr std::string_view kPersonPrefix = "XP";
+inline constexpr std::string_view kPlacePrefix = "XL";
+inline constexpr std::string_view kCountryPrefix = "XC";
 
 inline constexpr Xapian::valueno kDateSlot = 0;
 inline constexpr Xapian::valueno kArticleSlot = 1;
 inline constexpr Xapian::valueno kSectionSlot = 2;
+inline constexpr Xapian::valueno kPeopleSlot = 3;
+inline constexpr Xapian::valueno kPlacesSlot = 4;
+inline constexpr Xapian::valueno kCountriesSlot = 5;
+
+// A list of ids in one value slot: each id followed by kListSeparator.
+inline constexpr char kListSeparator = '\n';
+std::string join_ids(const std::vector<std::string>& ids);
+std::vector<std::string> split_ids(std::string_view value);
 
 // Within-document frequency increments: a word in a heading or title counts
 // as several body words, so those sections rank first.
@@ -119,9 +143,30 @@ struct SectionData {
   std::string heading;
   int line = 0;
   std::string text;
+  std::vector<Person> people;  // without aliases
+  std::vector<Place> places;
   std::string to_json() const;
   // Throws folio::Error if `json` is not SectionData.
   static SectionData from_json(std::string_view json);
 };
+
+// An entity in the index's registry (metadata folio.person:/folio.place:).
+struct EntityRecord {
+  enum class Type { person, place };
+  Type type = Type::person;
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;  // forms seen in articles, most recent last
+  PlaceKind kind = PlaceKind::country;  // places only
+  std::string country;                  // places only
+  std::string to_json() const;
+  // Throws folio::Error if `json` is not an EntityRecord.
+  static EntityRecord from_json(Type type, std::string_view id, std::string_view json);
+};
+
+std::string entity_key(EntityRecord::Type type, std::string_view id);
+std::string person_term(std::string_view id);
+std::string place_term(std::string_view id);
+std::string country_term(std::string_view id);
 
 }  // namespace folio::schema

@@ -68,4 +68,23 @@ struct IndexStats {
 
 IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir);
 
+// An entity of the index with how often it is mentioned.
+struct EntityCount {
+  schema::EntityRecord record;
+  Xapian::doccount sections = 0;
+  std::size_t articles = 0;
+};
+
+struct EntityQuery {
+  bool people = true;
+  bool places = true;
+  // Keep entities whose id, name or an alias contains this (compared
+  // folded: case and accents do not matter). Empty: all.
+  std::string fragment;
+};
+
+// The people and places in the index that are mentioned at least once,
+// most mentioned first.
+std::vector<EntityCount> list_entities(const Xapian::Database& db, const EntityQuery& query);
+
 }  // namespace folio

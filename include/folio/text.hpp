@@ -41,4 +41,13 @@ std::uint64_t fnv1a64(std::string_view bytes);
 // 16 lower-case hex digits.
 std::string to_hex(std::uint64_t value);
 
+// Lower-cases and strips accents (ICU's Latin-ASCII), drops apostrophes and
+// full stops, and turns other punctuation into single spaces: "Łódź" ->
+// "lodz", "Côte d’Ivoire" -> "cote divoire", "U.S.-Japanese" -> "us
+// japanese". The form in which names are compared.
+std::string fold(std::string_view text);
+
+// fold() with '-' for spaces: "Zoë Kowalczyk" -> "zoe-kowalczyk".
+std::string slug(std::string_view name);
+
 }  // namespace folio

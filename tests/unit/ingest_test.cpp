@@ -16,12 +16,6 @@ using folio::test::write_file;
 
 namespace {
 
-const folio::SiteBoilerplate& boilerplate() {
-  static const folio::SiteBoilerplate b = folio::SiteBoilerplate::load(
-      fs::path(FOLIO_SOURCE_DIR) / "data" / "boilerplate.txt");
-  return b;
-}
-
 struct Indexer {
   TempDir tmp;
   fs::path articles = tmp.path() / "articles";
@@ -34,7 +28,7 @@ struct Indexer {
     folio::IndexOptions options;
     options.roots = roots;
     skipped.clear();
-    return folio::index_paths(db, options, boilerplate(),
+    return folio::index_paths(db, options, folio::test::plain_reader(),
                               [&](const folio::SkippedFile& s) { skipped.push_back(s); });
   }
 
@@ -170,7 +164,7 @@ TEST_CASE("a stop request commits the work done and removes nothing", "[ingest]"
   options.roots = {ix.articles};
   options.stop = &stop;
   const folio::IndexReport report =
-      folio::index_paths(db, options, boilerplate(), [](const folio::SkippedFile&) {});
+      folio::index_paths(db, options, folio::test::plain_reader(), [](const folio::SkippedFile&) {});
   db.close();
   CHECK(report.interrupted);
   CHECK(report.removed == 0);

@@ -7,23 +7,18 @@
 
 #include "folio/ingest.hpp"
 #include "folio/text.hpp"
+#include "test_support.hpp"
 
 namespace {
 
-const std::filesystem::path kSource = FOLIO_SOURCE_DIR;
-
-const folio::SiteBoilerplate& boilerplate() {
-  static const folio::SiteBoilerplate b =
-      folio::SiteBoilerplate::load(kSource / "data" / "boilerplate.txt");
-  return b;
-}
+using folio::test::boilerplate;
 
 folio::Article parse(const std::string& text, const std::string& path = "/a/b/article.txt") {
   return folio::parse_plain_text_article(text, path, boilerplate());
 }
 
 folio::Article corpus_article(const std::string& name) {
-  return folio::read_article(kSource / "corpus" / name, boilerplate());
+  return folio::test::plain_reader().read(folio::test::kSourceDir / "corpus" / name);
 }
 
 struct ExpectedSection {

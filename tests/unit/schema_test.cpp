@@ -23,7 +23,7 @@ folio::Article sample_article() {
   a.title = "Blinken’s Visit to Beijing";
   a.authors = {"Jane  DOE"};
   a.date = {2023, 6, 18, folio::DatePrecision::day};
-  a.sections = {{0, "", "Lead text.", 5}, {1, "Core Concerns", "Qin spoke.", 7}};
+  a.sections = {{0, "", "Lead text.", 5, {}, {}}, {1, "Core Concerns", "Qin spoke.", 7, {}, {}}};
   return a;
 }
 

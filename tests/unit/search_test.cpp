@@ -22,12 +22,10 @@ class CorpusIndex {
 
  private:
   CorpusIndex() {
-    const fs::path source = FOLIO_SOURCE_DIR;
-    const auto boilerplate = folio::SiteBoilerplate::load(source / "data" / "boilerplate.txt");
     Xapian::WritableDatabase db = folio::open_for_writing(db_dir_);
     folio::IndexOptions options;
-    options.roots = {source / "corpus"};
-    folio::index_paths(db, options, boilerplate, [](const folio::SkippedFile&) {});
+    options.roots = {folio::test::kSourceDir / "corpus"};
+    folio::index_paths(db, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
   }
   folio::test::TempDir tmp_;
   fs::path db_dir_ = tmp_.path() / "db";

@@ -6,6 +6,10 @@
 #include <fstream>
 #include <string>
 
+#include "folio/entities.hpp"
+#include "folio/ingest.hpp"
+#include "folio/plain_text.hpp"
+
 namespace folio::test {
 
 // A fresh folder under $TMPDIR, removed with its contents on destruction.
@@ -33,6 +37,35 @@ inline void write_file(const std::filesystem::path& file, const std::string& byt
   std::filesystem::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << bytes;
+}
+
+inline const std::filesystem::path kSourceDir = FOLIO_SOURCE_DIR;
+
+inline const SiteBoilerplate& boilerplate() {
+  static const SiteBoilerplate b = SiteBoilerplate::load(kSourceDir / "data" / "boilerplate.txt");
+  return b;
+}
+
+// The real lexicon, from the source tree's data/ and the system's sources.
+inline std::shared_ptr<const Lexicon> lexicon() {
+  static const std::shared_ptr<const Lexicon> lx = [] {
+    LexiconSources sources;
+    sources.data_dir = kSourceDir / "data";
+    return Lexicon::load(sources);
+  }();
+  return lx;
+}
+
+// Parses articles without entity extraction (fast).
+inline const ArticleReader& plain_reader() {
+  static const ArticleReader reader(boilerplate(), nullptr);
+  return reader;
+}
+
+// Parses articles and extracts people and places, as `folio index` does.
+inline const ArticleReader& full_reader() {
+  static const ArticleReader reader(boilerplate(), lexicon());
+  return reader;
 }
 
 }  // namespace folio::test

@@ -1,0 +1,45 @@
+// folio entities [NAME-FRAGMENT]: the people and places the index knows.
+#include "command.hpp"
+#include "folio/database.hpp"
+#include "folio/search.hpp"
+
+namespace folio::cli {
+namespace {
+
+struct EntitiesArgs {
+  std::string fragment;
+  std::string type = "all";
+  bool json = false;
+};
+
+int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
+  const Xapian::Database db = open_for_reading(database_dir(global));
+  EntityQuery query;
+  query.people = args.type != "place";
+  query.places = args.type != "person";
+  query.fragment = args.fragment;
+  const std::vector<EntityCount> found = list_entities(db, query);
+  make_printer(global, args.json)->entities(found);
+  return found.empty() ? kExitNotFound : kExitFound;
+}
+
+}  // namespace
+
+void add_entities_command(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<EntitiesArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "entities",
+      "List the people and places mentioned in the index, most mentioned "
+      "first, with the number of sections and articles that mention them and "
+      "the names they appear under: how to find the right filter value.");
+  sub->add_option("NAME-FRAGMENT", args->fragment,
+                  "Only entities whose id, name or an alias contains this "
+                  "(case and accents do not matter)");
+  sub->add_option("--type", args->type, "person, place or all")
+      ->check(CLI::IsMember({"person", "place", "all"}))
+      ->capture_default_str();
+  sub->add_flag("--json", args->json, "Print JSON (format: docs/json-format.md)");
+  sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_entities(ctx.global, *args); }; });
+}
+
+}  // namespace folio::cli

@@ -1,0 +1,487 @@
+// Finding the people and places of an article's sections with the lexicon
+// and a few rules about capitalisation, titles and context.
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "folio/entities.hpp"
+#include "folio/text.hpp"
+
+namespace folio {
+namespace {
+
+// Words that are capitalised for reasons other than being a name.
+const std::unordered_set<std::string> kCalendarWords = {
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday"};
+
+// Lower-case words inside a person's name ("Lula da Silva", "Ursula von der Leyen").
+const std::unordered_set<std::string> kNameParticles = {
+    "da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le",
+    "van", "von", "bin", "ibn", "al", "el", "ben", "ter", "ten"};
+
+// Words before a place name that make an ambiguous word a place ("in Nice").
+const std::unordered_set<std::string> kLocatives = {
+    "in", "at", "from", "near", "to", "outside", "around", "across", "toward",
+    "towards", "into", "via", "visit", "visited", "visiting", "of", "through"};
+
+constexpr std::size_t kMaxNameTokens = 6;
+constexpr std::uint32_t kCityWithoutContext = 200'000;
+
+struct Token {
+  std::string_view text;  // as written, without a possessive ending
+  std::string key;        // fold(text)
+  bool cap = false;       // starts with an upper-case letter
+  bool upper = false;     // all its letters are upper-case (two or more)
+  bool possessive = false;
+  bool sentence_start = false;  // capitalisation says nothing here
+  bool joined = false;          // follows the previous token without a break
+  bool hyphen = false;          // joined by a hyphen ("U.S.-Japanese")
+  bool comma_before = false;
+};
+
+bool is_upper(unsigned ch) {
+  const auto cat = Xapian::Unicode::get_category(ch);
+  return cat == Xapian::Unicode::UPPERCASE_LETTER || cat == Xapian::Unicode::TITLECASE_LETTER;
+}
+
+bool is_letter(unsigned ch) {
+  const auto cat = Xapian::Unicode::get_category(ch);
+  return cat == Xapian::Unicode::UPPERCASE_LETTER || cat == Xapian::Unicode::LOWERCASE_LETTER ||
+         cat == Xapian::Unicode::TITLECASE_LETTER || cat == Xapian::Unicode::MODIFIER_LETTER ||
+         cat == Xapian::Unicode::OTHER_LETTER;
+}
+
+bool is_apostrophe(unsigned ch) { return ch == '\'' || ch == 0x2019; }
+
+// "U", "U.S", "D.C": single ASCII letters separated by full stops.
+bool is_initialism(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool letter = (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z');
+    if (i % 2 == 0 ? !letter : s[i] != '.') return false;
+  }
+  return !s.empty() && s.size() % 2 == 1;
+}
+
+// Splits one line of text into word tokens, recording what separates them.
+std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headline) {
+  std::vector<Token> tokens;
+  const char* const base = text.data();
+  Xapian::Utf8Iterator it(text.data(), text.size());
+  const Xapian::Utf8Iterator end;
+  std::string gap;  // non-space characters since the last token
+  bool boundary = true;
+  auto offset = [&](const Xapian::Utf8Iterator& i) {
+    return static_cast<std::size_t>(i.raw() - base);
+  };
+  while (it != end) {
+    const unsigned ch = *it;
+    if (!Xapian::Unicode::is_wordchar(ch)) {
+      if (ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == 0x201C || ch == '"' ||
+          ch == '(') {
+        boundary = true;
+      }
+      if (!Xapian::Unicode::is_whitespace(ch)) gap += static_cast<char>(ch < 0x80 ? ch : '~');
+      ++it;
+      continue;
+    }
+    const std::size_t start = offset(it);
+    std::size_t stop = start;
+    unsigned letters = 0;
+    unsigned uppers = 0;
+    bool first_upper = is_upper(ch);
+    while (it != end) {
+      const unsigned c = *it;
+      if (Xapian::Unicode::is_wordchar(c)) {
+        if (is_letter(c)) {
+          ++letters;
+          if (is_upper(c)) ++uppers;
+        }
+        ++it;
+        stop = offset(it);
+        continue;
+      }
+      // Inner apostrophes ("O’Brien", "d’Ivoire", "Blinken’s") and the dots
+      // of initialisms ("U.S.") stay in the token.
+      Xapian::Utf8Iterator next = it;
+      ++next;
+      const bool word_follows = next != end && Xapian::Unicode::is_wordchar(*next);
+      if (is_apostrophe(c) && word_follows) {
+        it = next;
+        continue;
+      }
+      if (c == '.' && is_initialism(text.substr(start, stop - start))) {
+        ++it;
+        stop = offset(it);
+        if (word_follows) continue;
+      }
+      break;
+    }
+    std::string_view word = text.substr(start, stop - start);
+    // A full stop after an abbreviation ("Mr.", "Gen.") or a single initial
+    // ("John F. Kennedy") belongs to the word and ends no sentence.
+    bool kept_stop = word.ends_with('.');
+    if (!kept_stop && it != end && *it == '.' &&
+        (letters == 1 || lx.is_abbreviation(fold(word)))) {
+      ++it;
+      ++stop;
+      word = text.substr(start, stop - start);
+      kept_stop = true;
+    }
+    Token t;
+    for (std::string_view ending : {"’s", "'s", "’S", "'S"}) {
+      if (word.ends_with(ending) && word.size() > ending.size()) {
+        word.remove_suffix(ending.size());
+        t.possessive = true;
+        break;
+      }
+    }
+    t.text = word;
+    t.key = fold(word);
+    t.cap = first_upper;
+    t.upper = letters >= 2 && uppers == letters;
+    t.sentence_start = boundary || headline;
+    t.hyphen = !tokens.empty() && gap == "-";
+    t.joined = !tokens.empty() && (gap.empty() || t.hyphen) && !tokens.back().possessive;
+    t.comma_before = gap.find(',') != std::string::npos;
+    if (!t.key.empty()) tokens.push_back(std::move(t));
+    gap.clear();
+    boundary = false;
+  }
+  return tokens;
+}
+
+// What pass one found, before names are resolved across the article.
+struct PersonSpan {
+  std::size_t section;
+  std::string name;  // display name as written
+  std::vector<std::string> keys;
+  bool titled;  // after "President", "Mr." ...
+};
+
+struct ShortMention {
+  std::size_t section;
+  std::string surface;
+  std::string key;
+  const Lexicon::Phrase* place = nullptr;  // also a possible place
+  bool place_ok = false;
+};
+
+struct PlaceMention {
+  std::size_t section;
+  std::string surface;
+  const Lexicon::Phrase* phrase;
+  bool single;          // one token
+  bool ordinary;        // also an ordinary lower-case word
+  bool context;         // "in X", "X, Country"
+  bool state_context;   // "state of X", "X state"
+  std::string city_country;  // "Atlanta, Georgia": country of the city before
+  std::string key;
+  std::size_t unit = 0;  // which line of the article
+};
+
+class ArticleScan {
+ public:
+  explicit ArticleScan(const Lexicon& lx) : lx_(lx) {}
+
+  void scan_unit(std::string_view text, std::size_t section, bool heading) {
+    std::vector<Token> t = tokenize(text, lx_, heading);
+    if (!heading) {
+      // An all-capitals line reads like a heading.
+      std::size_t upper = 0;
+      for (const Token& tok : t) upper += tok.upper ? 1 : 0;
+      if (upper * 2 > t.size() && t.size() >= 2) {
+        for (Token& tok : t) tok.sentence_start = true;
+        heading = true;
+      }
+    }
+    scan_tokens(t, section, heading);
+    ++unit_;
+  }
+
+  std::vector<PersonSpan> people;
+  std::vector<ShortMention> shorts;
+  std::vector<PlaceMention> places;
+
+ private:
+  struct Match {
+    std::size_t length = 0;
+    const Lexicon::Phrase* phrase = nullptr;
+  };
+
+  // The longest lexicon phrase starting at token i.
+  Match longest_phrase(const std::vector<Token>& t, std::size_t i) const {
+    Match best;
+    if (const Lexicon::Phrase* a = lx_.acronym(t[i].text)) best = {1, a};
+    std::string key;
+    for (std::size_t n = 0; n < lx_.max_phrase_tokens() && i + n < t.size(); ++n) {
+      if (n > 0 && !t[i + n].joined && !(t[i + n].hyphen)) {
+        // Phrases may span spaces and hyphens but no other punctuation.
+        break;
+      }
+      if (n > 0) key += ' ';
+      key += t[i + n].key;
+      // A phrase's last word must be capitalised ("Secretary of State").
+      if (!t[i + n].cap && !t[i + n].upper) continue;
+      if (const Lexicon::Phrase* p = lx_.phrase(key)) best = {n + 1, p};
+      if (t[i + n].possessive) break;
+    }
+    return best;
+  }
+
+  bool starts_strong_place(const std::vector<Token>& t, std::size_t i) const {
+    const Match m = longest_phrase(t, i);
+    if (m.phrase == nullptr || m.phrase->places.empty()) return false;
+    const Place& p = lx_.places()[m.phrase->places.front()].place;
+    return m.phrase->demonym || p.kind == PlaceKind::country || p.kind == PlaceKind::region;
+  }
+
+  // Length of a person's name starting at token i, or 0.
+  std::size_t name_length(const std::vector<Token>& t, std::size_t i, bool titled,
+                          bool heading) const {
+    if (!t[i].cap || kCalendarWords.count(t[i].key) != 0) return 0;
+    std::size_t n = 1;
+    while (i + n < t.size() && n < kMaxNameTokens && !t[i + n - 1].possessive &&
+           t[i + n].joined) {
+      const Token& next = t[i + n];
+      const bool particle = kNameParticles.count(next.key) != 0 && !next.cap &&
+                            i + n + 1 < t.size() && t[i + n + 1].cap && t[i + n + 1].joined;
+      if (!next.cap && !particle) break;
+      if (next.cap && (lx_.is_organisation_suffix(next.key) || starts_strong_place(t, i + n) ||
+                       kCalendarWords.count(next.key) != 0)) {
+        break;
+      }
+      if (const Lexicon::Phrase* p = lx_.phrase(next.key); p != nullptr && p->title) break;
+      ++n;
+    }
+    if (n >= 2 && lx_.is_organisation_suffix(t[i + n - 1].key)) return 0;
+    if (titled) return n;
+    if (heading) return 0;  // in Title Case any two words look like a name
+    if (n < 2) return 0;
+    if (lx_.is_given_name(t[i].key) || lx_.is_surname_first(t[i].key)) return n;
+    // Two or more capitalised words that are not ordinary words or places:
+    // "Fumio Kishida".
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (lx_.is_ordinary_word(t[k].key) || lx_.phrase(t[k].key) != nullptr ||
+          t[k].key.size() < 2) {
+        return 0;
+      }
+    }
+    return n;
+  }
+
+  void add_place(const std::vector<Token>& t, std::size_t i, const Match& m,
+                 std::size_t section, bool heading) {
+    PlaceMention pm;
+    pm.section = section;
+    pm.phrase = m.phrase;
+    pm.single = m.length == 1;
+    pm.key = t[i].key;
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + m.length - 1].text;
+    pm.surface = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
+    pm.ordinary = pm.single && lx_.is_ordinary_word(t[i].key) && !t[i].upper;
+    const bool locative = i > 0 && kLocatives.count(t[i - 1].key) != 0 && !t[i - 1].cap;
+    bool place_after = false;
+    if (i + m.length < t.size() && t[i + m.length].comma_before) {
+      const Match after = longest_phrase(t, i + m.length);
+      place_after = after.phrase != nullptr && !after.phrase->places.empty() && !after.phrase->demonym;
+    }
+    const bool after_place = i > 0 && t[i].comma_before && !places.empty() &&
+                             places.back().section == section && places.back().unit == unit_;
+    pm.context = !heading && ((locative && !t[i].sentence_start) || place_after || after_place);
+    if (after_place) {
+      const Place& before = lx_.places()[places.back().phrase->places.front()].place;
+      if (before.kind == PlaceKind::city) pm.city_country = before.country;
+    }
+    pm.unit = unit_;
+    pm.state_context =
+        (i >= 2 && t[i - 1].key == "of" && (t[i - 2].key == "state" || t[i - 2].key == "province")) ||
+        (i + m.length < t.size() && t[i + m.length].key == "state" && !t[i + m.length].cap);
+    places.push_back(std::move(pm));
+  }
+
+  void scan_tokens(const std::vector<Token>& t, std::size_t section, bool heading) {
+    bool titled = false;
+    for (std::size_t i = 0; i < t.size();) {
+      const Token& tok = t[i];
+      if (!tok.cap && !tok.upper) {
+        titled = false;
+        ++i;
+        continue;
+      }
+      const Match m = longest_phrase(t, i);
+      const std::size_t name = name_length(t, i, titled, heading);
+      if (m.phrase != nullptr && m.phrase->organisation && m.length >= name) {
+        titled = false;
+        i += m.length;
+        continue;
+      }
+      if (m.phrase != nullptr && m.phrase->title && m.length >= name) {
+        titled = true;
+        i += m.length;
+        continue;
+      }
+      const bool place = m.phrase != nullptr && !m.phrase->places.empty();
+      if (name > 0 && (!place || name > m.length)) {
+        const auto* first = t[i].text.data();
+        const auto& last = t[i + name - 1].text;
+        PersonSpan p{section,
+                     std::string(first, static_cast<std::size_t>(last.data() + last.size() - first)),
+                     {},
+                     titled};
+        for (std::size_t k = i; k < i + name; ++k) p.keys.push_back(t[k].key);
+        people.push_back(std::move(p));
+        titled = false;
+        i += name;
+        continue;
+      }
+      titled = false;
+      if (place) {
+        if (m.length == 1) shorts.push_back({section, std::string(tok.text), tok.key, m.phrase, false});
+        add_place(t, i, m, section, heading);
+        i += m.length;
+        continue;
+      }
+      // An unknown capitalised word may be a later mention of a name.
+      if (tok.key.size() >= 2) shorts.push_back({section, std::string(tok.text), tok.key, nullptr, false});
+      ++i;
+    }
+  }
+
+  const Lexicon& lx_;
+  std::size_t unit_ = 0;
+};
+
+template <typename T>
+void add_unique(std::vector<T>& list, T item, const std::string& alias) {
+  auto it = std::find(list.begin(), list.end(), item);
+  if (it == list.end()) {
+    list.push_back(std::move(item));
+    it = list.end() - 1;
+  }
+  if (std::find(it->aliases.begin(), it->aliases.end(), alias) == it->aliases.end()) {
+    it->aliases.push_back(alias);
+  }
+}
+
+}  // namespace
+
+EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
+    : lexicon_(std::move(lexicon)) {}
+
+void EntityExtractor::annotate(Article& article) const {
+  const Lexicon& lx = *lexicon_;
+  ArticleScan scan(lx);
+  for (std::size_t s = 0; s < article.sections.size(); ++s) {
+    Section& section = article.sections[s];
+    section.people.clear();
+    section.places.clear();
+    if (!section.heading.empty()) scan.scan_unit(section.heading, s, true);
+    std::string_view text = section.text;
+    while (!text.empty()) {
+      const std::size_t nl = text.find('\n');
+      scan.scan_unit(text.substr(0, nl), s, false);
+      if (nl == std::string_view::npos) break;
+      text.remove_prefix(nl + 1);
+    }
+  }
+
+  // People with full names, and the words that refer to them later:
+  // the surname, or the family name written first ("Xi" of "Xi Jinping").
+  std::map<std::string, Person> people;          // by fold(full name)
+  std::map<std::string, std::string> by_word;    // word key -> full-name key
+  std::unordered_set<std::string> ambiguous;
+  auto refer = [&](const std::string& word, const std::string& full) {
+    if (ambiguous.count(word) != 0) return;
+    auto [it, fresh] = by_word.try_emplace(word, full);
+    if (!fresh && it->second != full) {
+      by_word.erase(it);
+      ambiguous.insert(word);
+    }
+  };
+  for (const PersonSpan& p : scan.people) {
+    if (p.keys.size() < 2) continue;
+    std::string full;
+    for (const auto& k : p.keys) full += (full.empty() ? "" : " ") + k;
+    people.try_emplace(full, Person{slug(p.name), p.name, {}});
+    if (lx.is_surname_first(p.keys.front())) {
+      refer(p.keys.front(), full);
+    } else {
+      for (std::size_t k = 1; k < p.keys.size(); ++k) {
+        if (p.keys[k].size() >= 2 && kNameParticles.count(p.keys[k]) == 0) refer(p.keys[k], full);
+      }
+    }
+    refer(full, full);
+  }
+  // A titled single name ("President Reagan") with no full name stands alone.
+  for (const PersonSpan& p : scan.people) {
+    if (p.keys.size() == 1 && by_word.count(p.keys[0]) == 0 && ambiguous.count(p.keys[0]) == 0) {
+      people.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
+      refer(p.keys[0], p.keys[0]);
+    }
+  }
+  auto person_for = [&](const std::string& key) -> const Person* {
+    const auto w = by_word.find(key);
+    return w == by_word.end() ? nullptr : &people.at(w->second);
+  };
+
+  for (const PersonSpan& p : scan.people) {
+    std::string full;
+    for (const auto& k : p.keys) full += (full.empty() ? "" : " ") + k;
+    if (const Person* person = person_for(p.keys.size() == 1 ? p.keys[0] : full)) {
+      add_unique(article.sections[p.section].people, *person, p.name);
+    }
+  }
+  std::unordered_set<std::string> person_words;
+  for (const ShortMention& m : scan.shorts) {
+    if (const Person* person = person_for(m.key)) {
+      add_unique(article.sections[m.section].people, *person, m.surface);
+      person_words.insert(m.key + "#" + std::to_string(m.section));
+    }
+  }
+
+  // Places. Countries named anywhere in the article help choose between
+  // cities of the same name and admit smaller cities.
+  std::unordered_set<std::string> countries;
+  for (const PlaceMention& m : scan.places) {
+    const Place& p = lx.places()[m.phrase->places.front()].place;
+    if (p.kind == PlaceKind::country && !(m.ordinary && !m.context)) countries.insert(p.id);
+  }
+  for (const PlaceMention& m : scan.places) {
+    if (m.single && person_words.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
+    if (m.single && by_word.count(m.key) != 0) continue;  // "Jordan" the surname
+    const auto& candidates = m.phrase->places;
+    std::uint32_t chosen = candidates.front();
+    if (m.state_context || !m.city_country.empty()) {
+      for (std::uint32_t c : candidates) {
+        const Place& p = lx.places()[c].place;
+        if (p.kind == PlaceKind::subdivision &&
+            (m.city_country.empty() || p.country == m.city_country)) {
+          chosen = c;
+          break;
+        }
+      }
+    } else if (lx.places()[chosen].place.kind == PlaceKind::city) {
+      for (std::uint32_t c : candidates) {
+        const Place& p = lx.places()[c].place;
+        if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
+          chosen = c;
+          break;
+        }
+      }
+    }
+    const Lexicon::PlaceEntry& entry = lx.places()[chosen];
+    if (m.ordinary && !m.context) continue;  // "a nice day", "Reading the report"
+    if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
+        !m.context && countries.count(entry.place.country) == 0) {
+      continue;
+    }
+    add_unique(article.sections[m.section].places, entry.place, m.surface);
+  }
+}
+
+}  // namespace folio

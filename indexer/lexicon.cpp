@@ -1,0 +1,358 @@
+// Loading the lexicon: countries and subdivisions from iso-codes, cities
+// from libgeonames, and folio's own lists in data/lexicon/.
+#include <fmt/format.h>
+#include <geonames.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "folio/entities.hpp"
+#include "folio/error.hpp"
+#include "folio/text.hpp"
+
+namespace folio {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Cities at least this big may be named without context ("in", "Bath, England").
+constexpr std::uint32_t kBigCity = 1'000'000;
+
+// ISO 3166-2 subdivision types folio recognises; smaller units (districts,
+// counties, municipalities) would mostly add noise.
+const std::unordered_set<std::string> kSubdivisionTypes = {
+    "State", "Province", "Region", "Prefecture", "Autonomous region",
+    "Municipality", "Emirate", "Territory", "Country", "Land",
+    "Metropolitan region", "Union territory", "Autonomous province",
+    "Federal district", "Special administrative region", "Republic",
+    "Autonomous community", "Autonomous republic", "Nation"};
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t pos = s.find(sep, start);
+    out.emplace_back(trim(s.substr(start, pos - start)));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+// Lines of a data file without comments and blank lines.
+std::vector<std::string> read_lines(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(fmt::format("cannot read {}: folio's data files are missing", file.string()));
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string_view t = trim(line);
+    if (t.empty() || t.starts_with('#')) continue;
+    lines.emplace_back(line);
+  }
+  return lines;
+}
+
+// TSV rows with at least `columns` fields.
+std::vector<std::vector<std::string>> read_tsv(const fs::path& file, std::size_t columns) {
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& line : read_lines(file)) {
+    std::vector<std::string> fields = split(line, '\t');
+    if (fields.size() < columns) {
+      throw Error(fmt::format("{}: expected {} tab-separated fields in '{}'", file.string(),
+                              columns, line));
+    }
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+nlohmann::json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(fmt::format("cannot read {}: is the iso-codes package installed?", file.string()));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: {}", file.string(), e.what()));
+  }
+}
+
+bool is_acronym(std::string_view s) {
+  int letters = 0;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      ++letters;
+    } else if (c != '.') {
+      return false;
+    }
+  }
+  return letters >= 2 && letters <= 5;
+}
+
+std::string strip_chinese_suffix(const std::string& name) {
+  for (std::string_view suffix : {" Shi", " Sheng", " Zizhiqu", " Huizu Zizhiqu",
+                                  " Zhuangzu Zizhiqu", " Weiwu'er Zizhiqu"}) {
+    if (name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
+  }
+  return name;
+}
+
+}  // namespace
+
+// Builds a Lexicon; places are added in priority order, which decides ids.
+class LexiconBuilder {
+ public:
+  explicit LexiconBuilder(Lexicon& lexicon) : lx_(lexicon) {}
+
+  // Adds a place, giving it `wanted_id` or, if taken, a qualified one.
+  std::uint32_t add_place(Place place, std::uint32_t population, const std::string& cc,
+                          const std::string& state) {
+    std::string id = place.id;
+    if (used_ids_.count(id) != 0) id = fmt::format("{}-{}", place.id, to_lower_ascii(cc));
+    if (used_ids_.count(id) != 0) id = fmt::format("{}-{}", id, slug(state));
+    for (int n = 2; used_ids_.count(id) != 0; ++n) id = fmt::format("{}-{}", place.id, n);
+    used_ids_.insert(id);
+    place.id = id;
+    lx_.places_.push_back({std::move(place), population});
+    return static_cast<std::uint32_t>(lx_.places_.size() - 1);
+  }
+
+  // `rank`: lower is preferred when a name has several places.
+  void add_name(const std::string& surface, std::uint32_t place, int rank) {
+    Lexicon::Phrase& p = phrase_for(surface);
+    if (std::find(p.places.begin(), p.places.end(), place) == p.places.end()) {
+      p.places.push_back(place);
+      ranks_[place] = rank;
+    }
+  }
+
+  void add_demonym(const std::string& surface, std::uint32_t place) {
+    Lexicon::Phrase& p = phrase_for(surface);
+    p.demonym = p.places.empty() || p.demonym;
+    add_name(surface, place, 0);
+  }
+
+  void add_flag(const std::string& surface, bool Lexicon::Phrase::*flag) {
+    phrase_for(surface).*flag = true;
+  }
+
+  void finish() {
+    auto by_rank = [&](std::uint32_t a, std::uint32_t b) {
+      const int ra = ranks_[a];
+      const int rb = ranks_[b];
+      if (ra != rb) return ra < rb;
+      return lx_.places_[a].population > lx_.places_[b].population;
+    };
+    for (auto* map : {&lx_.phrases_, &lx_.acronyms_}) {
+      for (auto& [key, phrase] : *map) {
+        std::stable_sort(phrase.places.begin(), phrase.places.end(), by_rank);
+      }
+    }
+  }
+
+ private:
+  Lexicon::Phrase& phrase_for(const std::string& surface) {
+    if (is_acronym(surface)) return lx_.acronyms_[surface];
+    const std::string key = fold(surface);
+    const std::size_t tokens = static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1;
+    lx_.max_phrase_tokens_ = std::max(lx_.max_phrase_tokens_, tokens);
+    return lx_.phrases_[key];
+  }
+
+  Lexicon& lx_;
+  std::unordered_set<std::string> used_ids_;
+  std::unordered_map<std::uint32_t, int> ranks_;
+};
+
+namespace {
+
+// Priority of the places a name can denote: a country before a region,
+// before an explicit alias, a big city, a subdivision, other cities.
+enum Rank { kCountry = 0, kRegion = 1, kAlias = 2, kBigCityRank = 3, kSubdivision = 4, kCity = 5 };
+
+}  // namespace
+
+const Lexicon::Phrase* Lexicon::phrase(const std::string& key) const {
+  const auto it = phrases_.find(key);
+  return it == phrases_.end() ? nullptr : &it->second;
+}
+
+const Lexicon::Phrase* Lexicon::acronym(std::string_view surface) const {
+  const auto it = acronyms_.find(std::string(surface));
+  return it == acronyms_.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
+  std::shared_ptr<Lexicon> lx(new Lexicon);
+  LexiconBuilder builder(*lx);
+  const fs::path dir = sources.data_dir / "lexicon";
+
+  // Countries: iso-codes, with folio's ids, display names, aliases, demonyms.
+  std::map<std::string, std::vector<std::string>> country_rows;
+  for (auto& row : read_tsv(dir / "countries.tsv", 5)) country_rows[row[0]] = row;
+  std::unordered_map<std::string, std::uint32_t> country_by_code;
+  const nlohmann::json iso1 = read_json(sources.iso_codes_dir / "iso_3166-1.json");
+  for (const auto& c : iso1.at("3166-1")) {
+    const std::string code = c.at("alpha_2").get<std::string>();
+    const std::string iso_name = c.at("name").get<std::string>();
+    const std::string common = c.value("common_name", iso_name);
+    const auto row = country_rows.find(code);
+    Place p;
+    p.kind = PlaceKind::country;
+    p.name = row != country_rows.end() ? row->second[2] : common;
+    p.id = row != country_rows.end() ? row->second[1] : slug(common);
+    p.country = p.id;
+    const std::uint32_t idx = builder.add_place(p, 0, code, "");
+    lx->places_[idx].place.country = lx->places_[idx].place.id;
+    country_by_code[code] = idx;
+    for (const std::string& name : {p.name, iso_name, common, c.value("official_name", iso_name)}) {
+      if (name.find(',') == std::string::npos) builder.add_name(name, idx, kCountry);
+    }
+    if (row != country_rows.end()) {
+      for (const std::string& alias : split(row->second[3], '|')) {
+        if (!alias.empty()) builder.add_name(alias, idx, kCountry);
+      }
+      for (const std::string& demonym : split(row->second[4], '|')) {
+        if (!demonym.empty()) builder.add_demonym(demonym, idx);
+      }
+    }
+  }
+  auto country_id = [&](const std::string& code) {
+    const auto it = country_by_code.find(code);
+    return it == country_by_code.end() ? std::string() : lx->places_[it->second].place.id;
+  };
+
+  // Regions, seas and areas.
+  for (const auto& row : read_tsv(dir / "regions.tsv", 5)) {
+    Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}};
+    const std::uint32_t idx = builder.add_place(p, 0, row[2], "");
+    builder.add_name(row[1], idx, kRegion);
+    for (const std::string& alias : split(row[3], '|')) {
+      if (!alias.empty()) builder.add_name(alias, idx, kRegion);
+    }
+    for (const std::string& demonym : split(row[4], '|')) {
+      if (!demonym.empty()) builder.add_demonym(demonym, idx);
+    }
+  }
+
+  // Explicit aliases: exonyms and names that mean one city ("Washington").
+  std::unordered_map<std::string, std::uint32_t> alias_places;  // by id
+  for (const auto& row : read_tsv(dir / "place_aliases.tsv", 5)) {
+    auto [it, fresh] = alias_places.try_emplace(row[1], 0);
+    if (fresh) {
+      Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
+              country_id(row[3]), {}};
+      it->second = builder.add_place(p, 0, row[3], "");
+      builder.add_name(row[4], it->second, kAlias);
+    }
+    builder.add_name(row[0], it->second, kAlias);
+  }
+  // A geonames city or ISO subdivision that an alias row already stands for.
+  std::unordered_set<std::string> known_names;
+  for (const Lexicon::PlaceEntry& e : lx->places_) {
+    if (e.place.kind != PlaceKind::country) known_names.insert(fold(e.place.name) + "|" + e.place.country);
+  }
+
+  // Cities from libgeonames, biggest first so that the plain id goes to the
+  // best known. Cities of a million or more claim their ids before
+  // subdivisions ("tokyo" is the city, "tokyo-jp" the prefecture).
+  struct City {
+    std::string name, state, cc;
+    std::uint32_t population;
+  };
+  std::vector<City> cities;
+  if (sources.cities) {
+    const gint n = geonames_get_n_cities();
+    cities.reserve(static_cast<std::size_t>(n));
+    for (gint i = 0; i < n; ++i) {
+      GeonamesCity* c = geonames_get_city(i);
+      if (c == nullptr) continue;
+      cities.push_back({geonames_city_get_name(c), geonames_city_get_state(c),
+                        geonames_city_get_country_code(c), geonames_city_get_population(c)});
+      geonames_city_free(c);
+    }
+    std::stable_sort(cities.begin(), cities.end(),
+                     [](const City& a, const City& b) { return a.population > b.population; });
+  }
+  auto add_cities = [&](std::uint32_t min_population, std::uint32_t below) {
+    for (const City& c : cities) {
+      if (c.population < min_population || c.population >= below) continue;
+      const std::string country = country_id(c.cc);
+      if (country.empty() || known_names.count(fold(c.name) + "|" + country) != 0) continue;
+      const Phrase* existing = lx->phrase(fold(c.name));
+      // A name that already means a country or region ("Mexico", "Singapore")
+      // is not also a city.
+      if (existing != nullptr && !existing->places.empty() &&
+          (lx->places_[existing->places.front()].place.kind == PlaceKind::country ||
+           lx->places_[existing->places.front()].place.kind == PlaceKind::region)) {
+        continue;
+      }
+      Place p{slug(c.name), c.name, PlaceKind::city, country, {}};
+      const std::uint32_t idx = builder.add_place(p, c.population, c.cc, c.state);
+      builder.add_name(c.name, idx, c.population >= kBigCity ? kBigCityRank : kCity);
+    }
+  };
+  add_cities(kBigCity, UINT32_MAX);
+
+  // Subdivisions.
+  const nlohmann::json iso2 = read_json(sources.iso_codes_dir / "iso_3166-2.json");
+  for (const auto& s : iso2.at("3166-2")) {
+    if (kSubdivisionTypes.count(s.at("type").get<std::string>()) == 0) continue;
+    const std::string code = s.at("code").get<std::string>();
+    const std::string cc = code.substr(0, 2);
+    const std::string name = strip_chinese_suffix(s.at("name").get<std::string>());
+    const std::string country = country_id(cc);
+    if (known_names.count(fold(name) + "|" + country) != 0) continue;
+    Place p{slug(name), name, PlaceKind::subdivision, country, {}};
+    builder.add_name(name, builder.add_place(p, 0, cc, ""), kSubdivision);
+  }
+
+  add_cities(0, kBigCity);
+
+  // People: given names, surname-first family names, titles.
+  for (const char* file : {"names/male.txt", "names/female.txt", "given_names_extra.txt"}) {
+    for (const std::string& line : read_lines(dir / file)) lx->given_names_.insert(fold(line));
+  }
+  for (const std::string& line : read_lines(dir / "surname_first.txt")) {
+    lx->surname_first_.insert(fold(line));
+  }
+  for (const std::string& line : read_lines(dir / "person_titles.txt")) {
+    const std::string title(trim(line));
+    builder.add_flag(title, &Lexicon::Phrase::title);
+    if (title.ends_with('.')) lx->abbreviations_.insert(fold(title));
+  }
+  for (const std::string& line : read_lines(dir / "organisations.txt")) {
+    builder.add_flag(std::string(trim(line)), &Lexicon::Phrase::organisation);
+  }
+  for (const std::string& line : read_lines(dir / "organisation_suffixes.txt")) {
+    const std::string suffix(trim(line));
+    lx->organisation_suffixes_.insert(fold(suffix));
+    if (suffix.ends_with('.')) lx->abbreviations_.insert(fold(suffix));
+  }
+  for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                                   "sept", "oct", "nov", "dec", "st", "mt", "ft", "jr", "sr",
+                                   "no", "vs"}) {
+    lx->abbreviations_.insert(abbreviation);
+  }
+
+  // Ordinary words: the dictionary's lower-case entries.
+  {
+    std::ifstream in(sources.dictionary);
+    if (!in) {
+      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican",
+                              sources.dictionary.string()));
+    }
+    std::string word;
+    while (std::getline(in, word)) {
+      if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
+      if (word.ends_with("'s")) continue;
+      lx->ordinary_words_.insert(fold(word));
+    }
+  }
+  builder.finish();
+  return lx;
+}
+
+}  // namespace folio
