@@ -30,6 +30,7 @@ const std::unordered_set<std::string> kLocatives = {
 
 constexpr std::size_t kMaxNameTokens = 6;
 constexpr std::uint32_t kCityWithoutContext = 200'000;
+constexpr std::uint32_t kBigCityPopulation = 1'000'000;
 
 struct Token {
   std::string_view text;  // as written, without a possessive ending
@@ -141,7 +142,9 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
     }
     t.text = word;
     t.key = fold(word);
-    t.cap = first_upper;
+    // "d’Ivoire", "l’Aquila": capitalised after an elided article.
+    t.cap = first_upper || (word.size() > 3 && (word[1] == '\'' || word.substr(1, 3) == "’") &&
+                            is_upper(static_cast<unsigned char>(word[word[1] == '\'' ? 2 : 4])));
     t.upper = letters >= 2 && uppers == letters;
     t.sentence_start = boundary || headline;
     t.hyphen = !tokens.empty() && gap == "-";
@@ -212,22 +215,46 @@ class ArticleScan {
     const Lexicon::Phrase* phrase = nullptr;
   };
 
-  // The longest lexicon phrase starting at token i.
-  Match longest_phrase(const std::vector<Token>& t, std::size_t i) const {
+  // The longest lexicon phrase starting at token i. Outside headings a
+  // short all-capitals word is only an acronym ("US", not "us").
+  Match longest_phrase(const std::vector<Token>& t, std::size_t i, bool heading = false) const {
     Match best;
     if (const Lexicon::Phrase* a = lx_.acronym(t[i].text)) best = {1, a};
+    if (t[i].upper && t[i].key.size() <= 5 && !heading) return best;
     std::string key;
     for (std::size_t n = 0; n < lx_.max_phrase_tokens() && i + n < t.size(); ++n) {
-      if (n > 0 && !t[i + n].joined && !(t[i + n].hyphen)) {
-        // Phrases may span spaces and hyphens but no other punctuation.
-        break;
-      }
+      // Phrases may span spaces and hyphens but no other punctuation.
+      if (n > 0 && !t[i + n].joined) break;
       if (n > 0) key += ' ';
       key += t[i + n].key;
       // A phrase's last word must be capitalised ("Secretary of State").
       if (!t[i + n].cap && !t[i + n].upper) continue;
-      if (const Lexicon::Phrase* p = lx_.phrase(key)) best = {n + 1, p};
+      if (n == 0 && kCalendarWords.count(key) != 0) break;
+      if (const Lexicon::Phrase* p = lx_.phrase(key)) {
+        best = {n + 1, p};
+      } else if (n == 0 && key.size() > 4 && key.back() == 's') {
+        // "Georgians", "Americans": a demonym in the plural.
+        const Lexicon::Phrase* singular = lx_.phrase(key.substr(0, key.size() - 1));
+        if (singular != nullptr && singular->demonym) best = {1, singular};
+      }
       if (t[i + n].possessive) break;
+    }
+    return best;
+  }
+
+  // The longest phrase of at most `limit` tokens at i that names a place.
+  Match longest_place(const std::vector<Token>& t, std::size_t i, std::size_t limit) const {
+    if (!t[i].cap && !t[i].upper) return {};
+    std::string key;
+    Match best;
+    if (const Lexicon::Phrase* a = lx_.acronym(t[i].text); a != nullptr && !a->places.empty()) {
+      best = {1, a};
+    }
+    for (std::size_t n = 0; n < limit && n < lx_.max_phrase_tokens() && i + n < t.size(); ++n) {
+      if (n > 0 && !t[i + n].joined) break;
+      key += (n > 0 ? " " : "") + t[i + n].key;
+      const Lexicon::Phrase* p = lx_.phrase(key);
+      if (p != nullptr && !p->places.empty() && (t[i + n].cap || t[i + n].upper)) best = {n + 1, p};
     }
     return best;
   }
@@ -239,38 +266,60 @@ class ArticleScan {
     return m.phrase->demonym || p.kind == PlaceKind::country || p.kind == PlaceKind::region;
   }
 
-  // Length of a person's name starting at token i, or 0.
-  std::size_t name_length(const std::vector<Token>& t, std::size_t i, bool titled,
-                          bool heading) const {
-    if (!t[i].cap || kCalendarWords.count(t[i].key) != 0) return 0;
+  // An ordinary word, also in the plural ("Baths", "Historians").
+  bool ordinary(const std::string& key) const {
+    return lx_.is_ordinary_word(key) ||
+           (key.size() > 3 && key.back() == 's' && lx_.is_ordinary_word(key.substr(0, key.size() - 1)));
+  }
+
+  struct NameSpan {
+    std::size_t length = 0;        // tokens of a person's name, 0 if none
+    std::size_t organisation = 0;  // or tokens of an organisation ("Monte Carlo Country Club")
+  };
+
+  // The person's name (or organisation) starting at token i.
+  NameSpan name_span(const std::vector<Token>& t, std::size_t i, bool titled, bool heading) const {
+    if (!t[i].cap || kCalendarWords.count(t[i].key) != 0) return {};
+    if (const Lexicon::Phrase* p = lx_.phrase(t[i].key); p != nullptr && p->title) return {};
     std::size_t n = 1;
-    while (i + n < t.size() && n < kMaxNameTokens && !t[i + n - 1].possessive &&
-           t[i + n].joined) {
+    bool has_particles = false;
+    while (i + n < t.size() && n < kMaxNameTokens && !t[i + n - 1].possessive && t[i + n].joined) {
       const Token& next = t[i + n];
-      const bool particle = kNameParticles.count(next.key) != 0 && !next.cap &&
-                            i + n + 1 < t.size() && t[i + n + 1].cap && t[i + n + 1].joined;
-      if (!next.cap && !particle) break;
-      if (next.cap && (lx_.is_organisation_suffix(next.key) || starts_strong_place(t, i + n) ||
-                       kCalendarWords.count(next.key) != 0)) {
-        break;
-      }
+      // Lower-case particles ("da", "von der") inside a name, and the
+      // lower-case half of a hyphenated name ("Tsai Ing-wen").
+      std::size_t k = i + n;
+      while (k < t.size() && !t[k].cap && kNameParticles.count(t[k].key) != 0 && t[k].joined) ++k;
+      const bool particles = k > i + n && k < t.size() && t[k].cap && t[k].joined;
+      const bool hyphen_tail = !next.cap && next.hyphen &&
+                               (i + n + 1 >= t.size() || !t[i + n + 1].hyphen);
+      if (!next.cap && !particles && !hyphen_tail) break;
+      if (next.cap && lx_.is_organisation_suffix(next.key)) return {0, n + 1};
+      if (next.cap && (starts_strong_place(t, i + n) || kCalendarWords.count(next.key) != 0)) break;
       if (const Lexicon::Phrase* p = lx_.phrase(next.key); p != nullptr && p->title) break;
-      ++n;
+      has_particles = has_particles || particles;
+      n = particles ? k - i + 1 : n + 1;
     }
-    if (n >= 2 && lx_.is_organisation_suffix(t[i + n - 1].key)) return 0;
-    if (titled) return n;
-    if (heading) return 0;  // in Title Case any two words look like a name
-    if (n < 2) return 0;
-    if (lx_.is_given_name(t[i].key) || lx_.is_surname_first(t[i].key)) return n;
-    // Two or more capitalised words that are not ordinary words or places:
-    // "Fumio Kishida".
-    for (std::size_t k = i; k < i + n; ++k) {
-      if (lx_.is_ordinary_word(t[k].key) || lx_.phrase(t[k].key) != nullptr ||
-          t[k].key.size() < 2) {
-        return 0;
-      }
+    if (titled) return {n, 0};
+    if (heading || n < 2) return {};  // in Title Case any two words look like a name
+    const Lexicon::Phrase* first = lx_.phrase(t[i].key);
+    // A given name, a family name written first, or a name with particles
+    // ("Dirk Van de Put", "Ursula von der Leyen").
+    if ((lx_.is_given_name(t[i].key) || lx_.is_surname_first(t[i].key) || has_particles) &&
+        !(first != nullptr && (first->demonym || !first->places.empty()) &&
+          !lx_.is_given_name(t[i].key) && !lx_.is_surname_first(t[i].key))) {
+      return {n, 0};
     }
-    return n;
+    // A first word that is no ordinary word, place or calendar word, then
+    // more capitalised words: "Fumio Kishida", "Elon Musk".
+    if (ordinary(t[i].key) || first != nullptr || t[i].key.size() < 2 || t[i].upper ||
+        lx_.is_organisation_suffix(t[i].key)) {
+      return {};
+    }
+    for (std::size_t k = i + 1; k < i + n; ++k) {
+      const Lexicon::Phrase* p = lx_.phrase(t[k].key);
+      if (p != nullptr && !p->places.empty()) return {};  // "El Geneina"
+    }
+    return {n, 0};
   }
 
   void add_place(const std::vector<Token>& t, std::size_t i, const Match& m,
@@ -283,7 +332,9 @@ class ArticleScan {
     const auto* first = t[i].text.data();
     const auto& last = t[i + m.length - 1].text;
     pm.surface = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
-    pm.ordinary = pm.single && lx_.is_ordinary_word(t[i].key) && !t[i].upper;
+    // Every word an ordinary word: "Nice", "Country Club".
+    pm.ordinary = !t[i].upper;
+    for (std::size_t k = i; k < i + m.length; ++k) pm.ordinary = pm.ordinary && lx_.is_ordinary_word(t[k].key);
     const bool locative = i > 0 && kLocatives.count(t[i - 1].key) != 0 && !t[i - 1].cap;
     bool place_after = false;
     if (i + m.length < t.size() && t[i + m.length].comma_before) {
@@ -308,35 +359,57 @@ class ArticleScan {
     bool titled = false;
     for (std::size_t i = 0; i < t.size();) {
       const Token& tok = t[i];
+      if (tok.sentence_start && !heading) titled = false;  // "... the Oba. Historians"
       if (!tok.cap && !tok.upper) {
         titled = false;
         ++i;
         continue;
       }
-      const Match m = longest_phrase(t, i);
-      const std::size_t name = name_length(t, i, titled, heading);
-      if (m.phrase != nullptr && m.phrase->organisation && m.length >= name) {
+      const Match m = longest_phrase(t, i, heading);
+      NameSpan name = name_span(t, i, titled, heading);
+      if (m.phrase != nullptr && m.phrase->organisation && m.length >= name.length) {
+        name.organisation = std::max(name.organisation, m.length);
+      }
+      if (name.organisation > 0) {
+        // An organisation is neither a person nor a place, but the places in
+        // its name count ("Bank of Japan", "Georgian Dream").
+        for (std::size_t k = i; k < i + name.organisation; ++k) {
+          const Match inner = longest_place(t, k, i + name.organisation - k);
+          if (inner.phrase != nullptr) {
+            add_place(t, k, inner, section, heading);
+            k += inner.length - 1;
+          }
+        }
         titled = false;
-        i += m.length;
+        i += name.organisation;
         continue;
       }
-      if (m.phrase != nullptr && m.phrase->title && m.length >= name) {
-        titled = true;
-        i += m.length;
-        continue;
+      if (m.phrase != nullptr && m.phrase->title && m.length >= name.length) {
+        // "Sultan Al Jaber": a title that is also a given name, before a
+        // name that starts with a particle, is part of the name.
+        if (m.length == 1 && lx_.is_given_name(tok.key) && i + 1 < t.size() &&
+            kNameParticles.count(t[i + 1].key) != 0 && t[i + 1].cap) {
+          const NameSpan rest = name_span(t, i + 1, true, heading);
+          if (rest.length >= 2) name = {rest.length + 1, 0};
+        }
+        if (name.length <= m.length) {
+          titled = true;
+          i += m.length;
+          continue;
+        }
       }
       const bool place = m.phrase != nullptr && !m.phrase->places.empty();
-      if (name > 0 && (!place || name > m.length)) {
+      if (name.length > 0 && (!place || name.length > m.length)) {
         const auto* first = t[i].text.data();
-        const auto& last = t[i + name - 1].text;
+        const auto& last = t[i + name.length - 1].text;
         PersonSpan p{section,
                      std::string(first, static_cast<std::size_t>(last.data() + last.size() - first)),
                      {},
                      titled};
-        for (std::size_t k = i; k < i + name; ++k) p.keys.push_back(t[k].key);
+        for (std::size_t k = i; k < i + name.length; ++k) p.keys.push_back(t[k].key);
         people.push_back(std::move(p));
         titled = false;
-        i += name;
+        i += name.length;
         continue;
       }
       titled = false;
@@ -355,6 +428,12 @@ class ArticleScan {
   const Lexicon& lx_;
   std::size_t unit_ = 0;
 };
+
+std::string join_keys(const std::vector<std::string>& keys, std::size_t from) {
+  std::string out;
+  for (std::size_t k = from; k < keys.size(); ++k) out += (out.empty() ? "" : " ") + keys[k];
+  return out;
+}
 
 template <typename T>
 void add_unique(std::vector<T>& list, T item, const std::string& alias) {
@@ -403,19 +482,33 @@ void EntityExtractor::annotate(Article& article) const {
       ambiguous.insert(word);
     }
   };
+  // Longest names first, so that "Von der Leyen" is found in "Ursula von
+  // der Leyen" rather than becoming a person of its own.
+  std::vector<const PersonSpan*> spans;
   for (const PersonSpan& p : scan.people) {
-    if (p.keys.size() < 2) continue;
-    std::string full;
-    for (const auto& k : p.keys) full += (full.empty() ? "" : " ") + k;
-    people.try_emplace(full, Person{slug(p.name), p.name, {}});
-    if (lx.is_surname_first(p.keys.front())) {
-      refer(p.keys.front(), full);
-    } else {
-      for (std::size_t k = 1; k < p.keys.size(); ++k) {
-        if (p.keys[k].size() >= 2 && kNameParticles.count(p.keys[k]) == 0) refer(p.keys[k], full);
+    if (p.keys.size() >= 2) spans.push_back(&p);
+  }
+  std::stable_sort(spans.begin(), spans.end(), [](const PersonSpan* a, const PersonSpan* b) {
+    return a->keys.size() > b->keys.size();
+  });
+  for (const PersonSpan* p : spans) {
+    const std::string full = join_keys(p->keys, 0);
+    if (by_word.count(full) != 0) continue;
+    people.try_emplace(full, Person{slug(p->name), p->name, {}});
+    refer(full, full);
+    if (lx.is_surname_first(p->keys.front())) {
+      refer(p->keys.front(), full);
+      continue;
+    }
+    // Every tail of the name: "de Minaur", "Minaur".
+    for (std::size_t k = 1; k < p->keys.size(); ++k) {
+      if (p->keys[k].size() >= 2 && kNameParticles.count(p->keys[k]) == 0) {
+        refer(join_keys(p->keys, k), full);
+      }
+      if (k + 1 < p->keys.size() && kNameParticles.count(p->keys[k]) != 0) {
+        refer(join_keys(p->keys, k), full);
       }
     }
-    refer(full, full);
   }
   // A titled single name ("President Reagan") with no full name stands alone.
   for (const PersonSpan& p : scan.people) {
@@ -430,9 +523,7 @@ void EntityExtractor::annotate(Article& article) const {
   };
 
   for (const PersonSpan& p : scan.people) {
-    std::string full;
-    for (const auto& k : p.keys) full += (full.empty() ? "" : " ") + k;
-    if (const Person* person = person_for(p.keys.size() == 1 ? p.keys[0] : full)) {
+    if (const Person* person = person_for(join_keys(p.keys, 0))) {
       add_unique(article.sections[p.section].people, *person, p.name);
     }
   }
@@ -449,14 +540,16 @@ void EntityExtractor::annotate(Article& article) const {
   std::unordered_set<std::string> countries;
   for (const PlaceMention& m : scan.places) {
     const Place& p = lx.places()[m.phrase->places.front()].place;
-    if (p.kind == PlaceKind::country && !(m.ordinary && !m.context)) countries.insert(p.id);
+    if (p.kind == PlaceKind::country) countries.insert(p.id);
   }
   for (const PlaceMention& m : scan.places) {
     if (m.single && person_words.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
     if (m.single && by_word.count(m.key) != 0) continue;  // "Jordan" the surname
     const auto& candidates = m.phrase->places;
     std::uint32_t chosen = candidates.front();
-    if (m.state_context || !m.city_country.empty()) {
+    const Place& top = lx.places()[chosen].place;
+    const bool city_here = top.kind == PlaceKind::city && top.country == m.city_country;
+    if (m.state_context || (!m.city_country.empty() && !city_here)) {
       for (std::uint32_t c : candidates) {
         const Place& p = lx.places()[c].place;
         if (p.kind == PlaceKind::subdivision &&
@@ -465,7 +558,8 @@ void EntityExtractor::annotate(Article& article) const {
           break;
         }
       }
-    } else if (lx.places()[chosen].place.kind == PlaceKind::city) {
+    } else if (top.kind == PlaceKind::city && lx.places()[chosen].population < kCityWithoutContext) {
+      // A small city: one of that name in a country the article names.
       for (std::uint32_t c : candidates) {
         const Place& p = lx.places()[c].place;
         if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
@@ -475,9 +569,13 @@ void EntityExtractor::annotate(Article& article) const {
       }
     }
     const Lexicon::PlaceEntry& entry = lx.places()[chosen];
-    if (m.ordinary && !m.context) continue;  // "a nice day", "Reading the report"
+    // "a nice day", "Reading the report"; but China, Japan, Turkey and
+    // Brussels are places whenever capitalised.
+    const bool small = entry.place.kind == PlaceKind::subdivision ||
+                       (entry.place.kind == PlaceKind::city && entry.population < kBigCityPopulation);
+    if (m.ordinary && small && !m.context) continue;
     if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
-        !m.context && countries.count(entry.place.country) == 0) {
+        !m.context) {
       continue;
     }
     add_unique(article.sections[m.section].places, entry.place, m.surface);

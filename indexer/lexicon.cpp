@@ -239,7 +239,8 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
 
   // Explicit aliases: exonyms and names that mean one city ("Washington").
   std::unordered_map<std::string, std::uint32_t> alias_places;  // by id
-  for (const auto& row : read_tsv(dir / "place_aliases.tsv", 5)) {
+  const auto alias_rows = read_tsv(dir / "place_aliases.tsv", 5);
+  for (const auto& row : alias_rows) {
     auto [it, fresh] = alias_places.try_emplace(row[1], 0);
     if (fresh) {
       Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
@@ -249,10 +250,25 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     }
     builder.add_name(row[0], it->second, kAlias);
   }
-  // A geonames city or ISO subdivision that an alias row already stands for.
-  std::unordered_set<std::string> known_names;
-  for (const Lexicon::PlaceEntry& e : lx->places_) {
-    if (e.place.kind != PlaceKind::country) known_names.insert(fold(e.place.name) + "|" + e.place.country);
+  // Places already known by name and country: a geonames city or ISO
+  // subdivision of the same name, country and kind is the same place.
+  std::unordered_map<std::string, std::uint32_t> known;
+  auto known_key = [](const std::string& name, const std::string& country, PlaceKind kind) {
+    return fold(name) + "|" + country + "|" + to_string(kind);
+  };
+  for (std::uint32_t i = 0; i < lx->places_.size(); ++i) {
+    const Place& p = lx->places_[i].place;
+    if (p.kind == PlaceKind::country) continue;
+    // A region is any kind of place for this purpose ("England").
+    for (PlaceKind k : {PlaceKind::city, PlaceKind::subdivision}) {
+      if (p.kind == k || p.kind == PlaceKind::region) known.emplace(known_key(p.name, p.country, k), i);
+    }
+  }
+  for (const auto& row : alias_rows) {
+    const std::uint32_t idx = alias_places.at(row[1]);
+    const Place& p = lx->places_[idx].place;
+    known.emplace(known_key(row[0], p.country, p.kind), idx);
+    known.emplace(known_key(p.id, p.country, p.kind), idx);  // "new-york": New York
   }
 
   // Cities from libgeonames, biggest first so that the plain id goes to the
@@ -280,7 +296,13 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     for (const City& c : cities) {
       if (c.population < min_population || c.population >= below) continue;
       const std::string country = country_id(c.cc);
-      if (country.empty() || known_names.count(fold(c.name) + "|" + country) != 0) continue;
+      if (country.empty()) continue;
+      if (const auto k = known.find(known_key(c.name, country, PlaceKind::city)); k != known.end()) {
+        // The alias row's city: take geonames' population and name.
+        lx->places_[k->second].population = std::max(lx->places_[k->second].population, c.population);
+        builder.add_name(c.name, k->second, kAlias);
+        continue;
+      }
       const Phrase* existing = lx->phrase(fold(c.name));
       // A name that already means a country or region ("Mexico", "Singapore")
       // is not also a city.
@@ -304,7 +326,9 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     const std::string cc = code.substr(0, 2);
     const std::string name = strip_chinese_suffix(s.at("name").get<std::string>());
     const std::string country = country_id(cc);
-    if (known_names.count(fold(name) + "|" + country) != 0) continue;
+    if (const auto k = known.find(known_key(name, country, PlaceKind::subdivision)); k != known.end()) {
+      continue;
+    }
     Place p{slug(name), name, PlaceKind::subdivision, country, {}};
     builder.add_name(name, builder.add_place(p, 0, cc, ""), kSubdivision);
   }

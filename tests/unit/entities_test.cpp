@@ -164,3 +164,31 @@ TEST_CASE("a place knows its kind and country", "[entities]") {
   const folio::Place& tokyo = a.sections[0].places[1];
   CHECK(tokyo.country == "japan");
 }
+
+TEST_CASE("people and places match the hand annotations of corpus/ (F1 >= 0.90)",
+          "[entities][gold]") {
+  // Micro-averaged over sections, as bench/entities/score.py reports it.
+  struct Counts {
+    std::size_t tp = 0, fp = 0, fn = 0;
+    double f1() const { return 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + fn); }
+  } people, places;
+  for (const auto& [file, sections] : gold().items()) {
+    const folio::Article a = folio::test::full_reader().read(folio::test::kSourceDir / "corpus" / file);
+    for (const auto& g : sections) {
+      const auto index = g.at("section").get<int>();
+      const auto s = std::find_if(a.sections.begin(), a.sections.end(),
+                                  [&](const folio::Section& x) { return x.index == index; });
+      REQUIRE(s != a.sections.end());
+      auto count = [](Counts& c, const Ids& want, const Ids& have) {
+        for (const auto& id : have) (want.count(id) ? c.tp : c.fp) += 1;
+        for (const auto& id : want) c.fn += have.count(id) ? 0 : 1;
+      };
+      count(people, g.at("people").get<Ids>(), ids(s->people));
+      count(places, g.at("places").get<Ids>(), ids(s->places));
+    }
+  }
+  CHECK(people.tp + people.fn >= 90);  // the gold set is not trivially small
+  CHECK(places.tp + places.fn >= 250);
+  CHECK(people.f1() >= 0.90);
+  CHECK(places.f1() >= 0.90);
+}
