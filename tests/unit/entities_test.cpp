@@ -172,7 +172,8 @@ TEST_CASE("people and places match the hand annotations of corpus/ (F1 >= 0.90)"
     std::size_t tp = 0, fp = 0, fn = 0;
     double f1() const { return 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + fn); }
   } people, places;
-  for (const auto& [file, sections] : gold().items()) {
+  const nlohmann::json all = gold();
+  for (const auto& [file, sections] : all.items()) {
     const folio::Article a = folio::test::full_reader().read(folio::test::kSourceDir / "corpus" / file);
     for (const auto& g : sections) {
       const auto index = g.at("section").get<int>();
@@ -180,8 +181,8 @@ TEST_CASE("people and places match the hand annotations of corpus/ (F1 >= 0.90)"
                                   [&](const folio::Section& x) { return x.index == index; });
       REQUIRE(s != a.sections.end());
       auto count = [](Counts& c, const Ids& want, const Ids& have) {
-        for (const auto& id : have) (want.count(id) ? c.tp : c.fp) += 1;
-        for (const auto& id : want) c.fn += have.count(id) ? 0 : 1;
+        for (const auto& id : have) (want.count(id) != 0 ? c.tp : c.fp) += 1;
+        for (const auto& id : want) c.fn += have.count(id) == 0 ? 1U : 0U;
       };
       count(people, g.at("people").get<Ids>(), ids(s->people));
       count(places, g.at("places").get<Ids>(), ids(s->places));
