@@ -361,12 +361,12 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     lx->abbreviations_.insert(abbreviation);
   }
 
-  // Ordinary words: the dictionary's lower-case entries.
-  {
-    std::ifstream in(sources.dictionary);
+  // Ordinary words: the dictionaries' lower-case entries.
+  for (const fs::path& dictionary : sources.dictionaries) {
+    std::ifstream in(dictionary);
     if (!in) {
-      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican",
-                              sources.dictionary.string()));
+      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
+                              dictionary.string()));
     }
     std::string word;
     while (std::getline(in, word)) {

@@ -21,9 +21,11 @@ struct LexiconSources {
   std::filesystem::path data_dir;
   // Debian's iso-codes: countries (ISO 3166-1) and subdivisions (3166-2).
   std::filesystem::path iso_codes_dir = "/usr/share/iso-codes/json";
-  // A word list (Debian's wamerican): a city or name that is also an
-  // ordinary lower-case word ("nice", "reading") needs context to count.
-  std::filesystem::path dictionary = "/usr/share/dict/american-english";
+  // Word lists (Debian's wamerican and wbritish): a city or name that is
+  // also an ordinary lower-case word ("nice", "reading", "centre") needs
+  // context to count.
+  std::vector<std::filesystem::path> dictionaries = {"/usr/share/dict/american-english",
+                                                     "/usr/share/dict/british-english"};
   // Cities from libgeonames (about 24,000 with population over 15,000).
   bool cities = true;
 };
