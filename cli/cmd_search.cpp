@@ -1,6 +1,10 @@
-// folio search QUERY...: ranked sections matching a query.
+// folio search QUERY...: ranked sections matching a query, with filters and
+// facets.
+#include <fmt/format.h>
+
 #include "command.hpp"
 #include "folio/database.hpp"
+#include "folio/error.hpp"
 #include "folio/search.hpp"
 
 namespace folio::cli {
@@ -8,9 +12,19 @@ namespace {
 
 struct SearchArgs {
   std::vector<std::string> words;
+  std::vector<std::string> people, places, authors;
+  bool place_exact = false;
+  std::string since, until;
+  bool undated = false;
+  std::vector<std::string> facets;
+  std::string facet_by = "section";
+  bool disjunctive = false;
+  bool by_article = false;
+  std::string sort = "relevance";
   unsigned limit = 10;
   unsigned offset = 0;
   bool json = false;
+  std::string format = "text";
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
@@ -19,11 +33,31 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
     if (!request.query.empty()) request.query += ' ';
     request.query += word;
   }
+  request.people = args.people;
+  request.places = args.places;
+  request.place_exact = args.place_exact;
+  request.authors = args.authors;
+  request.since = args.since;
+  request.until = args.until;
+  request.undated = args.undated;
+  request.today = today();
+  for (const std::string& f : args.facets) request.facets.push_back(parse_facet_spec(f));
+  request.facet_by_article = args.facet_by == "article";
+  request.disjunctive = args.disjunctive;
+  request.by_article = args.by_article;
+  request.sort = args.sort == "date"    ? SortOrder::date
+                 : args.sort == "-date" ? SortOrder::date_descending
+                                        : SortOrder::relevance;
   request.limit = args.limit;
   request.offset = args.offset;
+
   const Xapian::Database db = open_for_reading(database_dir(global));
   const SearchResults results = search(db, request);
-  make_printer(global, args.json)->search_results(results);
+  const OutputFormat format = args.json               ? OutputFormat::json
+                              : args.format == "json"  ? OutputFormat::json
+                              : args.format == "paths" ? OutputFormat::paths
+                                                       : OutputFormat::text;
+  make_printer(global, format)->search_results(results);
   return results.total > 0 ? kExitFound : kExitNotFound;
 }
 
@@ -33,17 +67,59 @@ void add_search_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* sub = app.add_subcommand(
       "search",
-      "Search the index; print the best sections first. QUERY words are "
-      "joined with AND. Syntax: \"a phrase\", AND, OR, NOT, +must, -mustnot, "
-      "wildcard*, title:word, heading:word, author:\"Jane Doe\".");
-  sub->add_option("QUERY", args->words, "Query words (quote phrases for the shell)")
-      ->required();
-  sub->add_option("-n,--limit", args->limit, "Show at most this many sections")
+      "Search the index; print the best sections first. QUERY words are joined with AND. "
+      "Syntax: \"a phrase\", AND, OR, NOT, +must, -mustnot, wildcard*, title:word, "
+      "heading:word, author:\"Jane Doe\", person:\"Qin Gang\", place:taiwan, "
+      "date:2023-06..2023-07 (also date:2023, date:..2023-06-18, date:2023-06-01..). "
+      "A QUERY may be left out when a filter is given.");
+  sub->add_option("QUERY", args->words, "Query words (quote phrases for the shell)");
+  auto* filters = sub->add_option_group("Filters", "The same flag twice is OR, different flags AND");
+  filters->add_option("--person", args->people,
+                      "Sections that mention this person: id, name or alias in any case "
+                      "(Biden, \"qin gang\", joe-biden) or a unique prefix")
+      ->type_name("NAME");
+  filters->add_option("--place", args->places,
+                      "Sections that mention this place (a country includes its cities)")
+      ->type_name("NAME");
+  filters->add_flag("--place-exact", args->place_exact,
+                    "--place matches the place itself, not the places in it");
+  filters->add_option("--author", args->authors, "Articles by this author (whole name or words of it)")
+      ->type_name("NAME");
+  filters->add_option("--since", args->since,
+                      "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
+                      "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
+      ->type_name("DATE");
+  filters->add_option("--until", args->until,
+                      "Articles dated on or before DATE (its whole period: 2023-06 includes June 30)")
+      ->type_name("DATE");
+  filters->add_flag("--undated", args->undated, "Only articles without a date");
+  auto* facets = sub->add_option_group("Facets");
+  facets->add_option("--facet", args->facets,
+                     "Count the values of fields over all matches: person, place, country, "
+                     "author (with :N for the top N, default 10) and date (date:year, "
+                     "date:month, date:day); comma-separated or repeated")
+      ->delimiter(',')
+      ->type_name("FIELD");
+  facets->add_option("--facet-by", args->facet_by, "Count sections or articles")
+      ->check(CLI::IsMember({"section", "article"}))
       ->capture_default_str();
-  sub->add_option("--offset", args->offset, "Skip this many sections first")
+  facets->add_flag("--disjunctive", args->disjunctive,
+                   "A facet of a filtered field is counted without that field's filter, "
+                   "so it shows the other values too");
+  auto* output = sub->add_option_group("Output");
+  output->add_flag("--by-article", args->by_article,
+                   "One hit per article: its best section, with the others counted");
+  output->add_option("--sort", args->sort, "relevance, date (oldest first) or -date (newest first)")
+      ->check(CLI::IsMember({"relevance", "date", "-date"}))
       ->capture_default_str();
-  sub->add_flag("--json", args->json,
-                "Print one JSON document (format: docs/json-format.md)");
+  output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();
+  output->add_option("--offset", args->offset, "Skip this many hits first")->capture_default_str();
+  output->add_option("--format", args->format,
+                     "text, json, or paths (path:line per hit, for an editor or xargs)")
+      ->check(CLI::IsMember({"text", "json", "paths"}))
+      ->capture_default_str();
+  output->add_flag("--json", args->json,
+                   "Same as --format json: one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_search(ctx.global, *args); }; });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "folio/date.hpp"
 #include "folio/error.hpp"
 
 namespace folio::cli {
@@ -62,10 +63,22 @@ bool use_color(const GlobalOptions& global) {
   return ::isatty(STDOUT_FILENO) == 1 && env("TERM") != "dumb" && env("NO_COLOR").empty();
 }
 
-std::unique_ptr<Printer> make_printer(const GlobalOptions& global, bool json) {
-  if (json) return make_json_printer(stdout);
+std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat format) {
+  if (format == OutputFormat::json) return make_json_printer(stdout);
   std::error_code ec;
-  return make_text_printer(stdout, TextStyle{use_color(global), fs::current_path(ec)});
+  TextStyle style{use_color(global), fs::current_path(ec)};
+  if (format == OutputFormat::paths) return make_paths_printer(stdout, std::move(style));
+  return make_text_printer(stdout, std::move(style));
+}
+
+Date today() {
+  const std::string fixed = env("FOLIO_TODAY");
+  if (fixed.empty()) return local_today();
+  const std::optional<Date> d = parse_date(fixed);
+  if (!d || d->precision != DatePrecision::day) {
+    throw Error(fmt::format("FOLIO_TODAY='{}' is not a YYYY-MM-DD date", fixed));
+  }
+  return *d;
 }
 
 void print_error(std::string_view message) {

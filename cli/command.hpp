@@ -57,8 +57,16 @@ ArticleReader load_article_reader();
 // NO_COLOR is unset or empty.
 bool use_color(const GlobalOptions& global);
 
-// A text printer for stdout with the user's colour choice, or a JSON one.
-std::unique_ptr<Printer> make_printer(const GlobalOptions& global, bool json);
+enum class OutputFormat { text, json, paths };
+
+// A printer for stdout: text with the user's colour choice, JSON, or paths.
+std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat format);
+inline std::unique_ptr<Printer> make_printer(const GlobalOptions& global, bool json) {
+  return make_printer(global, json ? OutputFormat::json : OutputFormat::text);
+}
+
+// Today, from $FOLIO_TODAY (YYYY-MM-DD, for tests and scripts) or the clock.
+Date today();
 
 // Writes "folio: <message>" to stderr.
 void print_error(std::string_view message);

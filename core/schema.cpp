@@ -184,7 +184,7 @@ SectionData SectionData::from_json(std::string_view text) {
     for (const json& p : j.at("places")) {
       s.places.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(),
                           kind_from_string(p.at("kind").get<std::string>()),
-                          p.at("country").get<std::string>(), {}});
+                          p.at("country").get<std::string>(), {}, {}});
     }
     return s;
   });

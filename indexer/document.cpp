@@ -40,9 +40,13 @@ Xapian::Document make_section_document(const Article& article,
   const std::string id_term = schema::section_id_term(id);
   doc.add_boolean_term(id_term);
   doc.add_boolean_term(schema::article_term(article_id));
+  std::vector<std::string> authors;
   for (const std::string& author : article.authors) {
-    doc.add_boolean_term(schema::author_term(author));
+    const std::string term = schema::author_term(author);
+    doc.add_boolean_term(term);
+    authors.push_back(term.substr(schema::kAuthorPrefix.size()));
   }
+  doc.add_value(schema::kAuthorsSlot, schema::join_ids(authors));
   for (const std::string& term : schema::date_terms(article.date)) {
     doc.add_boolean_term(term);
   }
@@ -67,6 +71,7 @@ Xapian::Document make_section_document(const Article& article,
 
   if (article.date.known()) {
     doc.add_value(schema::kDateSlot, article.date.sort_key());
+    doc.add_value(schema::kDateIsoSlot, article.date.iso());
   }
   doc.add_value(schema::kArticleSlot, article_id);
   doc.add_value(schema::kSectionSlot,

@@ -304,9 +304,11 @@ class ArticleScan {
     const Lexicon::Phrase* first = lx_.phrase(t[i].key);
     // A given name, a family name written first, or a name with particles
     // ("Dirk Van de Put", "Ursula von der Leyen").
-    if ((lx_.is_given_name(t[i].key) || lx_.is_surname_first(t[i].key) || has_particles) &&
-        !(first != nullptr && (first->demonym || !first->places.empty()) &&
-          !lx_.is_given_name(t[i].key) && !lx_.is_surname_first(t[i].key))) {
+    const bool named = lx_.is_given_name(t[i].key) || lx_.is_surname_first(t[i].key);
+    // "French Open" is no person; "Jordan Thompson" and "Chad Foster" are.
+    const bool demonym = first != nullptr && first->demonym;
+    const bool place = first != nullptr && !first->places.empty();
+    if ((named || has_particles) && !demonym && (named || !place)) {
       return {n, 0};
     }
     // A first word that is no ordinary word, place or calendar word, then

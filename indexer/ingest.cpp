@@ -150,6 +150,12 @@ class EntityRegistry {
       }
       for (const Place& p : section.places) {
         merge(schema::EntityRecord::Type::place, p.id, p.name, p.aliases, p.kind, p.country);
+        // A place's country gets a record too, for the country facet and
+        // filter, even if no article names the country itself.
+        if (!p.country.empty() && p.country != p.id) {
+          merge(schema::EntityRecord::Type::place, p.country, p.country_name, {}, PlaceKind::country,
+                p.country);
+        }
       }
     }
   }

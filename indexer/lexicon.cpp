@@ -226,7 +226,7 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
 
   // Regions, seas and areas.
   for (const auto& row : read_tsv(dir / "regions.tsv", 5)) {
-    Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}};
+    Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}, {}};
     const std::uint32_t idx = builder.add_place(p, 0, row[2], "");
     builder.add_name(row[1], idx, kRegion);
     for (const std::string& alias : split(row[3], '|')) {
@@ -244,7 +244,7 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     auto [it, fresh] = alias_places.try_emplace(row[1], 0);
     if (fresh) {
       Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
-              country_id(row[3]), {}};
+              country_id(row[3]), {}, {}};
       it->second = builder.add_place(p, 0, row[3], "");
       builder.add_name(row[4], it->second, kAlias);
     }
@@ -311,7 +311,7 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
            lx->places_[existing->places.front()].place.kind == PlaceKind::region)) {
         continue;
       }
-      Place p{slug(c.name), c.name, PlaceKind::city, country, {}};
+      Place p{slug(c.name), c.name, PlaceKind::city, country, {}, {}};
       const std::uint32_t idx = builder.add_place(p, c.population, c.cc, c.state);
       builder.add_name(c.name, idx, c.population >= kBigCity ? kBigCityRank : kCity);
     }
@@ -329,7 +329,7 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     if (const auto k = known.find(known_key(name, country, PlaceKind::subdivision)); k != known.end()) {
       continue;
     }
-    Place p{slug(name), name, PlaceKind::subdivision, country, {}};
+    Place p{slug(name), name, PlaceKind::subdivision, country, {}, {}};
     builder.add_name(name, builder.add_place(p, 0, cc, ""), kSubdivision);
   }
 
@@ -376,6 +376,15 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     }
   }
   builder.finish();
+  std::unordered_map<std::string, std::string> country_names;
+  for (const auto& [code, idx] : country_by_code) {
+    country_names[lx->places_[idx].place.id] = lx->places_[idx].place.name;
+  }
+  for (PlaceEntry& e : lx->places_) {
+    if (const auto it = country_names.find(e.place.country); it != country_names.end()) {
+      e.place.country_name = it->second;
+    }
+  }
   return lx;
 }
 

@@ -69,6 +69,15 @@ class TextPrinter final : public Printer {
       : out_(out), style_(std::move(style)), c_(style_.color ? kColor : kPlain) {}
 
   void search_results(const SearchResults& results) override {
+    if (!results.filters.empty()) {
+      std::string line;
+      for (const ResolvedFilter& f : results.filters) {
+        if (!line.empty()) line += " · ";
+        line += f.field;
+        if (!f.name.empty()) line += " " + (f.field == "since" || f.field == "until" ? iso_day(f.name) : f.name);
+      }
+      fmt::print(out_, "{}filters: {}{}\n\n", c_.dim, line, c_.reset);
+    }
     for (const Hit& hit : results.hits) {
       const auto& s = hit.section;
       fmt::print(out_, "{}. {}{}{}", hit.rank, c_.bold, s.title, c_.reset);
@@ -82,16 +91,22 @@ class TextPrinter final : public Printer {
       if (!hit.snippet.text.empty()) {
         fmt::print(out_, "   {}\n", highlighted(hit.snippet));
       }
+      if (hit.other_sections > 0) {
+        fmt::print(out_, "   {}+{} more matching section{} in this article{}\n", c_.dim,
+                   hit.other_sections, hit.other_sections == 1 ? "" : "s", c_.reset);
+      }
       fmt::print(out_, "\n");
     }
-    if (results.total == 0) return;
-    fmt::print(out_, "{} matching section{}", results.total,
-               results.total == 1 ? "" : "s");
-    if (!results.hits.empty() && results.hits.size() < results.total) {
-      fmt::print(out_, ", showing {}-{}", results.hits.front().rank,
-                 results.hits.back().rank);
+    if (results.total > 0) {
+      fmt::print(out_, "{} matching {}{}", results.total, results.by_article ? "article" : "section",
+                 results.total == 1 ? "" : "s");
+      if (!results.hits.empty() && results.hits.size() < results.total) {
+        fmt::print(out_, ", showing {}-{}", results.hits.front().rank, results.hits.back().rank);
+      }
+      fmt::print(out_, "\n");
     }
-    fmt::print(out_, "\n");
+    if (!results.suggestion.empty()) fmt::print(out_, "did you mean: {}\n", results.suggestion);
+    for (const Facet& facet : results.facets) print_facet(facet);
   }
 
   void sections(const std::vector<schema::SectionData>& sections,
@@ -172,6 +187,34 @@ class TextPrinter final : public Printer {
   }
 
  private:
+  void print_facet(const Facet& facet) {
+    std::string title = to_string(facet.spec.field);
+    if (facet.spec.field == FacetField::date) {
+      title += facet.spec.granularity == DateGranularity::year    ? " by year"
+               : facet.spec.granularity == DateGranularity::month ? " by month"
+                                                                  : " by day";
+    }
+    fmt::print(out_, "\n{}{}{} ({}{}{}):\n", c_.bold, title, c_.reset,
+               facet.by_article ? "articles" : "sections",
+               facet.disjunctive ? ", without its own filter" : "",
+               facet.values.size() < facet.distinct
+                   ? fmt::format(", top {} of {}", facet.values.size(), facet.distinct)
+                   : "");
+    if (facet.values.empty()) fmt::print(out_, "  (none)\n");
+    std::size_t width = 1;
+    for (const FacetValue& v : facet.values) width = std::max(width, fmt::formatted_size("{}", v.count));
+    for (const FacetValue& v : facet.values) {
+      fmt::print(out_, "  {:>{}}  {}", v.count, width, v.name);
+      if (v.name != v.value) fmt::print(out_, "  {}{}{}", c_.dim, v.value, c_.reset);
+      fmt::print(out_, "\n");
+    }
+  }
+
+  static std::string iso_day(const std::string& key) {
+    return key.size() == 8 ? fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6))
+                           : key;
+  }
+
   std::string highlighted(const Snippet& snippet) const {
     std::string out;
     std::size_t at = 0;
@@ -242,12 +285,38 @@ class JsonPrinter final : public Printer {
         ranges.push_back({start, length});
       }
       h["highlights"] = std::move(ranges);
+      if (results.by_article) h["other_sections"] = hit.other_sections;
       hits.push_back(std::move(h));
+    }
+    json filters = json::array();
+    for (const ResolvedFilter& f : results.filters) {
+      filters.push_back({{"field", f.field}, {"input", f.input}, {"id", f.id}, {"name", f.name}});
+    }
+    json facets = json::object();
+    for (const Facet& facet : results.facets) {
+      json values = json::array();
+      for (const FacetValue& v : facet.values) {
+        values.push_back({{"value", v.value}, {"name", v.name}, {"count", v.count}});
+      }
+      json f{{"counts", facet.by_article ? "articles" : "sections"},
+             {"disjunctive", facet.disjunctive},
+             {"distinct", facet.distinct},
+             {"values", std::move(values)}};
+      if (facet.spec.field == FacetField::date) {
+        f["granularity"] = facet.spec.granularity == DateGranularity::year    ? "year"
+                           : facet.spec.granularity == DateGranularity::month ? "month"
+                                                                              : "day";
+      }
+      facets[to_string(facet.spec.field)] = std::move(f);
     }
     emit({{"version", kJsonFormatVersion},
           {"query", results.query},
           {"total", results.total},
-          {"hits", std::move(hits)}});
+          {"counts", results.by_article ? "articles" : "sections"},
+          {"filters", std::move(filters)},
+          {"hits", std::move(hits)},
+          {"facets", std::move(facets)},
+          {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}});
   }
 
   void sections(const std::vector<schema::SectionData>& sections,
@@ -330,6 +399,37 @@ std::string display_path(const std::string& path, const fs::path& base) {
 
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style) {
   return std::make_unique<TextPrinter>(out, std::move(style));
+}
+
+namespace {
+
+// `--format paths`: path:line per hit, for an editor or xargs; everything
+// else as text.
+class PathsPrinter final : public Printer {
+ public:
+  PathsPrinter(std::FILE* out, TextStyle style) : out_(out), base_(style.relative_to), text_(out, std::move(style)) {}
+  void search_results(const SearchResults& results) override {
+    for (const Hit& hit : results.hits) {
+      fmt::print(out_, "{}:{}\n", display_path(hit.section.path, base_), hit.section.line);
+    }
+  }
+  void sections(const std::vector<schema::SectionData>& s, const std::string& id) override {
+    text_.sections(s, id);
+  }
+  void stats(const IndexStats& st) override { text_.stats(st); }
+  void entities(const std::vector<EntityCount>& e) override { text_.entities(e); }
+  void extracted(const Article& a) override { text_.extracted(a); }
+
+ private:
+  std::FILE* out_;
+  fs::path base_;
+  TextPrinter text_;
+};
+
+}  // namespace
+
+std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style) {
+  return std::make_unique<PathsPrinter>(out, std::move(style));
 }
 
 std::unique_ptr<Printer> make_json_printer(std::FILE* out) {

@@ -6,23 +6,14 @@
 #include <filesystem>
 #include <set>
 
+#include "facets.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
+#include "query_builder.hpp"
+#include "resolve.hpp"
 
 namespace folio {
 namespace {
-
-// author:NAME matches the lower-cased, space-collapsed name the writer stored.
-class AuthorFieldProcessor : public Xapian::FieldProcessor {
- public:
-  Xapian::Query operator()(const std::string& str) override {
-    return Xapian::Query(schema::author_term(str));
-  }
-};
-
-constexpr unsigned kQueryFlags =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT;
 
 constexpr std::string_view kHighlightStart = "\x02";
 constexpr std::string_view kHighlightEnd = "\x03";
@@ -80,6 +71,69 @@ Xapian::Query highlight_query(const Xapian::Query& query) {
                     query.get_unique_terms_end()));
 }
 
+// The closest indexed word to `word` (edit distance 1, or 2 for words of
+// six letters or more), preferring frequent words; "" when none.
+std::string closest_word(const Xapian::Database& db, const std::string& word) {
+  if (word.size() < 3) return {};
+  const std::size_t max_distance = word.size() >= 6 ? 2 : 1;
+  std::string best;
+  std::size_t best_distance = max_distance + 1;
+  Xapian::doccount best_freq = 0;
+  // Words sharing the first letter: a typo there is rarer and the scan shorter.
+  const std::string prefix = word.substr(0, 1);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    const std::string& term = *t;
+    if (term.size() + max_distance < word.size() || term.size() > word.size() + max_distance) continue;
+    const std::size_t d = query::edit_distance(word, term);
+    if (d == 0 || d > max_distance) continue;
+    if (d < best_distance || (d == best_distance && t.get_termfreq() > best_freq)) {
+      best = term;
+      best_distance = d;
+      best_freq = t.get_termfreq();
+    }
+  }
+  return best;
+}
+
+// The query with each plain word that is not in the index replaced by the
+// closest word that is, or "" when every word is there or has no
+// replacement. Field values (person:..., title:...) and operators are kept.
+std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    const char c = query[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < query.size() && ((query[j] >= 'a' && query[j] <= 'z') || (query[j] >= 'A' && query[j] <= 'Z'))) ++j;
+    const std::string word = query.substr(i, j - i);
+    const bool operator_word = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
+                               word == "NEAR" || word == "ADJ";
+    const bool field = j < query.size() && query[j] == ':';
+    const bool special = j < query.size() && (query[j] == '*' || query[j] == '\'' ||
+                                              static_cast<unsigned char>(query[j]) >= 0x80);
+    const bool after_field = i > 0 && query[i - 1] == ':';
+    const std::string lower = to_lower_ascii(word);
+    if (!operator_word && !field && !special && !after_field && !db.term_exists(lower)) {
+      const std::string fix = closest_word(db, lower);
+      if (!fix.empty()) {
+        out += fix;
+        changed = true;
+        i = j;
+        continue;
+      }
+    }
+    out += word;
+    i = j;
+  }
+  return changed ? out : std::string();
+}
+
 std::string iso_from_sort_key(const std::string& key) {
   if (key.size() != 8) return key;
   return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
@@ -87,45 +141,57 @@ std::string iso_from_sort_key(const std::string& key) {
 
 }  // namespace
 
-Xapian::QueryParser make_query_parser(const Xapian::Database& db) {
-  Xapian::QueryParser qp;
-  qp.set_database(db);
-  qp.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
-  // Stem every query word (also capitalised ones, so "Blinken" finds
-  // "Blinken’s"); the index has positional stems for phrases.
-  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-  qp.set_default_op(Xapian::Query::OP_AND);
-  for (const schema::Field& field : schema::kFields) {
-    if (field.boolean) {
-      // Only author: is boolean today; its processor knows the term form.
-      qp.add_boolean_prefix(std::string(field.name),
-                            (new AuthorFieldProcessor)->release());
-    } else {
-      qp.add_prefix(std::string(field.name), std::string(field.prefix));
-    }
-  }
-  return qp;
-}
-
 SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
-  if (trim(request.query).empty()) throw Error("empty query");
-  Xapian::QueryParser qp = make_query_parser(db);
-  const Xapian::Query query = qp.parse_query(request.query, kQueryFlags);
+  query::NameResolver resolver(db);
+  const query::BuiltQuery built = query::build_query(db, request, resolver);
+  const Xapian::Query query = built.combined();
+  const Xapian::doccount all = db.get_doccount();
 
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  // Checking every document makes the total exact rather than estimated.
-  const Xapian::MSet mset =
-      enquire.get_mset(request.offset, request.limit, db.get_doccount());
+  if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
+  if (request.sort != SortOrder::relevance) {
+    enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
+                                             request.sort == SortOrder::date_descending);
+  }
 
-  Xapian::Enquire highlighter(db);
-  highlighter.set_query(highlight_query(query));
-  const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
-  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  // Facets are counted by match spies over every match. A facet of a field
+  // that is filtered on, when disjunctive, needs its own pass without that
+  // filter; so does every facet when hits are collapsed by article.
+  std::vector<std::unique_ptr<query::FacetSpy>> spies;
+  std::vector<bool> separate;
+  for (const FacetSpec& spec : request.facets) {
+    spies.push_back(std::make_unique<query::FacetSpy>(spec, request.facet_by_article));
+    const bool own_filter = request.disjunctive &&
+                            built.filters.count(query::filter_of(spec.field)) != 0;
+    separate.push_back(own_filter || request.by_article);
+    if (!separate.back()) enquire.add_matchspy(spies.back().get());
+  }
+
+  // Checking every document makes the total exact rather than estimated.
+  const Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, all);
 
   SearchResults results;
   results.query = request.query;
   results.total = mset.get_matches_estimated();
+  results.by_article = request.by_article;
+  results.filters = built.resolved;
+  for (std::size_t i = 0; i < spies.size(); ++i) {
+    const bool own_filter = request.disjunctive &&
+                            built.filters.count(query::filter_of(request.facets[i].field)) != 0;
+    if (separate[i]) {
+      Xapian::Enquire pass(db);
+      pass.set_query(own_filter ? built.combined(query::filter_of(request.facets[i].field)) : query);
+      pass.add_matchspy(spies[i].get());
+      pass.get_mset(0, 0, all);
+    }
+    results.facets.push_back(spies[i]->result(resolver, own_filter));
+  }
+
+  Xapian::Enquire highlighter(db);
+  highlighter.set_query(highlight_query(built.text));
+  const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
+  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
     Hit hit;
@@ -133,12 +199,14 @@ SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
     hit.score = it.get_weight();
     hit.section = schema::SectionData::from_json(doc.get_data());
     hit.id = schema::section_id(doc.get_value(schema::kArticleSlot), hit.section.index);
+    hit.other_sections = request.by_article ? it.get_collapse_count() : 0;
     hit.snippet = make_snippet(highlight_set.snippet(
         hit.section.text, kSnippetBytes, stemmer,
         Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
         std::string(kHighlightStart), std::string(kHighlightEnd), "…"));
     results.hits.push_back(std::move(hit));
   }
+  results.suggestion = spelling_suggestion(db, request.query);
   return results;
 }
 

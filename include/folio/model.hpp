@@ -51,6 +51,7 @@ struct Place {
   PlaceKind kind = PlaceKind::country;
   std::string country;  // id of its country ("china" for Beijing; a country's
                         // own id); empty for a region spanning countries
+  std::string country_name;  // display name of `country`
   std::vector<std::string> aliases;  // forms seen in the section: "U.S."
 
   friend bool operator==(const Place& a, const Place& b) { return a.id == b.id; }

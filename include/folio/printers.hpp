@@ -42,5 +42,7 @@ std::string display_path(const std::string& path, const std::filesystem::path& b
 // Writes to `out`, which must outlive the printer.
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style);
 std::unique_ptr<Printer> make_json_printer(std::FILE* out);
+// Search hits as "path:line" lines (relative as in text); the rest as text.
+std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style);
 
 }  // namespace folio

@@ -26,6 +26,10 @@
 //     slot 3 kPeopleSlot    person ids, each followed by '\n' (facets)
 //     slot 4 kPlacesSlot    place ids, each followed by '\n'
 //     slot 5 kCountriesSlot country ids of the places, each followed by '\n'
+//     slot 6 kAuthorsSlot   author terms without prefix ("jane doe"), each
+//                           followed by '\n'
+//     slot 7 kDateIsoSlot   the date at its precision: "2023-06-18",
+//                           "2023-06" or "2023" (date facets), absent if undated
 //   Document data: a JSON object, see SectionData below.
 //   Metadata:
 //     folio.schema_version          kVersion, as decimal text
@@ -51,7 +55,7 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
@@ -76,6 +80,8 @@ inline constexpr Xapian::valueno kSectionSlot = 2;
 inline constexpr Xapian::valueno kPeopleSlot = 3;
 inline constexpr Xapian::valueno kPlacesSlot = 4;
 inline constexpr Xapian::valueno kCountriesSlot = 5;
+inline constexpr Xapian::valueno kAuthorsSlot = 6;
+inline constexpr Xapian::valueno kDateIsoSlot = 7;
 
 // A list of ids in one value slot: each id followed by kListSeparator.
 inline constexpr char kListSeparator = '\n';
@@ -103,6 +109,9 @@ inline constexpr std::array kFields = {
     Field{"title", kTitlePrefix, false},
     Field{"heading", kHeadingPrefix, false},
     Field{"author", kAuthorPrefix, true},
+    Field{"person", kPersonPrefix, true},
+    Field{"place", kPlacePrefix, true},
+    Field{"date", kDayPrefix, true},
 };
 
 // The article id of a file, from its absolute path.

@@ -13,8 +13,46 @@
 
 namespace folio {
 
+enum class FacetField { person, place, country, date, author };
+enum class DateGranularity { year, month, day };
+
+// One facet to count: `--facet person:20`, `--facet date:year`.
+struct FacetSpec {
+  FacetField field = FacetField::person;
+  std::size_t limit = 10;  // values shown (dates: all of them)
+  DateGranularity granularity = DateGranularity::month;  // date only
+};
+
+// Parses "person", "place:20", "date:year" ... Throws folio::Error listing
+// the valid fields.
+FacetSpec parse_facet_spec(std::string_view text);
+const char* to_string(FacetField field);
+
+enum class SortOrder { relevance, date, date_descending };
+
 struct SearchRequest {
-  std::string query;    // Xapian query syntax; see make_query_parser
+  std::string query;  // Xapian query syntax (make_query_parser); may be
+                      // empty when there are filters: all sections match
+  // Filters. Names resolve against the index's people and places (id,
+  // name or alias, any case, or a unique prefix). The same flag given
+  // several times is OR, different flags are AND.
+  std::vector<std::string> people;
+  std::vector<std::string> places;   // a country also matches its places
+  bool place_exact = false;          // ... unless this is set
+  std::vector<std::string> authors;
+  std::string since;  // date forms of parse_filter_date; "" = open
+  std::string until;
+  bool undated = false;  // only undated articles
+  Date today;            // for relative dates ("3 months ago")
+
+  std::vector<FacetSpec> facets;
+  bool facet_by_article = false;  // count articles instead of sections
+  // Facets of a filtered field ignore that field's own filter, so a reader
+  // sees the other values it could pick instead.
+  bool disjunctive = false;
+
+  bool by_article = false;  // one hit per article: its best section
+  SortOrder sort = SortOrder::relevance;
   unsigned offset = 0;  // hits to skip
   unsigned limit = 10;  // hits to return
 };
@@ -30,23 +68,46 @@ struct Hit {
   unsigned rank = 0;  // 1-based, counting from the first match (not offset)
   std::string id;     // section id, for `folio show`
   double score = 0;   // BM25 weight
+  Xapian::doccount other_sections = 0;  // --by-article: other matching sections
   schema::SectionData section;
   Snippet snippet;
 };
 
-struct SearchResults {
-  std::string query;           // as given
-  Xapian::doccount total = 0;  // exact number of matching sections
-  std::vector<Hit> hits;
+// A filter as the user gave it and what it resolved to.
+struct ResolvedFilter {
+  std::string field;  // "person", "place", "author", "since", "until", "undated", ...
+  std::string input;  // as typed
+  std::string id;     // entity id, author term, or "yyyymmdd" day
+  std::string name;   // display name
 };
 
-// The query parser folio uses: AND by default, phrases, boolean operators,
-// +/-, wildcards, and the fields of schema::kFields (title:, heading:,
-// author:). English stemming; a word also matches its possessive and plural.
-Xapian::QueryParser make_query_parser(const Xapian::Database& db);
+struct FacetValue {
+  std::string value;  // entity id, author, or "2023", "2023-06", "2023-06-18"
+  std::string name;   // display name
+  Xapian::doccount count = 0;
+};
+
+struct Facet {
+  FacetSpec spec;
+  bool by_article = false;
+  bool disjunctive = false;  // counted without this field's own filter
+  std::vector<FacetValue> values;  // highest first; dates in date order
+  std::size_t distinct = 0;        // values before the limit
+};
+
+struct SearchResults {
+  std::string query;           // as given
+  Xapian::doccount total = 0;  // exact number of matching sections (articles with by_article)
+  bool by_article = false;
+  std::vector<Hit> hits;
+  std::vector<ResolvedFilter> filters;
+  std::vector<Facet> facets;
+  std::string suggestion;  // a corrected query when a word is not in the index
+};
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
-// parse, folio::Error for an empty query.
+// parse; folio::Error for an empty query without filters, a name that is
+// unknown or ambiguous (the message lists candidates), or a bad date.
 SearchResults search(const Xapian::Database& db, const SearchRequest& request);
 
 // The section with the given id ("<article-id>-<n>"), or every section of an

@@ -1,0 +1,168 @@
+#include "resolve.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "folio/error.hpp"
+#include "folio/text.hpp"
+
+namespace folio::query {
+namespace {
+
+using Type = schema::EntityRecord::Type;
+
+const char* type_name(Type type) { return type == Type::person ? "person" : "place"; }
+
+std::string describe(const schema::EntityRecord& r) {
+  if (r.type == Type::person) return fmt::format("{} ({})", r.name, r.id);
+  return fmt::format("{} ({}, {}{})", r.name, r.id, to_string(r.kind),
+                     r.country.empty() || r.country == r.id ? "" : " in " + r.country);
+}
+
+// "a, b or c"
+std::string list_of(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+constexpr std::size_t kShownCandidates = 5;
+
+// The closest of `names` to `wanted`, at most kShownCandidates.
+std::vector<std::string> closest(const std::string& wanted,
+                                 const std::vector<std::pair<std::string, std::string>>& names) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& [key, label] : names) scored.emplace_back(edit_distance(wanted, key), label);
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& [distance, label] : scored) {
+    if (out.size() == kShownCandidates || distance > std::max<std::size_t>(3, wanted.size() / 2)) break;
+    if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(label);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
+  auto& cache = type == Type::person ? people_ : places_;
+  if (!cache) {
+    cache.emplace();
+    const std::string prefix = schema::entity_key(type, "");
+    for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
+      const std::string id = (*it).substr(prefix.size());
+      // Entities no section mentions any more cannot be filtered on.
+      const std::string term = type == Type::person ? schema::person_term(id)
+                               : schema::place_term(id);
+      if (!db_.term_exists(term) && !db_.term_exists(schema::country_term(id))) continue;
+      cache->push_back(schema::EntityRecord::from_json(type, id, db_.get_metadata(*it)));
+    }
+  }
+  return *cache;
+}
+
+const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
+  const std::vector<schema::EntityRecord>& all = records(type);
+  const std::string wanted = fold(name);
+  const std::string wanted_slug = slug(name);
+  if (wanted.empty()) throw Error(fmt::format("empty {} name", type_name(type)));
+
+  std::vector<const schema::EntityRecord*> exact;
+  std::vector<const schema::EntityRecord*> prefix;
+  for (const schema::EntityRecord& r : all) {
+    if (r.id == wanted_slug) return r;
+    bool is_exact = fold(r.name) == wanted;
+    for (const std::string& alias : r.aliases) is_exact = is_exact || fold(alias) == wanted;
+    if (is_exact) {
+      exact.push_back(&r);
+    } else if (fold(r.name).starts_with(wanted) || r.id.starts_with(wanted_slug)) {
+      prefix.push_back(&r);
+    }
+  }
+  const auto& found = exact.empty() ? prefix : exact;
+  if (found.size() == 1) return *found.front();
+  if (found.size() > 1) {
+    std::vector<std::string> names;
+    for (const auto* r : found) {
+      if (names.size() < kShownCandidates) names.push_back(describe(*r));
+    }
+    throw Error(fmt::format("{} '{}' is ambiguous: {}{}; give the id", type_name(type), name,
+                            list_of(names), found.size() > kShownCandidates ? " ..." : ""));
+  }
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const schema::EntityRecord& r : all) {
+    names.emplace_back(fold(r.name), describe(r));
+    for (const std::string& alias : r.aliases) names.emplace_back(fold(alias), describe(r));
+  }
+  const std::vector<std::string> near = closest(wanted, names);
+  throw Error(fmt::format("no {} '{}' in the index{}{}", type_name(type), name,
+                          near.empty() ? "" : "; closest: ", list_of(near)));
+}
+
+std::string NameResolver::resolve_author(std::string_view name) {
+  const std::string wanted = schema::author_term(name).substr(schema::kAuthorPrefix.size());
+  const std::string prefix(schema::kAuthorPrefix);
+  std::vector<std::string> authors;
+  for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+    authors.push_back((*t).substr(prefix.size()));
+  }
+  if (std::find(authors.begin(), authors.end(), wanted) != authors.end()) return wanted;
+  // Every word of the name is a word of the author's name: "doe", "jane".
+  std::vector<std::string> found;
+  const std::vector<std::string_view> words = [&] {
+    std::vector<std::string_view> w;
+    std::string_view s = wanted;
+    while (!s.empty()) {
+      const std::size_t sp = s.find(' ');
+      w.push_back(s.substr(0, sp));
+      if (sp == std::string_view::npos) break;
+      s.remove_prefix(sp + 1);
+    }
+    return w;
+  }();
+  for (const std::string& a : authors) {
+    const std::string padded = " " + a + " ";
+    if (std::all_of(words.begin(), words.end(), [&](std::string_view w) {
+          return padded.find(fmt::format(" {} ", w)) != std::string::npos;
+        })) {
+      found.push_back(a);
+    }
+  }
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1) {
+    if (found.size() > kShownCandidates) found.resize(kShownCandidates);
+    throw Error(fmt::format("author '{}' is ambiguous: {}", name, list_of(found)));
+  }
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const std::string& a : authors) names.emplace_back(a, a);
+  const std::vector<std::string> near = closest(wanted, names);
+  throw Error(fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ",
+                          list_of(near)));
+}
+
+std::string NameResolver::display_name(Type type, const std::string& id) {
+  const std::string stored = db_.get_metadata(schema::entity_key(type, id));
+  return stored.empty() ? id : schema::EntityRecord::from_json(type, id, stored).name;
+}
+
+}  // namespace folio::query
