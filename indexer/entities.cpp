@@ -162,7 +162,8 @@ struct PersonSpan {
   std::size_t section;
   std::string name;  // display name as written
   std::vector<std::string> keys;
-  bool titled;  // after "President", "Mr." ...
+  bool titled;         // after "President", "Mr." ...
+  std::string with_title;  // "President Biden": an alias users may type
 };
 
 struct ShortMention {
@@ -359,6 +360,7 @@ class ArticleScan {
 
   void scan_tokens(const std::vector<Token>& t, std::size_t section, bool heading) {
     bool titled = false;
+    std::size_t title_start = 0;
     for (std::size_t i = 0; i < t.size();) {
       const Token& tok = t[i];
       if (tok.sentence_start && !heading) titled = false;  // "... the Oba. Historians"
@@ -395,6 +397,7 @@ class ArticleScan {
           if (rest.length >= 2) name = {rest.length + 1, 0};
         }
         if (name.length <= m.length) {
+          if (!titled) title_start = i;
           titled = true;
           i += m.length;
           continue;
@@ -404,10 +407,12 @@ class ArticleScan {
       if (name.length > 0 && (!place || name.length > m.length)) {
         const auto* first = t[i].text.data();
         const auto& last = t[i + name.length - 1].text;
-        PersonSpan p{section,
-                     std::string(first, static_cast<std::size_t>(last.data() + last.size() - first)),
-                     {},
-                     titled};
+        const char* end = last.data() + last.size();
+        PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {}, titled, {}};
+        if (titled) {
+          const char* start = t[title_start].text.data();
+          p.with_title = std::string(start, static_cast<std::size_t>(end - start));
+        }
         for (std::size_t k = i; k < i + name.length; ++k) p.keys.push_back(t[k].key);
         people.push_back(std::move(p));
         titled = false;
@@ -527,6 +532,7 @@ void EntityExtractor::annotate(Article& article) const {
   for (const PersonSpan& p : scan.people) {
     if (const Person* person = person_for(join_keys(p.keys, 0))) {
       add_unique(article.sections[p.section].people, *person, p.name);
+      if (!p.with_title.empty()) add_unique(article.sections[p.section].people, *person, p.with_title);
     }
   }
   std::unordered_set<std::string> person_words;

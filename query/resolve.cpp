@@ -89,8 +89,12 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
 
   std::vector<const schema::EntityRecord*> exact;
   std::vector<const schema::EntityRecord*> prefix;
+  // An id typed exactly wins ("georgia"); a name may be ambiguous
+  // ("Georgia": the country and the U.S. state).
   for (const schema::EntityRecord& r : all) {
-    if (r.id == wanted_slug) return r;
+    if (r.id == name) return r;
+  }
+  for (const schema::EntityRecord& r : all) {
     bool is_exact = fold(r.name) == wanted;
     for (const std::string& alias : r.aliases) is_exact = is_exact || fold(alias) == wanted;
     if (is_exact) {

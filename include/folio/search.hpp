@@ -33,8 +33,9 @@ enum class SortOrder { relevance, date, date_descending };
 struct SearchRequest {
   std::string query;  // Xapian query syntax (make_query_parser); may be
                       // empty when there are filters: all sections match
-  // Filters. Names resolve against the index's people and places (id,
-  // name or alias, any case, or a unique prefix). The same flag given
+  // Filters. Names resolve against the index's people and places: an id
+  // typed exactly, else a name or alias in any case and accents, else a
+  // unique prefix. The same flag given
   // several times is OR, different flags are AND.
   std::vector<std::string> people;
   std::vector<std::string> places;   // a country also matches its places

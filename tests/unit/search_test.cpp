@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <stdexcept>
+
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
@@ -140,4 +143,206 @@ TEST_CASE("stats count articles, sections and the date span", "[search]") {
   CHECK(st.latest == "2023-07-03");
   CHECK(st.undated_sections == 2);
   CHECK(st.schema_version == folio::schema::kVersion);
+}
+
+namespace {
+
+folio::SearchResults run_request(folio::SearchRequest request) {
+  if (request.today.precision == folio::DatePrecision::none) {
+    request.today = {2023, 7, 4, folio::DatePrecision::day};
+  }
+  return folio::search(CorpusIndex::get().db(), request);
+}
+
+std::set<std::string> hit_ids(const folio::SearchResults& r) {
+  std::set<std::string> out;
+  for (const auto& h : r.hits) out.insert(h.id);
+  return out;
+}
+
+const folio::Facet& facet_of(const folio::SearchResults& r, folio::FacetField field) {
+  for (const auto& f : r.facets) {
+    if (f.spec.field == field) return f;
+  }
+  throw std::runtime_error("no such facet");
+}
+
+}  // namespace
+
+TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix", "[search][filters]") {
+  for (const char* name : {"joe-biden", "Joe Biden", "biden", "BIDEN", "President Biden", "joe b"}) {
+    INFO(name);
+    folio::SearchRequest r;
+    r.people = {name};
+    r.limit = 100;
+    const auto results = run_request(r);
+    CHECK(results.total == 6);
+    REQUIRE(results.filters.size() == 1);
+    CHECK(results.filters[0].id == "joe-biden");
+  }
+  folio::SearchRequest unknown;
+  unknown.people = {"Bidden"};
+  CHECK_THROWS_WITH(run_request(unknown), Catch::Contains("no person 'Bidden'") &&
+                                              Catch::Contains("closest: Joe Biden"));
+  folio::SearchRequest ambiguous;
+  ambiguous.places = {"Georgia"};
+  CHECK_THROWS_WITH(run_request(ambiguous), Catch::Contains("ambiguous") &&
+                                                Catch::Contains("georgia-us"));
+}
+
+TEST_CASE("same filter flag is OR, different flags AND; the query language agrees",
+          "[search][filters]") {
+  folio::SearchRequest biden, qin, both, either;
+  biden.people = {"Biden"};
+  qin.people = {"Qin Gang"};
+  either.people = {"Biden", "Qin Gang"};
+  both.people = {"Biden"};
+  both.places = {"Taiwan"};
+  for (auto* r : {&biden, &qin, &both, &either}) r->limit = 100;
+  const auto b = hit_ids(run_request(biden));
+  const auto q = hit_ids(run_request(qin));
+  std::set<std::string> united = b;
+  united.insert(q.begin(), q.end());
+  CHECK(hit_ids(run_request(either)) == united);
+
+  folio::SearchRequest taiwan;
+  taiwan.places = {"taiwan"};
+  taiwan.limit = 100;
+  const auto t = hit_ids(run_request(taiwan));
+  std::set<std::string> intersection;
+  for (const auto& id : b) {
+    if (t.count(id)) intersection.insert(id);
+  }
+  CHECK(hit_ids(run_request(both)) == intersection);
+
+  folio::SearchRequest language;
+  language.query = "person:Biden AND place:taiwan";
+  language.limit = 100;
+  CHECK(hit_ids(run_request(language)) == intersection);
+}
+
+TEST_CASE("a country includes its places unless exact", "[search][filters]") {
+  folio::SearchRequest china, exact, beijing;
+  china.places = {"China"};
+  exact.places = {"China"};
+  exact.place_exact = true;
+  beijing.places = {"Beijing"};
+  for (auto* r : {&china, &exact, &beijing}) r->limit = 100;
+  const auto all = hit_ids(run_request(china));
+  const auto only = hit_ids(run_request(exact));
+  const auto city = hit_ids(run_request(beijing));
+  CHECK(all.size() > only.size());
+  for (const auto& id : city) CHECK(all.count(id) == 1);
+}
+
+TEST_CASE("date filters: periods, undated, bad dates", "[search][filters]") {
+  auto total = [](std::string since, std::string until) {
+    folio::SearchRequest r;
+    r.since = std::move(since);
+    r.until = std::move(until);
+    return run_request(r).total;
+  };
+  CHECK(total("2023-06-18", "2023-06-18") == 19);   // 000, 001, 002 (10 + 4 + 5)
+  CHECK(total("2023-06", "2023-06") == total("June 2023", "30 June 2023"));
+  CHECK(total("", "2022") == 3);                     // 008: "Published: 2021"
+  CHECK(total("yesterday", "") == 4);                // 009, 2023-07-03
+  folio::SearchRequest undated;
+  undated.undated = true;
+  CHECK(run_request(undated).total == 2);
+  folio::SearchRequest bad;
+  bad.since = "soon";
+  CHECK_THROWS_WITH(run_request(bad), Catch::Contains("bad date 'soon'"));
+  folio::SearchRequest nothing;
+  CHECK_THROWS_AS(run_request(nothing), folio::Error);
+}
+
+TEST_CASE("facet counts are exact over all matches and follow the filters", "[search][facets]") {
+  folio::SearchRequest r;
+  r.query = "China";
+  r.limit = 0;
+  r.facets = {folio::parse_facet_spec("person:100"), folio::parse_facet_spec("place:100")};
+  const auto results = run_request(r);
+  for (const auto& v : facet_of(results, folio::FacetField::person).values) {
+    INFO(v.value);
+    folio::SearchRequest check;
+    check.query = "China";
+    check.people = {v.value};
+    CHECK(run_request(check).total == v.count);
+  }
+  const auto& places = facet_of(results, folio::FacetField::place);
+  for (std::size_t i = 1; i < places.values.size(); ++i) {
+    CHECK(places.values[i - 1].count >= places.values[i].count);
+  }
+
+  // Disjunctive: the person facet ignores the person filter.
+  folio::SearchRequest filtered;
+  filtered.people = {"Biden"};
+  filtered.limit = 0;
+  filtered.facets = {folio::parse_facet_spec("person")};
+  const auto plain = facet_of(run_request(filtered), folio::FacetField::person);
+  filtered.disjunctive = true;
+  const auto disjunctive = facet_of(run_request(filtered), folio::FacetField::person);
+  CHECK(disjunctive.disjunctive);
+  CHECK(disjunctive.distinct > plain.distinct);
+  CHECK(plain.values.at(0).value == "joe-biden");
+  CHECK(plain.values.at(0).count == 6);
+}
+
+TEST_CASE("facets by article, by date, and parsing of facet specs", "[search][facets]") {
+  folio::SearchRequest r;
+  r.query = "Blinken";
+  r.limit = 0;
+  r.facets = {folio::parse_facet_spec("person:1")};
+  r.facet_by_article = true;
+  const auto by_article = run_request(r);
+  const auto& person = facet_of(by_article, folio::FacetField::person);
+  REQUIRE(person.values.size() == 1);
+  CHECK(person.values[0].value == "antony-blinken");
+  CHECK(person.values[0].count == 2);  // 000 and 002, not its many sections
+
+  folio::SearchRequest d;
+  d.since = "2000";
+  d.limit = 0;
+  d.facets = {folio::parse_facet_spec("date:month")};
+  const auto dated = run_request(d);
+  const auto& dates = facet_of(dated, folio::FacetField::date);
+  std::vector<std::string> months;
+  for (const auto& v : dates.values) months.push_back(v.value);
+  CHECK(months == std::vector<std::string>{"2021", "2023-06", "2023-07"});
+
+  CHECK(folio::parse_facet_spec("date:year").granularity == folio::DateGranularity::year);
+  CHECK(folio::parse_facet_spec("country:3").limit == 3);
+  CHECK_THROWS_WITH(folio::parse_facet_spec("colour"), Catch::Contains("person, place"));
+  CHECK_THROWS_AS(folio::parse_facet_spec("person:x"), folio::Error);
+  CHECK_THROWS_AS(folio::parse_facet_spec("date:week"), folio::Error);
+}
+
+TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
+  folio::SearchRequest r;
+  r.query = "China";
+  r.by_article = true;
+  r.limit = 100;
+  const auto grouped = run_request(r);
+  std::set<std::string> articles;
+  Xapian::doccount sections = 0;
+  for (const auto& h : grouped.hits) {
+    articles.insert(h.id.substr(0, h.id.find('-')));
+    sections += 1 + h.other_sections;
+  }
+  CHECK(articles.size() == grouped.hits.size());
+  r.by_article = false;
+  CHECK(sections == run_request(r).total);
+
+  r.sort = folio::SortOrder::date_descending;
+  r.since = "2000";
+  const auto newest = run_request(r);
+  for (std::size_t i = 1; i < newest.hits.size(); ++i) {
+    CHECK(newest.hits[i - 1].section.date.sort_key() >= newest.hits[i].section.date.sort_key());
+  }
+
+  folio::SearchRequest typo;
+  typo.query = "ballon diplomacy";
+  CHECK(run_request(typo).suggestion == "balloon diplomacy");
+  typo.query = "balloon";
+  CHECK(run_request(typo).suggestion.empty());
 }
