@@ -12,6 +12,7 @@
 #include <set>
 
 #include "folio/error.hpp"
+#include "folio/formats.hpp"
 #include "folio/schema.hpp"
 #include "folio/text.hpp"
 
@@ -56,21 +57,9 @@ std::string read_bytes(const fs::path& file) {
   return bytes;
 }
 
-// Throws folio::Error when the bytes are not an article folio can index.
-void check_article_bytes(std::string_view bytes) {
-  if (trim(bytes).empty()) throw Error("empty file");
-  if (bytes.find('\0') != std::string_view::npos) {
-    throw Error("binary file (contains NUL bytes)");
-  }
-}
-
 bool is_hidden(const fs::path& p) {
   const std::string name = p.filename().string();
   return name.size() > 1 && name[0] == '.';
-}
-
-bool is_article_name(const fs::path& p) {
-  return equals_icase(p.extension().string(), ".txt");
 }
 
 // Lists article files under `roots`, sorted. Unreadable folders and paths
@@ -109,7 +98,7 @@ std::vector<fs::path> list_article_files(
       // files reached through one are indexed.
       if (it->is_directory(sec) && !it->is_symlink(sec)) {
         pending.push_back(p);
-      } else if (is_article_name(p) && it->is_regular_file(sec)) {
+      } else if (is_article_file_name(p.filename().string()) && it->is_regular_file(sec)) {
         if (!is_valid_utf8(p.native())) {
           skip({repair_utf8(p.native()), "file name is not valid UTF-8"});
           continue;
@@ -223,8 +212,21 @@ ArticleReader::ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const 
     : boilerplate_(std::move(boilerplate)), lexicon_(std::move(lexicon)) {}
 
 Article ArticleReader::parse(std::string_view bytes, const std::string& path) const {
-  check_article_bytes(bytes);
-  Article article = parse_plain_text_article(repair_utf8(bytes), path, boilerplate_);
+  if (trim(bytes).empty()) throw Error("empty file");
+  const DecodedText decoded = decode_text(bytes);
+  if (trim(decoded.text).empty()) throw Error("empty file");
+  Article article;
+  switch (detect_format(path, decoded.text)) {
+    case Format::html:
+      article = parse_html_article(decoded.text, path, boilerplate_);
+      break;
+    case Format::markdown:
+      article = parse_markdown_article(decoded.text, path, boilerplate_);
+      break;
+    case Format::plain:
+      article = parse_plain_text_article(decoded.text, path, boilerplate_);
+      break;
+  }
   if (lexicon_) EntityExtractor(lexicon_).annotate(article);
   return article;
 }
@@ -279,7 +281,7 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
                                 st.size, options.max_file_size));
       }
       const std::string bytes = read_bytes(file);
-      check_article_bytes(bytes);
+      if (trim(bytes).empty()) throw Error("empty file");
       schema::FileRecord record{path, bytes.size(), st.mtime_ns, fnv1a64(bytes), 0};
       if (old != known.end() && old->second.content_hash == record.content_hash) {
         // Touched but not changed: remember the new mtime, keep the documents.

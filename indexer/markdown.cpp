@@ -1,0 +1,209 @@
+// Markdown articles, parsed with cmark (CommonMark), after folio's own
+// reading of a simple YAML front matter block.
+#include <cmark.h>
+
+#include <memory>
+
+#include "folio/date.hpp"
+#include "folio/formats.hpp"
+#include "folio/text.hpp"
+
+namespace folio {
+namespace {
+
+struct FrontMatter {
+  std::string title;
+  std::vector<std::string> authors;
+  Date date;
+  int lines = 0;  // lines the block takes, fences included
+};
+
+std::string unquote(std::string_view v) {
+  v = trim(v);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
+    v = v.substr(1, v.size() - 2);
+  }
+  return std::string(v);
+}
+
+// "[a, b]" or "a" -> items.
+std::vector<std::string> list_value(std::string_view v) {
+  v = trim(v);
+  std::vector<std::string> items;
+  if (v.starts_with('[') && v.ends_with(']')) {
+    v = v.substr(1, v.size() - 2);
+    while (!v.empty()) {
+      const std::size_t comma = v.find(',');
+      if (std::string item = unquote(v.substr(0, comma)); !item.empty()) items.push_back(item);
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  } else if (std::string item = unquote(v); !item.empty()) {
+    items.push_back(item);
+  }
+  return items;
+}
+
+// The leading "---" block: key: value lines and "- item" lists. Only the
+// keys folio uses are read; anything else is skipped, never an error.
+FrontMatter read_front_matter(const std::vector<std::string_view>& lines) {
+  FrontMatter fm;
+  if (lines.empty() || trim(lines[0]) != "---") return fm;
+  std::string key;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    if (trim(line) == "---" || trim(line) == "...") {
+      fm.lines = static_cast<int>(i) + 1;
+      return fm;
+    }
+    const std::string_view t = trim(line);
+    if (t.starts_with("- ") && (key == "author" || key == "authors")) {
+      fm.authors.push_back(unquote(t.substr(2)));
+      continue;
+    }
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || line.starts_with(' ')) continue;
+    key = to_lower_ascii(trim(line.substr(0, colon)));
+    const std::string_view value = line.substr(colon + 1);
+    if (key == "title") {
+      fm.title = unquote(value);
+    } else if (key == "author" || key == "authors") {
+      for (std::string& a : list_value(value)) fm.authors.push_back(std::move(a));
+    } else if (key == "date" || key == "published" || key == "pubdate") {
+      if (auto d = parse_date(unquote(value))) fm.date = *d;
+    }
+  }
+  return {};  // no closing fence: not front matter
+}
+
+// The text of a node's inline content, markup removed.
+void inline_text(cmark_node* node, std::string& out) {
+  for (cmark_node* child = cmark_node_first_child(node); child != nullptr;
+       child = cmark_node_next(child)) {
+    switch (cmark_node_get_type(child)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        out += cmark_node_get_literal(child);
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        out += ' ';
+        break;
+      case CMARK_NODE_HTML_INLINE:
+        break;
+      default:  // emphasis, strong, link, image (its alt text)
+        inline_text(child, out);
+    }
+  }
+}
+
+// Paragraph-like text of a block: paragraphs, list items, quotes.
+void block_text(cmark_node* node, std::vector<std::string>& paragraphs) {
+  switch (cmark_node_get_type(node)) {
+    case CMARK_NODE_PARAGRAPH:
+    case CMARK_NODE_HEADING: {
+      std::string text;
+      inline_text(node, text);
+      if (!trim(text).empty()) paragraphs.emplace_back(trim(text));
+      return;
+    }
+    case CMARK_NODE_CODE_BLOCK: {
+      const std::string_view code = trim(cmark_node_get_literal(node));
+      if (!code.empty()) paragraphs.emplace_back(code);
+      return;
+    }
+    case CMARK_NODE_HTML_BLOCK:
+    case CMARK_NODE_THEMATIC_BREAK:
+      return;
+    default:
+      for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) {
+        block_text(c, paragraphs);
+      }
+  }
+}
+
+}  // namespace
+
+Article parse_markdown_article(std::string_view text, const std::string& path,
+                               const SiteBoilerplate& boilerplate) {
+  const std::vector<std::string_view> lines = split_lines(text);
+  const FrontMatter fm = read_front_matter(lines);
+  std::size_t body_offset = 0;
+  for (int i = 0; i < fm.lines; ++i) {
+    body_offset = text.find('\n', body_offset) + 1;
+  }
+  const std::string_view body = text.substr(std::min(body_offset, text.size()));
+
+  Article article;
+  article.path = path;
+  article.title = fm.title;
+  article.authors = fm.authors;
+  article.date = fm.date;
+
+  std::unique_ptr<cmark_node, void (*)(cmark_node*)> doc(
+      cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT), cmark_node_free);
+  Section current;
+  current.index = 0;
+  int next_index = 1;
+  bool metadata_allowed = true;  // a byline may follow the title
+  auto flush = [&] {
+    if (!current.text.empty() || !current.heading.empty()) article.sections.push_back(std::move(current));
+  };
+  for (cmark_node* node = cmark_node_first_child(doc.get()); node != nullptr;
+       node = cmark_node_next(node)) {
+    const int line = cmark_node_get_start_line(node) + fm.lines;
+    if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
+      std::string heading;
+      inline_text(node, heading);
+      const std::string_view h = trim(heading);
+      if (cmark_node_get_heading_level(node) == 1 && article.title.empty() && article.sections.empty() &&
+          current.text.empty()) {
+        article.title = std::string(h);
+        continue;
+      }
+      if (boilerplate.ends_article(h)) break;
+      flush();
+      current = Section{};
+      current.index = next_index++;
+      current.heading = std::string(h);
+      current.line = line;
+      metadata_allowed = false;
+      continue;
+    }
+    std::vector<std::string> paragraphs;
+    block_text(node, paragraphs);
+    bool ended = false;
+    for (const std::string& p : paragraphs) {
+      if (metadata_allowed && current.text.empty()) {
+        if (const auto byline = parse_byline(p)) {
+          if (article.authors.empty()) article.authors = byline->authors;
+          if (!article.date.known()) article.date = byline->date;
+          continue;
+        }
+      }
+      if (boilerplate.ends_article(p)) {
+        ended = true;
+        break;
+      }
+      if (boilerplate.is_dropped(p)) continue;
+      if (current.text.empty()) {
+        if (current.line == 0) current.line = line;
+      } else {
+        current.text += '\n';
+      }
+      current.text += p;
+      metadata_allowed = false;
+    }
+    if (ended) break;
+  }
+  flush();
+  if (article.title.empty()) article.title = std::filesystem::path(path).stem().string();
+  if (article.sections.empty()) {
+    Section only;
+    only.line = fm.lines + 1;
+    article.sections.push_back(std::move(only));
+  }
+  return article;
+}
+
+}  // namespace folio
