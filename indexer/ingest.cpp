@@ -15,6 +15,7 @@
 #include "folio/formats.hpp"
 #include "folio/schema.hpp"
 #include "folio/text.hpp"
+#include "walk.hpp"
 
 namespace folio {
 namespace fs = std::filesystem;
@@ -55,62 +56,6 @@ std::string read_bytes(const fs::path& file) {
   }
   ::close(fd);
   return bytes;
-}
-
-bool is_hidden(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name.size() > 1 && name[0] == '.';
-}
-
-// Lists article files under `roots`, sorted. Unreadable folders and paths
-// that are not UTF-8 are reported through `skip`.
-std::vector<fs::path> list_article_files(
-    const std::vector<fs::path>& roots,
-    const std::function<void(const SkippedFile&)>& skip) {
-  std::vector<fs::path> files;
-  std::vector<fs::path> pending;
-  for (const fs::path& root : roots) {
-    std::error_code ec;
-    const fs::file_status st = fs::status(root, ec);
-    if (fs::is_regular_file(st)) {
-      files.push_back(root);
-    } else if (fs::is_directory(st)) {
-      pending.push_back(root);
-    } else {
-      throw Error(fmt::format("cannot index {}: {}", root.string(),
-                              ec ? ec.message() : "not a file or folder"));
-    }
-  }
-  while (!pending.empty()) {
-    const fs::path dir = std::move(pending.back());
-    pending.pop_back();
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
-      skip({dir.string(), ec.message()});
-      continue;
-    }
-    for (; it != fs::directory_iterator(); it.increment(ec)) {
-      const fs::path& p = it->path();
-      if (is_hidden(p)) continue;
-      std::error_code sec;
-      // Folders reached through a symbolic link are not followed (no loops);
-      // files reached through one are indexed.
-      if (it->is_directory(sec) && !it->is_symlink(sec)) {
-        pending.push_back(p);
-      } else if (is_article_file_name(p.filename().string()) && it->is_regular_file(sec)) {
-        if (!is_valid_utf8(p.native())) {
-          skip({repair_utf8(p.native()), "file name is not valid UTF-8"});
-          continue;
-        }
-        files.push_back(p);
-      }
-    }
-    if (ec) skip({dir.string(), ec.message()});
-  }
-  std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
-  return files;
 }
 
 std::map<std::string, schema::FileRecord> load_file_records(
@@ -246,7 +191,7 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
 
   std::vector<fs::path> roots;
   for (const fs::path& r : options.roots) roots.push_back(absolute_root(r));
-  const std::vector<fs::path> files = list_article_files(roots, skip);
+  const std::vector<fs::path> files = walk::list_article_files(roots, options.excludes, skip);
   std::map<std::string, schema::FileRecord> known = load_file_records(db);
   std::set<std::string> seen;
 

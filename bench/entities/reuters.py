@@ -126,7 +126,9 @@ def parse_collection(data):
 def article_text(doc):
     """folio's plain-text layout: the title, a blank line, then paragraphs
     separated by blank lines; the dateline opens the first paragraph."""
-    body = SIGNATURE_RE.sub("", doc["body"].rstrip())
+    body, prev = doc["body"].rstrip(), None
+    while body != prev:  # some end "REUTER" then " Reuter"
+        prev, body = body, SIGNATURE_RE.sub("", body)
     paras = paragraphs(body)
     if doc["dateline"]:
         if paras:
@@ -247,7 +249,9 @@ def example_sentence(text, patterns):
 
 def word_pattern(name):
     flags = re.I if len(name) > 3 else 0  # "US", "UK", "UAE": case matters
-    return re.compile(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", flags)
+    # "North America" does not name America, "West Germany" names Germany
+    return re.compile(r"(?<![\w.])(?<!North )(?<!South )(?<!Latin )(?<!Central )"
+                      + re.escape(name) + r"(?![\w])", flags)
 
 
 def main():
@@ -256,7 +260,8 @@ def main():
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="Reuters-21578 folder (default: %(default)s)")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N selected articles")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="print N example misses and false positives, and the N most frequent ones")
+                    help="print N example misses and false positives, and the N most frequent ones "
+                         "with an example sentence (to stderr with --json)")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON document")
     ap.add_argument("--workdir", help="write the articles here and keep them (default: a temporary folder)")
     args = ap.parse_args()
@@ -485,13 +490,22 @@ def report_errors(n, place_misses, place_fps, people_misses, texts, r2f, country
               f"(named = {named_note}):", file=out)
         for label, k in counts.most_common(n):
             pats = patterns_for(label)
-            named, ex, where = 0, None, groups[label][0][0]
+            named, ex, where, in_title = 0, None, groups[label][0][0], None
             for it in groups[label]:
-                e = example_sentence(body_first(texts[it[0]]), pats)
+                title, _, body = texts[it[0]].partition("\n")
+                e = example_sentence(body, pats)
                 if e:
                     named += 1
                     if ex is None:
                         ex, where = e, it[0]
+                else:
+                    e = example_sentence(title, pats)
+                    if e:
+                        named += 1
+                        if in_title is None:
+                            in_title = (e + "  [title]", it[0])
+            if ex is None and in_title:
+                ex, where = in_title
             line(label, k, f"named in {named}", where, ex or "(not named in the text)")
 
     def fp_by_code(items):

@@ -20,10 +20,13 @@
 namespace folio {
 
 struct IndexOptions {
-  // Files and folders to index; folders are walked recursively for *.txt,
-  // skipping hidden entries. A file named here is indexed whatever its
-  // extension. Every root must exist.
+  // Files and folders to index; folders are walked recursively for article
+  // files (.txt, .text, .md, .markdown, .html, .htm), skipping hidden
+  // entries and what a .folioignore file (gitignore syntax) excludes. A
+  // file named here is indexed whatever its extension. Every root must exist.
   std::vector<std::filesystem::path> roots;
+  // More patterns to leave out, gitignore syntax, relative to each root.
+  std::vector<std::string> excludes;
   // Files larger than this are skipped. Default: 20 MiB.
   std::uintmax_t max_file_size = 20u << 20;
   // Changed files per commit: a crash loses at most this much work.
