@@ -202,6 +202,17 @@ class ArticleScan {
         heading = true;
       }
     }
+    // A dateline ("NEW YORK, Feb 26 -", "SAN JOSE, Calif.") opens a
+    // paragraph with capitals: read those words as a heading's.
+    std::size_t caps = 0;
+    while (caps < t.size() && t[caps].upper && !t[caps].comma_before) ++caps;
+    if (!heading && caps > 0 && caps <= 4 && caps < t.size() && t[caps].comma_before) {
+      std::vector<Token> dateline(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
+      for (Token& tok : dateline) tok.sentence_start = true;
+      scan_tokens(dateline, section, true);
+      t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
+      if (!t.empty()) t.front().sentence_start = true;
+    }
     scan_tokens(t, section, heading);
     ++unit_;
   }
@@ -282,6 +293,7 @@ class ArticleScan {
   NameSpan name_span(const std::vector<Token>& t, std::size_t i, bool titled, bool heading) const {
     if (!t[i].cap || kCalendarWords.count(t[i].key) != 0) return {};
     if (const Lexicon::Phrase* p = lx_.phrase(t[i].key); p != nullptr && p->title) return {};
+    if (lx_.is_organisation_suffix(t[i].key)) return {};  // "Banque Nationale de Paris"
     std::size_t n = 1;
     bool has_particles = false;
     while (i + n < t.size() && n < kMaxNameTokens && !t[i + n - 1].possessive && t[i + n].joined) {
@@ -297,6 +309,8 @@ class ArticleScan {
       if (next.cap && lx_.is_organisation_suffix(next.key)) return {0, n + 1};
       if (next.cap && (starts_strong_place(t, i + n) || kCalendarWords.count(next.key) != 0)) break;
       if (const Lexicon::Phrase* p = lx_.phrase(next.key); p != nullptr && p->title) break;
+      // In a heading every word is capitalised: "MINISTER RILWANU LUKMAN SAID TODAY".
+      if (heading && ordinary(next.key)) break;
       has_particles = has_particles || particles;
       n = particles ? k - i + 1 : n + 1;
     }
@@ -365,7 +379,10 @@ class ArticleScan {
       const Token& tok = t[i];
       if (tok.sentence_start && !heading) titled = false;  // "... the Oba. Historians"
       if (!tok.cap && !tok.upper) {
-        titled = false;
+        // "World Bank president Barber Conable": a title in lower case.
+        const Lexicon::Phrase* p = lx_.phrase(tok.key);
+        titled = p != nullptr && p->title && i + 1 < t.size() && t[i + 1].cap && t[i + 1].joined;
+        if (titled) title_start = i;
         ++i;
         continue;
       }
@@ -379,7 +396,8 @@ class ArticleScan {
         // its name count ("Bank of Japan", "Georgian Dream").
         for (std::size_t k = i; k < i + name.organisation; ++k) {
           const Match inner = longest_place(t, k, i + name.organisation - k);
-          if (inner.phrase != nullptr) {
+          // "Toyota" the company is not Toyota the city.
+          if (inner.phrase != nullptr && !(k == i && inner.length == name.organisation)) {
             add_place(t, k, inner, section, heading);
             k += inner.length - 1;
           }

@@ -121,7 +121,12 @@ class LexiconBuilder {
 
   // `rank`: lower is preferred when a name has several places.
   void add_name(const std::string& surface, std::uint32_t place, int rank) {
-    Lexicon::Phrase& p = phrase_for(surface);
+    // "Calif.", "Ill.": abbreviations match only with their full stop, as
+    // written ("I’ll" is not Illinois).
+    const bool abbreviation = surface.size() > 2 && surface.ends_with('.') &&
+                              surface.find(' ') == std::string::npos && !is_acronym(surface);
+    if (abbreviation) lx_.abbreviations_.insert(fold(surface));
+    Lexicon::Phrase& p = abbreviation ? lx_.acronyms_[surface] : phrase_for(surface);
     if (std::find(p.places.begin(), p.places.end(), place) == p.places.end()) {
       p.places.push_back(place);
       ranks_[place] = rank;
@@ -188,6 +193,21 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
   std::shared_ptr<Lexicon> lx(new Lexicon);
   LexiconBuilder builder(*lx);
   const fs::path dir = sources.data_dir / "lexicon";
+
+  // Ordinary words: the dictionaries' lower-case entries.
+  for (const fs::path& dictionary : sources.dictionaries) {
+    std::ifstream in(dictionary);
+    if (!in) {
+      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
+                              dictionary.string()));
+    }
+    std::string word;
+    while (std::getline(in, word)) {
+      if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
+      if (word.ends_with("'s")) continue;
+      lx->ordinary_words_.insert(fold(word));
+    }
+  }
 
   // Countries: iso-codes, with folio's ids, display names, aliases, demonyms.
   std::map<std::string, std::vector<std::string>> country_rows;
@@ -329,6 +349,21 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     if (const auto k = known.find(known_key(name, country, PlaceKind::subdivision)); k != known.end()) {
       continue;
     }
+    // Not a subdivision named like a country ("Taiwan" of China's list) or
+    // like ordinary words ("West", "Centre", "Central" of Cameroon or Ghana).
+    const Phrase* existing = lx->phrase(fold(name));
+    if (existing != nullptr && !existing->places.empty() &&
+        lx->places_[existing->places.front()].place.kind == PlaceKind::country) {
+      continue;
+    }
+    const std::string key = fold(name);
+    bool ordinary = true;
+    for (std::size_t start = 0; start <= key.size();) {
+      const std::size_t end = std::min(key.find(' ', start), key.size());
+      ordinary = ordinary && lx->ordinary_words_.count(key.substr(start, end - start)) != 0;
+      start = end + 1;
+    }
+    if (ordinary) continue;
     Place p{slug(name), name, PlaceKind::subdivision, country, {}, {}};
     builder.add_name(name, builder.add_place(p, 0, cc, ""), kSubdivision);
   }
@@ -361,20 +396,6 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     lx->abbreviations_.insert(abbreviation);
   }
 
-  // Ordinary words: the dictionaries' lower-case entries.
-  for (const fs::path& dictionary : sources.dictionaries) {
-    std::ifstream in(dictionary);
-    if (!in) {
-      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
-                              dictionary.string()));
-    }
-    std::string word;
-    while (std::getline(in, word)) {
-      if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
-      if (word.ends_with("'s")) continue;
-      lx->ordinary_words_.insert(fold(word));
-    }
-  }
   builder.finish();
   std::unordered_map<std::string, std::string> country_names;
   for (const auto& [code, idx] : country_by_code) {

@@ -123,7 +123,7 @@ TEST_CASE("bad files are skipped with a reason; the run goes on", "[ingest]") {
   write_file(ix.articles / "good.txt", kOneSection);
   write_file(ix.articles / ".hidden.txt", kOneSection);
   write_file(ix.articles / ".git" / "x.txt", kOneSection);
-  write_file(ix.articles / "notes.md", kOneSection);
+  write_file(ix.articles / "notes.log", kOneSection);
 
   const folio::IndexReport report = ix.run();
   CHECK(report.added == 2);  // good.txt and the repaired latin1.txt
@@ -139,8 +139,8 @@ TEST_CASE("bad files are skipped with a reason; the run goes on", "[ingest]") {
 TEST_CASE("a file named on the command line is indexed whatever its extension",
           "[ingest]") {
   Indexer ix;
-  write_file(ix.articles / "notes.md", kOneSection);
-  CHECK(ix.run({ix.articles / "notes.md"}).added == 1);
+  write_file(ix.articles / "notes.log", kOneSection);
+  CHECK(ix.run({ix.articles / "notes.log"}).added == 1);
 }
 
 TEST_CASE("a root that does not exist is an error before anything changes", "[ingest]") {
