@@ -1,9 +1,11 @@
 // folio index PATH...: add, update and remove articles in the index.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "folio/database.hpp"
@@ -11,6 +13,8 @@
 
 namespace folio::cli {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> g_interrupted{false};
 
@@ -28,30 +32,89 @@ void install_sigint_handler() {
 
 struct IndexArgs {
   std::vector<std::string> paths;
+  std::vector<std::string> excludes;
   bool quiet = false;
+  bool json = false;
   double max_size_mb = 20;
+  unsigned jobs = 0;
+};
+
+// "[ 1234/21563 files]  12.3 MB/s  ETA 0:12" on one line of a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
+
+  void update(const IndexProgress& p) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(100) && p.files_done < p.files_total) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double mbps = seconds > 0 ? static_cast<double>(p.bytes_read) / 1e6 / seconds : 0;
+    std::string eta = "--:--";
+    if (p.files_done > 0 && seconds > 0.5) {
+      const auto left = static_cast<long>(seconds * static_cast<double>(p.files_total - p.files_done) /
+                                          static_cast<double>(p.files_done));
+      eta = fmt::format("{}:{:02}", left / 60, left % 60);
+    }
+    fmt::print(stderr, "\r\x1b[K[{:>{}}/{} files]  {:.1f} MB/s  ETA {}", p.files_done,
+               fmt::formatted_size("{}", p.files_total), p.files_total, mbps, eta);
+    drawn_ = true;
+  }
+
+  void clear() {
+    if (drawn_) fmt::print(stderr, "\r\x1b[K");
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  Clock::time_point start_;
+  Clock::time_point last_{};
 };
 
 int run_index(const GlobalOptions& global, const IndexArgs& args) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const ArticleReader reader = load_article_reader();
   IndexOptions options;
   options.roots.assign(args.paths.begin(), args.paths.end());
+  options.excludes = args.excludes;
   options.max_file_size = static_cast<std::uintmax_t>(args.max_size_mb * 1024 * 1024);
+  options.jobs = args.jobs;
   options.stop = &g_interrupted;
 
   Xapian::WritableDatabase db = open_for_writing(database_dir(global));
   install_sigint_handler();
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  const IndexReport report = index_paths(db, options, reader, [&](const SkippedFile& s) {
-    print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
-  });
+  // Progress goes to stderr, only on a terminal, never with --quiet or --json.
+  ProgressBar bar(::isatty(STDERR_FILENO) == 1 && !args.quiet && !args.json);
+  const IndexReport report = index_paths(
+      db, options, reader,
+      [&](const SkippedFile& s) {
+        bar.clear();
+        print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
+      },
+      [&](const IndexProgress& p) { bar.update(p); });
+  bar.clear();
   db.close();
 
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!args.quiet) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (args.json) {
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+    fmt::print("{}\n", nlohmann::json{{"version", kJsonFormatVersion},
+                                      {"added", report.added},
+                                      {"updated", report.updated},
+                                      {"removed", report.removed},
+                                      {"unchanged", report.unchanged},
+                                      {"skipped", std::move(skipped)},
+                                      {"sections", report.sections},
+                                      {"seconds", seconds},
+                                      {"interrupted", report.interrupted}}
+                           .dump());
+  } else if (!args.quiet) {
     fmt::print("{} added, {} updated, {} removed, {} unchanged, {} skipped; "
                "{} sections written in {:.2f}s\n",
                report.added, report.updated, report.removed, report.unchanged,
@@ -71,15 +134,23 @@ void add_index_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<IndexArgs>();
   CLI::App* sub = app.add_subcommand(
       "index",
-      "Index .txt articles under each PATH (folders are walked recursively, "
-      "hidden entries skipped). Unchanged files are skipped, changed files "
-      "re-indexed, and indexed files that are gone from PATH removed.");
+      "Index the articles under each PATH: .txt, .md and .html files in any common encoding "
+      "(folders are walked recursively; hidden entries and what a .folioignore file lists "
+      "are skipped). Unchanged files are skipped unread, changed files re-indexed, and "
+      "indexed files that are gone from PATH removed. Ctrl-C commits what is done and "
+      "exits with 130; another `folio index` on the same index exits 2 at once.");
   sub->add_option("PATH", args->paths, "Article files or folders")->required();
-  sub->add_flag("-q,--quiet", args->quiet, "Do not print the summary line");
-  sub->add_option("--max-size", args->max_size_mb,
-                  "Skip files larger than this many MB")
+  sub->add_option("--exclude", args->excludes,
+                  "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable")
+      ->type_name("GLOB");
+  sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
+  sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  sub->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
+  sub->add_flag("--json", args->json,
+                "Print the summary as one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_index(ctx.global, *args); }; });
 }
 

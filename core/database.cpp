@@ -5,8 +5,16 @@
 #include "folio/error.hpp"
 #include "folio/schema.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
+
 namespace folio {
 namespace {
+
+// Names the process that holds the write lock, for the message a second
+// writer gets. Never needs deleting: Xapian's own lock is what counts.
+constexpr const char* kPidFile = "folio.pid";
 
 void check_version(const Xapian::Database& db, const std::filesystem::path& dir) {
   const std::string stored = db.get_metadata(std::string(schema::kVersionKey));
@@ -39,8 +47,23 @@ Xapian::WritableDatabase open_for_writing(const std::filesystem::path& dir) {
     throw Error(fmt::format("cannot create index directory {}: {}", dir.string(),
                             ec.message()));
   }
-  Xapian::WritableDatabase db(dir.string(),
-                              Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+  const std::filesystem::path pid_file = dir / kPidFile;
+  Xapian::WritableDatabase db;
+  try {
+    db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+  } catch (const Xapian::DatabaseLockError&) {
+    // Xapian's lock is held by the other writer's process and released
+    // when it exits; the pid file only names that process.
+    std::ifstream in(pid_file);
+    std::string pid;
+    std::getline(in, pid);
+    throw Error(fmt::format("the index at {} is being updated by another folio process{}",
+                            dir.string(), pid.empty() ? "" : fmt::format(" (pid {})", pid)));
+  }
+  {
+    std::ofstream out(pid_file, std::ios::trunc);
+    out << ::getpid() << '\n';
+  }
   if (db.get_metadata(std::string(schema::kVersionKey)).empty() &&
       db.get_doccount() == 0) {
     db.set_metadata(std::string(schema::kVersionKey),

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 #include "folio/error.hpp"
 
@@ -168,6 +169,12 @@ std::string fold(std::string_view text) {
   std::string lowered;
   const bool ascii = std::all_of(text.begin(), text.end(),
                                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  // Transliteration is slow and the same names come back (the lexicon
+  // folds each city several times, articles repeat names): remember them.
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (!ascii) {
+    if (const auto it = cache.find(std::string(text)); it != cache.end()) return it->second;
+  }
   if (ascii) {
     lowered = to_lower_ascii(text);
   } else {
@@ -200,6 +207,11 @@ std::string fold(std::string_view text) {
     if (space) out += ' ';
     space = false;
     out += c;
+  }
+  if (!ascii) {
+    constexpr std::size_t kMaxCached = 100'000;
+    if (cache.size() >= kMaxCached) cache.clear();
+    cache.emplace(std::string(text), out);
   }
   return out;
 }

@@ -9,7 +9,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "folio/error.hpp"
 #include "folio/formats.hpp"
@@ -31,6 +36,7 @@ struct FileStat {
 FileStat stat_file(const fs::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT) throw Error("vanished during the run");
     throw Error(std::strerror(errno));
   }
   return {static_cast<std::uint64_t>(st.st_size),
@@ -180,9 +186,106 @@ Article ArticleReader::read(const fs::path& file) const {
   return parse(read_bytes(file), file.string());
 }
 
+namespace {
+
+// What a worker made of one file, for the writer to apply.
+struct FileResult {
+  enum class Kind { unchanged, touched, changed, skipped } kind = Kind::unchanged;
+  std::string path;
+  std::string id;
+  std::uint64_t bytes = 0;  // read from disk
+  schema::FileRecord record;
+  Article article;  // changed: with its people and places
+  std::vector<Xapian::Document> documents;  // one per section
+  std::string reason;  // skipped
+};
+
+FileResult process_file(const fs::path& file, const std::map<std::string, schema::FileRecord>& known,
+                        const IndexOptions& options, const ArticleReader& reader) {
+  FileResult r;
+  r.path = file.string();
+  r.id = schema::article_id(r.path);
+  const auto old = known.find(r.id);
+  try {
+    const FileStat st = stat_file(file);
+    if (old != known.end() && old->second.size == st.size && old->second.mtime_ns == st.mtime_ns) {
+      return r;  // unchanged, not read
+    }
+    if (st.size > options.max_file_size) {
+      throw Error(fmt::format("larger than the size limit ({} bytes > {})", st.size,
+                              options.max_file_size));
+    }
+    const std::string bytes = read_bytes(file);
+    r.bytes = bytes.size();
+    r.record = {r.path, bytes.size(), st.mtime_ns, fnv1a64(bytes), 0};
+    if (old != known.end() && old->second.content_hash == r.record.content_hash) {
+      // Touched but not changed: remember the new mtime, keep the documents.
+      r.record.sections = old->second.sections;
+      r.kind = FileResult::Kind::touched;
+      return r;
+    }
+    r.article = reader.parse(bytes, r.path);
+    for (const Section& section : r.article.sections) {
+      r.documents.push_back(make_section_document(r.article, section, r.id));
+    }
+    r.record.sections = static_cast<int>(r.article.sections.size());
+    r.kind = FileResult::Kind::changed;
+  } catch (const Error& e) {
+    r.kind = FileResult::Kind::skipped;
+    r.reason = e.what();
+  }
+  return r;
+}
+
+// A bounded queue between the reading workers and the one writer: workers
+// wait when it is full, so memory does not grow with the folder.
+class ResultQueue {
+ public:
+  explicit ResultQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  void push(FileResult r) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(r));
+    not_empty_.notify_one();
+  }
+
+  // nullopt when every producer is done and the queue is empty.
+  std::optional<FileResult> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || producers_ == 0; });
+    if (items_.empty()) return std::nullopt;
+    FileResult r = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return r;
+  }
+
+  void add_producer() {
+    std::lock_guard lock(mutex_);
+    ++producers_;
+  }
+
+  void producer_done() {
+    std::lock_guard lock(mutex_);
+    --producers_;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<FileResult> items_;
+  int producers_ = 0;
+};
+
+}  // namespace
+
 IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
                         const ArticleReader& reader,
-                        const std::function<void(const SkippedFile&)>& on_skip) {
+                        const std::function<void(const SkippedFile&)>& on_skip,
+                        const std::function<void(const IndexProgress&)>& on_progress) {
   IndexReport report;
   auto skip = [&](SkippedFile s) {
     on_skip(s);
@@ -192,8 +295,26 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
   std::vector<fs::path> roots;
   for (const fs::path& r : options.roots) roots.push_back(absolute_root(r));
   const std::vector<fs::path> files = walk::list_article_files(roots, options.excludes, skip);
-  std::map<std::string, schema::FileRecord> known = load_file_records(db);
+  const std::map<std::string, schema::FileRecord> known = load_file_records(db);
   std::set<std::string> seen;
+
+  // Workers read, decode, parse, extract and build documents; this thread
+  // alone writes to Xapian, which is not thread-safe.
+  const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  ResultQueue queue(4 * static_cast<std::size_t>(jobs));
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};  // the writer failed: workers stop too
+  auto stopped = [&] { return failed.load() || (options.stop != nullptr && options.stop->load()); };
+  std::vector<std::thread> workers;
+  for (unsigned j = 0; j < jobs; ++j) {
+    queue.add_producer();
+    workers.emplace_back([&] {
+      for (std::size_t i; !stopped() && (i = next.fetch_add(1)) < files.size();) {
+        queue.push(process_file(files[i], known, options, reader));
+      }
+      queue.producer_done();
+    });
+  }
 
   EntityRegistry registry(db);
   std::size_t uncommitted = 0;
@@ -204,61 +325,55 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
       uncommitted = 0;
     }
   };
-
-  for (const fs::path& file : files) {
-    if (options.stop != nullptr && options.stop->load()) {
-      report.interrupted = true;
-      break;
+  IndexProgress progress;
+  progress.files_total = files.size();
+  try {
+    while (std::optional<FileResult> r = queue.pop()) {
+      seen.insert(r->id);
+      ++progress.files_done;
+      progress.bytes_read += r->bytes;
+      switch (r->kind) {
+        case FileResult::Kind::unchanged:
+          ++report.unchanged;
+          break;
+        case FileResult::Kind::touched:
+          ++report.unchanged;
+          db.set_metadata(schema::file_key(r->id), r->record.to_json());
+          changed();
+          break;
+        case FileResult::Kind::skipped:
+          skip({r->path, r->reason});
+          break;
+        case FileResult::Kind::changed:
+          registry.add(r->article);
+          // The whole article is replaced inside one commit: a reader never
+          // sees half of it.
+          if (known.count(r->id) != 0) {
+            db.delete_document(schema::article_term(r->id));
+            ++report.updated;
+          } else {
+            ++report.added;
+          }
+          // The old sections are gone (or there were none): add, without
+          // the look-up replace_document() would make for each id term.
+          for (const Xapian::Document& doc : r->documents) db.add_document(doc);
+          report.sections += r->documents.size();
+          db.set_metadata(schema::file_key(r->id), r->record.to_json());
+          changed();
+          break;
+      }
+      if (on_progress) on_progress(progress);
     }
-    const std::string path = file.string();
-    const std::string id = schema::article_id(path);
-    seen.insert(id);
-    const auto old = known.find(id);
-    try {
-      const FileStat st = stat_file(file);
-      if (old != known.end() && old->second.size == st.size &&
-          old->second.mtime_ns == st.mtime_ns) {
-        ++report.unchanged;
-        continue;
-      }
-      if (st.size > options.max_file_size) {
-        throw Error(fmt::format("larger than the size limit ({} bytes > {})",
-                                st.size, options.max_file_size));
-      }
-      const std::string bytes = read_bytes(file);
-      if (trim(bytes).empty()) throw Error("empty file");
-      schema::FileRecord record{path, bytes.size(), st.mtime_ns, fnv1a64(bytes), 0};
-      if (old != known.end() && old->second.content_hash == record.content_hash) {
-        // Touched but not changed: remember the new mtime, keep the documents.
-        record.sections = old->second.sections;
-        db.set_metadata(schema::file_key(id), record.to_json());
-        ++report.unchanged;
-        changed();
-        continue;
-      }
-      const Article article = reader.parse(bytes, path);
-      registry.add(article);
-      // Replacing the whole article inside one commit: a reader never sees
-      // half of it.
-      if (old != known.end()) {
-        db.delete_document(schema::article_term(id));
-        ++report.updated;
-      } else {
-        ++report.added;
-      }
-      for (const Section& section : article.sections) {
-        db.replace_document(
-            schema::section_id_term(schema::section_id(id, section.index)),
-            make_section_document(article, section, id));
-      }
-      record.sections = static_cast<int>(article.sections.size());
-      report.sections += article.sections.size();
-      db.set_metadata(schema::file_key(id), record.to_json());
-      changed();
-    } catch (const Error& e) {
-      skip({path, e.what()});
+  } catch (...) {
+    // Let the workers finish before the exception leaves their references.
+    failed.store(true);
+    while (queue.pop()) {
     }
+    for (std::thread& w : workers) w.join();
+    throw;
   }
+  for (std::thread& w : workers) w.join();
+  report.interrupted = stopped() && progress.files_done < files.size();
 
   if (!report.interrupted) {
     for (const auto& [id, record] : known) {

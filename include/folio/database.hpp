@@ -15,7 +15,8 @@ Xapian::Database open_for_reading(const std::filesystem::path& dir);
 
 // Opens (creating if needed) the index at `dir` for updating, and records
 // the schema version in a new one. Throws folio::Error on a version
-// mismatch; Xapian::DatabaseLockError when another process is writing.
+// mismatch, or at once when another process is writing ("... is being
+// updated by another folio process (pid N)").
 Xapian::WritableDatabase open_for_writing(const std::filesystem::path& dir);
 
 }  // namespace folio

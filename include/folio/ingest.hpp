@@ -31,6 +31,9 @@ struct IndexOptions {
   std::uintmax_t max_file_size = 20u << 20;
   // Changed files per commit: a crash loses at most this much work.
   std::size_t files_per_commit = 1000;
+  // Threads that read, decode, parse and extract (one more writes to
+  // Xapian). 0: one per core.
+  unsigned jobs = 0;
   // When set by another thread (a signal handler), indexing stops after the
   // current file, commits what is done, and returns with interrupted set.
   const std::atomic<bool>* stop = nullptr;
@@ -40,6 +43,13 @@ struct IndexOptions {
 struct SkippedFile {
   std::string path;
   std::string reason;  // "empty file", "binary file (NUL bytes)", ...
+};
+
+// How far indexing has got, for a progress bar.
+struct IndexProgress {
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
+  std::uint64_t bytes_read = 0;  // of files that were read (changed ones)
 };
 
 struct IndexReport {
@@ -74,11 +84,16 @@ class ArticleReader {
 // Brings `db` up to date with the files under options.roots. Unchanged files
 // (same size and mtime) are not read; changed ones replace all their
 // sections; indexed files under a root that no longer exist are removed.
-// `on_skip` is called for each file that could not be indexed. Throws
-// folio::Error if a root does not exist; lets Xapian::Error through.
+// Files are read and parsed by options.jobs threads in parallel and
+// written by the calling thread, in batches of options.files_per_commit,
+// each an atomic commit. `on_skip` is called for each file that could not
+// be indexed, `on_progress` (may be empty) after each file; both on the
+// calling thread. Throws folio::Error if a root does not exist; lets
+// Xapian::Error through.
 IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
                         const ArticleReader& reader,
-                        const std::function<void(const SkippedFile&)>& on_skip);
+                        const std::function<void(const SkippedFile&)>& on_skip,
+                        const std::function<void(const IndexProgress&)>& on_progress = {});
 
 // Builds the Xapian document for one section of an article. Exposed for
 // tests; index_paths uses it.

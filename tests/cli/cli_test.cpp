@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -27,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -382,10 +384,10 @@ class CliFixture {
   }
 
   // `folio search ARGS... --json`, parsed; it must exit 0 or 1.
-  json search_json(std::vector<std::string> args) const {
+  json search_json(std::vector<std::string> args, const RunOptions& options = {}) const {
     args.insert(args.begin(), "search");
     args.emplace_back("--json");
-    const Run run = folio(args);
+    const Run run = folio(args, options);
     INFO(run);
     REQUIRE((run.exit_code == 0 || run.exit_code == 1));
     json results = json::parse(run.out);
@@ -1084,6 +1086,1378 @@ TEST_CASE_METHOD(CliFixture,
     CHECK(explicit_db.exit_code == 2);
     CHECK_THAT(explicit_db.err, Contains("no index at"));
   }
+}
+
+// ---------------------------------------------------------------------------
+// Filters and facets: helpers
+
+using NameSet = std::set<std::string>;
+
+// A --limit above the number of sections in the corpus: every hit is shown.
+constexpr const char* kEveryHit = "1000";
+
+// The articles dated 2023-06-18 (000, 001, 002), in June 2023 (004 is dated
+// "June 2023"), and in 2023; 008 is dated 2021, 005 and 006 are undated.
+const NameSet kDatedJune18{"000", "001", "002"};
+const NameSet kDatedJune{"000", "001", "002", "003", "004", "007", "010"};
+const NameSet kDated2023{"000", "001", "002", "003", "004", "007", "009", "010"};
+const NameSet kUndated{"005", "006"};
+
+RunOptions today_is(const std::string& day) { return {{{"FOLIO_TODAY", day}}, false}; }
+
+// `folio search ARGS... --limit 1000 --json`: the results with every hit.
+json search_every_hit(const CliFixture& fx, std::vector<std::string> args,
+                      const RunOptions& options = {}) {
+  args.emplace_back("--limit");
+  args.emplace_back(kEveryHit);
+  json results = fx.search_json(std::move(args), options);
+  CHECK(results.at("hits").size() == results.at("total").get<std::size_t>());
+  return results;
+}
+
+NameSet id_set(const json& results) {
+  const std::vector<std::string> ids = hit_ids(results);
+  return {ids.begin(), ids.end()};
+}
+
+// The section ids of every hit of `folio search ARGS...`.
+NameSet ids_found(const CliFixture& fx, std::vector<std::string> args,
+                  const RunOptions& options = {}) {
+  return id_set(search_every_hit(fx, std::move(args), options));
+}
+
+// The corpus number ("000" ... "010") of each hit's file.
+NameSet articles_of(const json& results) {
+  NameSet out;
+  for (const json& hit : results.at("hits")) {
+    out.insert(fs::path(hit.at("path").get<std::string>()).filename().string().substr(0, 3));
+  }
+  return out;
+}
+
+// The corpus numbers of the articles of every hit of `folio search ARGS...`.
+NameSet articles_found(const CliFixture& fx, std::vector<std::string> args,
+                       const RunOptions& options = {}) {
+  return articles_of(search_every_hit(fx, std::move(args), options));
+}
+
+// The article id of a section id: "<article>-<n>" without "-<n>".
+std::string article_of(const std::string& section_id) {
+  return section_id.substr(0, section_id.find('-'));
+}
+
+NameSet union_of(const NameSet& a, const NameSet& b) {
+  NameSet out = a;
+  out.insert(b.begin(), b.end());
+  return out;
+}
+
+NameSet intersection_of(const NameSet& a, const NameSet& b) {
+  NameSet out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+  return out;
+}
+
+NameSet difference_of(const NameSet& a, const NameSet& b) {
+  NameSet out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+  return out;
+}
+
+bool includes(const NameSet& set, const NameSet& subset) {
+  return std::includes(set.begin(), set.end(), subset.begin(), subset.end());
+}
+
+// The ids of a hit's "people" or "places".
+NameSet entity_ids(const json& list) {
+  NameSet out;
+  for (const json& entity : list) out.insert(entity.at("id").get<std::string>());
+  return out;
+}
+
+// The countries of a hit's "places" (a country is its own).
+NameSet countries_of(const json& places) {
+  NameSet out;
+  for (const json& place : places) {
+    if (place.at("country").is_string()) out.insert(place.at("country").get<std::string>());
+  }
+  return out;
+}
+
+// A facet of search results as value -> count.
+std::map<std::string, std::size_t> facet_counts(const json& results, const std::string& field) {
+  std::map<std::string, std::size_t> counts;
+  for (const json& value : results.at("facets").at(field).at("values")) {
+    counts[value.at("value").get<std::string>()] = value.at("count").get<std::size_t>();
+  }
+  return counts;
+}
+
+std::vector<std::string> facet_values(const json& results, const std::string& field) {
+  std::vector<std::string> values;
+  for (const json& value : results.at("facets").at(field).at("values")) {
+    values.push_back(value.at("value").get<std::string>());
+  }
+  return values;
+}
+
+// An ISO date of any precision as the day it counts as: its first.
+std::string first_day(std::string iso) {
+  if (iso.size() == 4) iso += "-01";
+  if (iso.size() == 7) iso += "-01";
+  return iso;
+}
+
+// A resolved date filter as yyyymmdd, however folio spells it.
+std::string digits_of(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  return out;
+}
+
+// A hit as `--format paths` prints it: path (relative to the folder folio
+// runs in) and line.
+std::string path_line(const CliFixture& fx, const json& hit) {
+  return fmt::format(
+      "{}:{}", fs::path(hit.at("path").get<std::string>()).lexically_relative(fx.root()).string(),
+      hit.at("line").get<int>());
+}
+
+// `folio entities ARGS... --json`: the entities listed; it must exit 0.
+json entities_json(const CliFixture& fx, std::vector<std::string> args) {
+  args.insert(args.begin(), "entities");
+  args.emplace_back("--json");
+  const Run run = fx.folio(args);
+  INFO(run);
+  REQUIRE(run.exit_code == 0);
+  return json::parse(run.out).at("entities");
+}
+
+// The entity with this id in a list from entities_json().
+json entity_with_id(const json& entities, const std::string& id) {
+  for (const json& entity : entities) {
+    if (entity.at("id") == id) return entity;
+  }
+  FAIL("no entity " << id << " in `folio entities`");
+  return {};
+}
+
+// What a user sees of an error: exit status 2, nothing on stdout and one
+// line on stderr starting with "folio: ".
+void check_error(const Run& run) {
+  INFO(run);
+  CHECK(run.exit_code == 2);
+  CHECK(run.out.empty());
+  CHECK(run.err_lines().size() == 1);
+  CHECK_THAT(run.err, StartsWith("folio: "));
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+
+TEST_CASE_METHOD(CliFixture, "filters: each filter flag finds what its query field finds",
+                 "[cli][filters]") {
+  index_corpus();
+  const std::size_t sections = stats().at("sections");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> twins{
+      {{"--person", "Biden"}, "person:biden"},
+      {{"--person", "qin gang"}, "person:\"Qin Gang\""},
+      {{"--place", "taiwan"}, "place:taiwan"},
+      {{"--place", "China"}, "place:china"},
+      {{"--author", "chen wei"}, "author:\"chen wei\""},
+      {{"--author", "Priya Raman"}, "author:priya"},
+      {{"--since", "2023-06", "--until", "2023-07"}, "date:2023-06..2023-07"},
+      {{"--since", "2023", "--until", "2023"}, "date:2023"},
+      {{"--until", "2023-06-18"}, "date:..2023-06-18"},
+      {{"--since", "2023-06-01"}, "date:2023-06-01.."},
+      {{"--since", "June 18, 2023", "--until", "June 18, 2023"}, "date:\"June 18, 2023\""},
+      {{"summit", "--person", "Biden"}, "summit person:joe-biden"},
+      {{"china", "--place", "japan", "--since", "2023-06-18"},
+       "china place:Japan date:2023-06-18.."},
+  };
+  for (const auto& [flags, query] : twins) {
+    INFO("flags " << Catch::Detail::stringify(flags) << " vs query " << query);
+    const json by_flags = search_every_hit(*this, flags);
+    const json by_query = search_every_hit(*this, {query});
+    CHECK(by_flags.at("total").get<std::size_t>() > 0);
+    CHECK(by_flags.at("total").get<std::size_t>() < sections);  // it did filter
+    CHECK(by_flags.at("total") == by_query.at("total"));
+    CHECK(id_set(by_flags) == id_set(by_query));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: every hit is about the person, place or author named",
+                 "[cli][filters]") {
+  index_corpus();
+  const json people = entities_json(*this, {"--type", "person"});
+
+  SECTION("--person: an id, the name or an alias in any case, or a unique prefix") {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> names{
+        {"joe-biden", {"Biden", "BIDEN", "Joe Biden", "joe biden", "joe-biden", "joe b"}},
+        {"qin-gang", {"qin gang", "QIN GANG", "Qin", "qin-gang"}},
+        {"antony-blinken", {"Blinken", "antony"}},
+        {"xi-jinping", {"Xi Jinping", "xi-jin"}},
+    };
+    for (const auto& [id, inputs] : names) {
+      const std::size_t mentions = entity_with_id(people, id).at("sections");
+      for (const std::string& input : inputs) {
+        INFO("--person '" << input << "' should be " << id);
+        const json results = search_every_hit(*this, {"--person", input});
+        REQUIRE(results.at("filters").size() == 1);
+        CHECK(results["filters"][0].at("field") == "person");
+        CHECK(results["filters"][0].at("input") == input);
+        CHECK(results["filters"][0].at("id") == id);
+        CHECK(results.at("total") == mentions);
+        for (const json& hit : results.at("hits")) {
+          INFO("hit " << hit.at("id") << " people " << hit.at("people").dump());
+          CHECK(entity_ids(hit.at("people")).count(id) == 1);
+        }
+      }
+    }
+  }
+
+  SECTION("--place: the place or a place in that country") {
+    for (const std::string country : {"taiwan", "china", "georgia"}) {
+      INFO("--place " << country);
+      const json results = search_every_hit(*this, {"--place", country});
+      CHECK(results.at("total") > 0);
+      for (const json& hit : results.at("hits")) {
+        INFO("hit " << hit.at("id") << " places " << hit.at("places").dump());
+        CHECK(countries_of(hit.at("places")).count(country) == 1);
+      }
+    }
+    for (const std::string input : {"Côte d’Ivoire", "cote d'ivoire", "Ivory Coast"}) {
+      const json results = search_json({"--place", input});
+      REQUIRE(results.at("filters").size() == 1);
+      CHECK(results["filters"][0].at("id") == "ivory-coast");
+    }
+  }
+
+  SECTION("--author: whole name or a word of it, any case") {
+    const std::vector<std::tuple<std::string, std::string, std::string>> authors{
+        {"chen wei", "Chen Wei", "corpus/003_climate_talks.txt"},
+        {"WEI", "Chen Wei", "corpus/003_climate_talks.txt"},
+        {"Müller", "Jürgen Müller", "corpus/001_markets_rally.txt"},
+        {"maria fernández", "Maria Fernández", "corpus/001_markets_rally.txt"},
+        {"aiko tanaka", "Aiko Tanaka", "corpus/007_multi_author.txt"},
+        {"Zoë", "Zoë Kowalczyk", "corpus/007_multi_author.txt"},
+    };
+    std::map<std::string, std::size_t> sections_of;  // file -> its sections
+    for (const auto& [input, name, file] : authors) {
+      INFO("--author '" << input << "'");
+      if (sections_of.count(file) == 0) sections_of[file] = extracted_sections(*this, {file});
+      const json results = search_every_hit(*this, {"--author", input});
+      CHECK(results.at("total") == sections_of.at(file));
+      for (const json& hit : results.at("hits")) {
+        CHECK(hit.at("path") == (root() / file).string());
+        CHECK_THAT(hit.at("authors").get<std::vector<std::string>>(),
+                   Catch::Matchers::VectorContains(name));
+      }
+    }
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: the same flag twice is OR, different flags are AND",
+                 "[cli][filters]") {
+  index_corpus();
+  const NameSet biden = ids_found(*this, {"--person", "Biden"});
+  const NameSet blinken = ids_found(*this, {"--person", "Blinken"});
+  const NameSet china = ids_found(*this, {"--place", "china"});
+  const NameSet japan = ids_found(*this, {"--place", "japan"});
+  const NameSet june18 = ids_found(*this, {"--since", "2023-06-18", "--until", "2023-06-18"});
+  REQUIRE(!biden.empty());
+  REQUIRE(!blinken.empty());
+  REQUIRE(!china.empty());
+
+  SECTION("one flag twice: either value") {
+    const NameSet either = ids_found(*this, {"--person", "Biden", "--person", "Blinken"});
+    CHECK(either == union_of(biden, blinken));
+    CHECK(either != biden);
+    CHECK(either != blinken);
+    CHECK(either == ids_found(*this, {"person:biden OR person:blinken"}));
+    const json counted = search_json({"--person", "Biden", "--person", "Blinken"});
+    CHECK(counted.at("total") == either.size());
+    CHECK(counted.at("filters").size() == 2);
+
+    CHECK(ids_found(*this, {"--place", "china", "--place", "japan"}) == union_of(china, japan));
+    CHECK(articles_found(*this, {"--author", "chen", "--author", "priya"}) ==
+          NameSet{"003", "004"});
+    CHECK(ids_found(*this, {"--author", "chen", "--author", "priya"}) ==
+          ids_found(*this, {"author:chen OR author:priya"}));
+  }
+
+  SECTION("different flags: all of them") {
+    const NameSet both = ids_found(*this, {"--person", "Biden", "--place", "china"});
+    CHECK(both == intersection_of(biden, china));
+    CHECK(!both.empty());
+    CHECK(both == ids_found(*this, {"person:biden place:china"}));
+    CHECK(both == ids_found(*this, {"person:biden AND place:china"}));
+
+    const NameSet three = ids_found(*this, {"--person", "Blinken", "--place", "china", "--since",
+                                            "2023-06-18", "--until", "2023-06-18"});
+    CHECK(three == intersection_of(intersection_of(blinken, china), june18));
+    CHECK(!three.empty());
+
+    // OR inside a flag, AND across: (Biden or Blinken) and (China or Japan).
+    CHECK(ids_found(*this, {"--person", "Biden", "--person", "Blinken", "--place", "china",
+                            "--place", "japan"}) ==
+          intersection_of(union_of(biden, blinken), union_of(china, japan)));
+    CHECK(ids_found(*this, {"(person:biden OR person:blinken) (place:china OR place:japan)"}) ==
+          intersection_of(union_of(biden, blinken), union_of(china, japan)));
+  }
+
+  SECTION("with query words and NOT") {
+    const NameSet word = ids_found(*this, {"china"});
+    CHECK(ids_found(*this, {"china", "--person", "Biden"}) == intersection_of(word, biden));
+    const NameSet without = ids_found(*this, {"china NOT person:biden"});
+    CHECK(without == difference_of(word, biden));
+    CHECK(without != word);
+    CHECK(ids_found(*this, {"china AND NOT place:japan"}) == difference_of(word, japan));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: an ambiguous or unknown name exits 2 naming candidates",
+                 "[cli][filters][exit]") {
+  index_corpus();
+
+  SECTION("ambiguous: a prefix or a name that fits several") {
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
+        {{"search", "--person", "jo"}, {"person 'jo' is ambiguous", "joe-biden", "john-kerry"}},
+        {{"search", "person:jo"}, {"person 'jo' is ambiguous", "joe-biden", "john-kerry"}},
+        {{"search", "--place", "new"}, {"place 'new' is ambiguous", "new-delhi", "new-york"}},
+        {{"search", "--place", "Georgia"},
+         {"place 'Georgia' is ambiguous", "georgia", "georgia-us"}},
+        {{"search", "china", "place:Washington"},
+         {"place 'Washington' is ambiguous", "washington-dc", "washington-us"}},
+    };
+    for (const auto& [args, parts] : cases) {
+      const Run run = folio(args);
+      INFO(run);
+      check_error(run);
+      for (const std::string& part : parts) CHECK_THAT(run.err, Contains(part));
+    }
+    // The id itself is never ambiguous.
+    const json georgia = search_json({"--place", "georgia"});
+    REQUIRE(georgia.at("filters").size() == 1);
+    CHECK(georgia["filters"][0].at("id") == "georgia");
+    CHECK(georgia.at("total") > 0);
+  }
+
+  SECTION("unknown: the closest names") {
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
+        {{"search", "--person", "Bidenn"},
+         {"folio: no person 'Bidenn' in the index; closest: ", "Joe Biden"}},
+        {{"search", "person:Bidenn"},
+         {"folio: no person 'Bidenn' in the index; closest: ", "Joe Biden"}},
+        {{"search", "--place", "Chinaa"},
+         {"folio: no place 'Chinaa' in the index; closest: ", "China"}},
+        {{"search", "china", "place:Tokio"},
+         {"folio: no place 'Tokio' in the index; closest: ", "Tokyo"}},
+        {{"search", "--author", "Chen Wie"}, {"folio: no author 'Chen Wie' in the index"}},
+        {{"search", "--person", "Biden", "--person", "Nobodyknown"},
+         {"folio: no person 'Nobodyknown' in the index"}},
+    };
+    for (const auto& [args, parts] : cases) {
+      const Run run = folio(args);
+      INFO(run);
+      check_error(run);
+      CHECK_THAT(run.err, StartsWith(parts[0]));
+      for (const std::string& part : parts) CHECK_THAT(run.err, Contains(part));
+    }
+  }
+
+  SECTION("an author name shared by two authors") {
+    write_file(corpus() / "011_lisbon.txt",
+               "Harbour Workers Strike in Lisbon\nBy Maria Lopez | July 10, 2023\n\n"
+               "Dock workers in Lisbon walked out on Monday over pay and hours.\n");
+    index_corpus();
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"search", "--author", "maria"},
+          std::vector<std::string>{"search", "author:Maria"}}) {
+      const Run run = folio(args);
+      INFO(run);
+      check_error(run);
+      CHECK_THAT(run.err, Contains("is ambiguous"));
+      CHECK_THAT(run.err, Contains("maria lopez"));
+      CHECK_THAT(run.err, Contains("maria fernández"));
+    }
+    CHECK(articles_found(*this, {"--author", "maria lopez"}) == NameSet{"011"});
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: --place of a country includes its places, --place-exact not",
+                 "[cli][filters]") {
+  index_corpus();
+  const json places = entities_json(*this, {"--type", "place"});
+  for (const std::string country : {"china", "united-states", "georgia"}) {
+    INFO("--place " << country);
+    const NameSet wide = ids_found(*this, {"--place", country});
+    const json exact_results = search_every_hit(*this, {"--place", country, "--place-exact"});
+    const NameSet exact = id_set(exact_results);
+    // The country's own sections plus those of every place in it.
+    NameSet expected;
+    std::size_t places_in_country = 0;
+    for (const json& place : places) {
+      if (place.at("country") != country) continue;
+      ++places_in_country;
+      expected = union_of(expected, ids_found(*this, {"--place", place.at("id").get<std::string>(),
+                                                      "--place-exact"}));
+    }
+    CHECK(places_in_country > 1);
+    CHECK(wide == expected);
+    CHECK(includes(wide, exact));
+    CHECK(!exact.empty());
+    for (const json& hit : exact_results.at("hits")) {
+      INFO("hit " << hit.at("id") << " places " << hit.at("places").dump());
+      CHECK(entity_ids(hit.at("places")).count(country) == 1);
+    }
+    // place: in a query is the wide one.
+    CHECK(ids_found(*this, {"place:" + country}) == wide);
+  }
+
+  // A section that names Beijing but not China is found for China, unless exact.
+  const NameSet beijing = ids_found(*this, {"--place", "beijing"});
+  const NameSet china_exact = ids_found(*this, {"--place", "china", "--place-exact"});
+  CHECK(includes(ids_found(*this, {"--place", "china"}), beijing));
+  CHECK(!difference_of(beijing, china_exact).empty());
+  CHECK(ids_found(*this, {"--place", "china", "--place-exact"}).size() <
+        ids_found(*this, {"--place", "china"}).size());
+
+  const json exact_filters = search_json({"--place", "china", "--place-exact"}).at("filters");
+  REQUIRE(exact_filters.size() == 1);
+  CHECK(exact_filters[0].at("field") == "place-exact");
+  const json wide_filters = search_json({"--place", "china"}).at("filters");
+  REQUIRE(wide_filters.size() == 1);
+  CHECK(wide_filters[0].at("field") == "place");
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: --since and --until take every date form, as date: does",
+                 "[cli][filters][dates]") {
+  index_corpus();
+
+  SECTION("a date as both bounds: that day, month or year") {
+    const std::vector<std::pair<std::string, NameSet>> cases{
+        {"2023-06-18", kDatedJune18},
+        {"18 June 2023", kDatedJune18},
+        {"June 18, 2023", kDatedJune18},
+        {"2023-06", kDatedJune},
+        {"June 2023", kDatedJune},
+        {"2023", kDated2023},
+        {"2021", {"008"}},
+        {"2023-06-25", {"010"}},
+        {"July 2023", {"009"}},
+    };
+    for (const auto& [date, expected] : cases) {
+      INFO("--since '" << date << "' --until '" << date << "'");
+      const json results = search_every_hit(*this, {"--since", date, "--until", date});
+      CHECK(articles_of(results) == expected);
+      CHECK(id_set(results) == ids_found(*this, {"date:\"" + date + "\""}));
+    }
+  }
+
+  SECTION("one bound") {
+    CHECK(articles_found(*this, {"--since", "2023-06-20"}) == NameSet{"007", "009", "010"});
+    CHECK(articles_found(*this, {"--since", "June 20, 2023"}) == NameSet{"007", "009", "010"});
+    CHECK(articles_found(*this, {"--until", "2023-06-05"}) == NameSet{"003", "004", "008"});
+    CHECK(articles_found(*this, {"--until", "5 June 2023"}) == NameSet{"003", "004", "008"});
+    CHECK(articles_found(*this, {"--since", "2023-07"}) == NameSet{"009"});
+    CHECK(articles_found(*this, {"--until", "2022"}) == NameSet{"008"});
+    CHECK(ids_found(*this, {"--since", "2023-06-20"}) == ids_found(*this, {"date:2023-06-20.."}));
+    CHECK(ids_found(*this, {"--until", "2023-06-05"}) == ids_found(*this, {"date:..2023-06-05"}));
+  }
+
+  SECTION("ranges in a query") {
+    CHECK(articles_found(*this, {"date:2023-06-18..2023-06-25"}) ==
+          NameSet{"000", "001", "002", "007", "010"});
+    CHECK(articles_found(*this, {"date:2023-06..2023-07"}) == kDated2023);
+    CHECK(articles_found(*this, {"date:..2023-06-18"}) ==
+          NameSet{"000", "001", "002", "003", "004", "008"});
+    CHECK(articles_found(*this, {"date:2023-06-01.."}) == kDated2023);
+    CHECK(articles_found(*this, {"date:2021 OR date:2023-07"}) == NameSet{"008", "009"});
+    CHECK(articles_found(*this, {"date:2023 NOT date:2023-06"}) == NameSet{"009"});
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TODAY",
+                 "[cli][filters][dates]") {
+  index_corpus();
+
+  SECTION("every relative form, each landing on 2023-06-18") {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"2023-06-18", "today"},       {"2023-06-19", "yesterday"},
+        {"2023-06-25", "last week"},   {"2023-07-18", "last month"},
+        {"2024-06-18", "last year"},   {"2023-09-18", "3 months ago"},
+        {"2023-06-19", "1 day ago"},   {"2023-06-28", "10 days ago"},
+        {"2023-07-02", "2 weeks ago"}, {"2025-06-18", "2 years ago"},
+    };
+    for (const auto& [today, date] : cases) {
+      INFO("FOLIO_TODAY=" << today << ": '" << date << "'");
+      const json results =
+          search_every_hit(*this, {"--since", date, "--until", date}, today_is(today));
+      CHECK(articles_of(results) == kDatedJune18);
+      REQUIRE(results.at("filters").size() == 2);
+      CHECK(results["filters"][0].at("field") == "since");
+      CHECK(results["filters"][0].at("input") == date);
+      CHECK(digits_of(results["filters"][0].at("id").get<std::string>()) == "20230618");
+      CHECK(results["filters"][1].at("field") == "until");
+      CHECK(digits_of(results["filters"][1].at("id").get<std::string>()) == "20230618");
+      CHECK(id_set(results) == ids_found(*this, {"date:\"" + date + "\""}, today_is(today)));
+    }
+  }
+
+  SECTION("FOLIO_TODAY=2023-07-04") {
+    const RunOptions july4 = today_is("2023-07-04");
+    CHECK(articles_found(*this, {"--since", "yesterday"}, july4) == NameSet{"009"});
+    CHECK(articles_found(*this, {"--since", "last week"}, july4) == NameSet{"009"});
+    CHECK(articles_found(*this, {"--since", "10 days ago"}, july4) == NameSet{"009", "010"});
+    // 2023-06-04: 004 counts as 2023-06-01, 003 is 2023-06-05.
+    CHECK(articles_found(*this, {"--since", "last month"}, july4) ==
+          NameSet{"000", "001", "002", "003", "007", "009", "010"});
+    CHECK(articles_found(*this, {"--since", "last year"}, july4) == kDated2023);
+    CHECK(articles_found(*this, {"--until", "2 years ago"}, july4) == NameSet{"008"});
+    CHECK(articles_found(*this, {"--until", "last week"}, july4) ==
+          union_of(difference_of(kDated2023, {"009"}), {"008"}));
+    CHECK(articles_found(*this, {"--until", "today"}, july4) == union_of(kDated2023, {"008"}));
+
+    const Run none = folio({"search", "--since", "today", "--json"}, july4);
+    INFO(none);
+    CHECK(none.exit_code == 1);
+    CHECK(json::parse(none.out).at("total") == 0);
+
+    // The same words on another day are another date.
+    CHECK(articles_found(*this, {"--since", "yesterday"}, today_is("2023-06-26")) ==
+          NameSet{"009", "010"});
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: --until covers its whole period; a month counts as its 1st",
+                 "[cli][filters][dates]") {
+  index_corpus();
+  // 010 is dated 2023-06-25, 009 2023-07-03.
+  CHECK(ids_found(*this, {"--until", "2023-06"}) == ids_found(*this, {"--until", "2023-06-30"}));
+  CHECK(articles_found(*this, {"--until", "2023-06"}) == union_of(kDatedJune, {"008"}));
+  CHECK(articles_found(*this, {"--until", "June 2023"}) == union_of(kDatedJune, {"008"}));
+  CHECK(articles_found(*this, {"--until", "2023"}) == union_of(kDated2023, {"008"}));
+  CHECK(ids_found(*this, {"--until", "2023"}) == ids_found(*this, {"--until", "2023-12-31"}));
+  CHECK(articles_found(*this, {"--until", "2021"}) == NameSet{"008"});
+  CHECK(ids_found(*this, {"--since", "2023-06", "--until", "2023-06"}) ==
+        ids_found(*this, {"date:2023-06"}));
+
+  // 004 is dated "June 2023" and counts as 2023-06-01, not as all of June.
+  CHECK(articles_found(*this, {"--since", "2023-06-01", "--until", "2023-06-01"}) ==
+        NameSet{"004"});
+  CHECK(articles_found(*this, {"--until", "2023-06-01"}) == NameSet{"004", "008"});
+  CHECK(articles_found(*this, {"--since", "2023-06-02"}).count("004") == 0);
+  const Run gap = folio({"search", "--since", "2023-06-02", "--until", "2023-06-04", "--json"});
+  INFO(gap);
+  CHECK(gap.exit_code == 1);
+  // 008 is dated 2021 (year precision): 2021-01-01.
+  CHECK(articles_found(*this, {"--since", "2021-01-01", "--until", "2021-01-01"}) ==
+        NameSet{"008"});
+}
+
+TEST_CASE_METHOD(CliFixture, "filters: a bad date exits 2 with a line listing the accepted forms",
+                 "[cli][filters][dates][exit]") {
+  index_corpus();
+  for (const std::string bad :
+       {"next week", "2023-13", "June 31, 2023", "banana", "3 fortnights ago"}) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"search", "--since", bad},
+          std::vector<std::string>{"search", "china", "--until", bad},
+          std::vector<std::string>{"search", "date:\"" + bad + "\""},
+          std::vector<std::string>{"search", "china date:\"2023-06.." + bad + "\""}}) {
+      const Run run = folio(args, today_is("2023-07-04"));
+      INFO(run);
+      check_error(run);
+      CHECK_THAT(run.err, Contains("'" + bad + "'"));
+      for (const char* form : {"2023-06-18", "2023-06", "June 2023", "18 June 2023",
+                               "June 18, 2023", "yesterday", "last week", "ago"}) {
+        CHECK_THAT(run.err, Contains(form));
+      }
+    }
+  }
+
+  const std::vector<std::vector<std::string>> contradictions{
+      {"search", "--since", "2023-07", "--until", "2023-06"},
+      {"search", "--undated", "--since", "2023"},
+      {"search", "--undated", "--until", "2023"},
+  };
+  for (const std::vector<std::string>& args : contradictions) check_error(folio(args));
+}
+
+TEST_CASE_METHOD(CliFixture,
+                 "filters: date filters leave out undated articles, --undated finds them",
+                 "[cli][filters][dates]") {
+  index_corpus();
+  const json st = stats();
+  const std::size_t sections = st.at("sections");
+  const std::size_t undated_sections = st.at("undated_sections");
+  REQUIRE(undated_sections > 0);
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--since", "1900"}, std::vector<std::string>{"--until", "2100"},
+        std::vector<std::string>{"date:1900..2100"}}) {
+    INFO(Catch::Detail::stringify(args));
+    const json dated = search_every_hit(*this, args);
+    CHECK(dated.at("total") == sections - undated_sections);
+    CHECK(intersection_of(articles_of(dated), kUndated).empty());
+    for (const json& hit : dated.at("hits")) CHECK(hit.at("date").is_string());
+  }
+
+  const json undated = search_every_hit(*this, {"--undated"});
+  CHECK(undated.at("total") == undated_sections);
+  CHECK(articles_of(undated) == kUndated);
+  for (const json& hit : undated.at("hits")) {
+    CHECK(hit.at("date").is_null());
+    CHECK(hit.at("date_precision") == "none");
+  }
+  REQUIRE(undated.at("filters").size() == 1);
+  CHECK(undated["filters"][0].at("field") == "undated");
+
+  // 005 is about Jordan Thompson and has no date.
+  CHECK(articles_found(*this, {"--person", "Jordan Thompson", "--undated"}) == NameSet{"005"});
+  const Run dated_only =
+      folio({"search", "--person", "Jordan Thompson", "--since", "1900", "--json"});
+  INFO(dated_only);
+  CHECK(dated_only.exit_code == 1);
+}
+
+// ---------------------------------------------------------------------------
+// Facets
+
+TEST_CASE_METHOD(CliFixture, "facets: each count is what the search finds filtered on that value",
+                 "[cli][facets]") {
+  index_corpus();
+  for (const std::string query : {"china", "taiwan OR Georgia OR summit"}) {
+    INFO("query: " << query);
+    const json all = search_every_hit(*this, {query});
+    const json results = search_json(
+        {query, "--facet", "person:1000,place:1000,country:1000,author:1000", "--limit", "1"});
+    CHECK(results.at("total") == all.at("total"));
+
+    // Independently, from the hits themselves.
+    std::map<std::string, std::size_t> people, places, countries;
+    for (const json& hit : all.at("hits")) {
+      for (const std::string& id : entity_ids(hit.at("people"))) ++people[id];
+      for (const std::string& id : entity_ids(hit.at("places"))) ++places[id];
+      for (const std::string& id : countries_of(hit.at("places"))) ++countries[id];
+    }
+    CHECK(facet_counts(results, "person") == people);
+    CHECK(facet_counts(results, "place") == places);
+    CHECK(facet_counts(results, "country") == countries);
+    REQUIRE(people.size() > 2);
+    REQUIRE(places.size() > 2);
+
+    // And from the same search with a filter on each value.
+    for (const auto& [id, count] : facet_counts(results, "person")) {
+      INFO("--person " << id);
+      CHECK(search_json({query, "--person", id}).at("total") == count);
+    }
+    for (const auto& [id, count] : facet_counts(results, "place")) {
+      INFO("--place " << id << " --place-exact");
+      CHECK(search_json({query, "--place", id, "--place-exact"}).at("total") == count);
+    }
+    for (const auto& [id, count] : facet_counts(results, "country")) {
+      INFO("--place " << id);
+      CHECK(search_json({query, "--place", id}).at("total") == count);
+    }
+    for (const auto& [author, count] : facet_counts(results, "author")) {
+      INFO("--author " << author);
+      CHECK(search_json({query, "--author", author}).at("total") == count);
+    }
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: date facets count by year, month or day, in date order",
+                 "[cli][facets][dates]") {
+  index_corpus();
+  const json all = search_every_hit(*this, {"--since", "1900"});
+  const std::size_t total = all.at("total");
+  const std::vector<std::pair<std::string, std::size_t>> granularities{
+      {"year", 4}, {"month", 7}, {"day", 10}};
+  for (const auto& [granularity, length] : granularities) {
+    INFO("--facet date:" << granularity);
+    const json results = search_json({"--since", "1900", "--facet", "date:" + granularity});
+    const json& facet = results.at("facets").at("date");
+    CHECK(facet.at("granularity") == granularity);
+    // From the hits: each date cut to the granularity (a less precise date
+    // stays as it is).
+    std::map<std::string, std::size_t> expected;
+    for (const json& hit : all.at("hits")) {
+      const std::string date = hit.at("date");
+      ++expected[date.substr(0, std::min(length, date.size()))];
+    }
+    CHECK(facet_counts(results, "date") == expected);
+    CHECK(facet.at("distinct") == expected.size());
+    // Every value, in date order.
+    const std::vector<std::string> values = facet_values(results, "date");
+    CHECK(values.size() == expected.size());
+    for (std::size_t i = 1; i < values.size(); ++i) {
+      INFO(values[i - 1] << " then " << values[i]);
+      CHECK(first_day(values[i - 1]) <= first_day(values[i]));
+      CHECK(values[i - 1] < values[i]);
+    }
+    std::size_t sum = 0;
+    for (const auto& [value, count] : facet_counts(results, "date")) sum += count;
+    CHECK(sum == total);
+  }
+  CHECK(facet_values(search_json({"--since", "1900", "--facet", "date:year"}), "date") ==
+        std::vector<std::string>{"2021", "2023"});
+  // Plain "date" is by month.
+  CHECK(search_json({"china", "--facet", "date"}).at("facets").at("date").at("granularity") ==
+        "month");
+
+  // More dates than shown hits: still all of them, and in order.
+  const json few =
+      search_json({"china OR Georgia OR climate", "--facet", "date:day", "--limit", "1"});
+  const std::vector<std::string> values = facet_values(few, "date");
+  CHECK(values.size() > 2);
+  CHECK(std::is_sorted(values.begin(), values.end()));
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: highest counts first; FIELD:N keeps the top N",
+                 "[cli][facets]") {
+  index_corpus();
+  const json full = search_json({"--since", "1900", "--facet", "person:1000,place:1000"});
+  for (const std::string field : {"person", "place"}) {
+    INFO("--facet " << field);
+    const json& values = full.at("facets").at(field).at("values");
+    REQUIRE(values.size() > 10);
+    CHECK(full.at("facets").at(field).at("distinct") == values.size());
+    for (std::size_t i = 1; i < values.size(); ++i) {
+      CHECK(values[i - 1].at("count").get<std::size_t>() >=
+            values[i].at("count").get<std::size_t>());
+    }
+    const json top3 = search_json({"--since", "1900", "--facet", field + ":3"});
+    const json& top3_values = top3.at("facets").at(field).at("values");
+    REQUIRE(top3_values.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(top3_values[i] == values[i]);
+    CHECK(top3.at("facets").at(field).at("distinct") == values.size());
+
+    const json default_limit = search_json({"--since", "1900", "--facet", field});
+    CHECK(default_limit.at("facets").at(field).at("values").size() == 10);
+
+    const Run text = folio({"search", "--since", "1900", "--facet", field + ":3", "--limit", "0"});
+    INFO(text);
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out,
+               Contains(fmt::format("{} (sections, top 3 of {}):", field, values.size())));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: --facet-by article counts articles", "[cli][facets]") {
+  index_corpus();
+  const std::string query = "china OR Georgia OR summit";
+  const json all = search_every_hit(*this, {query});
+  const json by_article =
+      search_json({query, "--facet", "person:1000,place:1000,date:month", "--facet-by", "article"});
+  const json by_section = search_json({query, "--facet", "person:1000", "--limit", "1"});
+  CHECK(by_article.at("facets").at("person").at("counts") == "articles");
+  CHECK(by_section.at("facets").at("person").at("counts") == "sections");
+  CHECK(by_article.at("counts") == "sections");  // the hits are still sections
+
+  std::map<std::string, NameSet> person_articles, place_articles, month_articles;
+  for (const json& hit : all.at("hits")) {
+    const std::string article = article_of(hit.at("id"));
+    for (const std::string& id : entity_ids(hit.at("people"))) person_articles[id].insert(article);
+    for (const std::string& id : entity_ids(hit.at("places"))) place_articles[id].insert(article);
+    if (hit.at("date").is_string()) {  // the date facet leaves out undated articles
+      month_articles[hit.at("date").get<std::string>().substr(0, 7)].insert(article);
+    }
+  }
+  const auto sizes = [](const std::map<std::string, NameSet>& sets) {
+    std::map<std::string, std::size_t> out;
+    for (const auto& [key, set] : sets) out[key] = set.size();
+    return out;
+  };
+  CHECK(facet_counts(by_article, "person") == sizes(person_articles));
+  CHECK(facet_counts(by_article, "place") == sizes(place_articles));
+  CHECK(facet_counts(by_article, "date") == sizes(month_articles));
+
+  // The same as the number of articles a filtered search finds.
+  for (const auto& [id, count] : facet_counts(by_article, "person")) {
+    INFO("--person " << id << " --by-article");
+    CHECK(search_json({query, "--person", id, "--by-article"}).at("total") == count);
+  }
+  // Some person is in more sections than articles: the two really differ.
+  const std::map<std::string, std::size_t> sections = facet_counts(by_section, "person");
+  CHECK(std::any_of(sections.begin(), sections.end(), [&](const auto& entry) {
+    return entry.second > facet_counts(by_article, "person").at(entry.first);
+  }));
+
+  const Run text = folio({"search", query, "--facet", "person", "--facet-by", "article"});
+  INFO(text);
+  CHECK_THAT(text.out, Contains("person (articles"));
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: counted over every match, whatever the hits shown",
+                 "[cli][facets]") {
+  index_corpus();
+  const std::vector<std::string> base{"china OR Biden", "--facet",
+                                      "person:1000,place:1000,country:1000,date:day"};
+  const json reference = search_every_hit(*this, base).at("facets");
+  REQUIRE(!reference.at("person").at("values").empty());
+  const std::vector<std::vector<std::string>> variants{
+      {"--limit", "1"},
+      {"--limit", "2", "--offset", "3"},
+      {"--offset", "500"},
+      {"--by-article"},
+      {"--sort", "date"},
+      {"--sort", "-date", "--limit", "3"},
+      {"--format", "json", "--limit", "0"},
+  };
+  for (const std::vector<std::string>& variant : variants) {
+    INFO(Catch::Detail::stringify(variant));
+    std::vector<std::string> args = base;
+    args.insert(args.end(), variant.begin(), variant.end());
+    CHECK(search_json(args).at("facets") == reference);
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: filters narrow the counts, --disjunctive lifts a field's own",
+                 "[cli][facets][filters]") {
+  index_corpus();
+
+  SECTION("a filter on another field narrows a facet") {
+    const std::vector<std::string> args{"china", "--since", "2023-06-18", "--facet",
+                                        "person:1000,place:1000,date:day"};
+    const json filtered = search_json(args);
+    const json unfiltered = search_json({"china", "--facet", "person:1000,place:1000,date:day"});
+    for (const auto& [id, count] : facet_counts(filtered, "person")) {
+      INFO("--person " << id);
+      CHECK(search_json({"china", "--since", "2023-06-18", "--person", id}).at("total") == count);
+      CHECK(count <= facet_counts(unfiltered, "person").at(id));
+    }
+    for (const auto& [id, count] : facet_counts(filtered, "place")) {
+      INFO("--place " << id);
+      CHECK(search_json({"china", "--since", "2023-06-18", "--place", id, "--place-exact"})
+                .at("total") == count);
+    }
+    for (const std::string& date : facet_values(filtered, "date"))
+      CHECK(first_day(date) >= "2023-06-18");
+    const std::vector<std::string> all_dates = facet_values(unfiltered, "date");
+    CHECK(std::any_of(all_dates.begin(), all_dates.end(),
+                      [](const std::string& date) { return first_day(date) < "2023-06-18"; }));
+    CHECK(filtered.at("facets").at("person").at("disjunctive") == false);
+  }
+
+  SECTION("a filter on the facet's own field, without --disjunctive") {
+    const json results = search_json({"--person", "Biden", "--facet", "person:1000"});
+    const std::size_t total = results.at("total");
+    const std::map<std::string, std::size_t> counts = facet_counts(results, "person");
+    CHECK(counts.at("joe-biden") == total);
+    CHECK(counts.size() > 1);
+    for (const auto& [id, count] : counts) {
+      INFO(id);
+      CHECK(count <= total);
+      CHECK(ids_found(*this, {"person:" + id, "--person", "Biden"}).size() == count);
+    }
+  }
+
+  SECTION("--disjunctive: as if the facet's own field were not filtered") {
+    const std::vector<std::string> filters{"--person", "Biden",   "--place",
+                                           "japan",    "--since", "2023-06-18"};
+    std::vector<std::string> args{
+        "china", "--facet", "person:1000,place:1000,country:1000,date:day,author", "--disjunctive"};
+    args.insert(args.end(), filters.begin(), filters.end());
+    const json results = search_json(args);
+    REQUIRE(results.at("total") > 0);
+    const json& facets = results.at("facets");
+
+    // The hits are those of the filtered search.
+    std::vector<std::string> plain{"china"};
+    plain.insert(plain.end(), filters.begin(), filters.end());
+    CHECK(results.at("total") == search_json(plain).at("total"));
+
+    const auto facet_without = [this](std::vector<std::string> search, const std::string& spec,
+                                      const std::string& field) {
+      search.emplace_back("--facet");
+      search.push_back(spec);
+      return search_json(search).at("facets").at(field);
+    };
+    const auto check_same_values = [](const json& actual, const json& expected) {
+      CHECK(actual.at("values") == expected.at("values"));
+      CHECK(actual.at("distinct") == expected.at("distinct"));
+    };
+    // person: without --person, with the other filters.
+    check_same_values(facets.at("person"),
+                      facet_without({"china", "--place", "japan", "--since", "2023-06-18"},
+                                    "person:1000", "person"));
+    CHECK(facets.at("person").at("disjunctive") == true);
+    // place and country: without --place.
+    check_same_values(facets.at("place"),
+                      facet_without({"china", "--person", "Biden", "--since", "2023-06-18"},
+                                    "place:1000", "place"));
+    check_same_values(facets.at("country"),
+                      facet_without({"china", "--person", "Biden", "--since", "2023-06-18"},
+                                    "country:1000", "country"));
+    CHECK(facets.at("place").at("disjunctive") == true);
+    CHECK(facets.at("country").at("disjunctive") == true);
+    // date: without --since.
+    check_same_values(
+        facets.at("date"),
+        facet_without({"china", "--person", "Biden", "--place", "japan"}, "date:day", "date"));
+    CHECK(facets.at("date").at("disjunctive") == true);
+    // author is not filtered: counted with every filter.
+    check_same_values(facets.at("author"), facet_without(plain, "author", "author"));
+    CHECK(facets.at("author").at("disjunctive") == false);
+    // It does show other values than the filtered ones.
+    CHECK(facets.at("person").at("values").size() >
+          search_json({"china", "--person", "Biden", "--place", "japan", "--since", "2023-06-18",
+                       "--facet", "person:1000"})
+              .at("facets")
+              .at("person")
+              .at("values")
+              .size());
+  }
+
+  SECTION("--person Biden --facet person --disjunctive: everyone, with their counts") {
+    const json people = entities_json(*this, {"--type", "person"});
+    for (const std::string by : {"section", "article"}) {
+      INFO("--facet-by " << by);
+      const json results = search_json(
+          {"--person", "Biden", "--facet", "person:1000", "--disjunctive", "--facet-by", by});
+      const json& values = results.at("facets").at("person").at("values");
+      CHECK(values.size() == people.size());
+      for (const json& value : values) {
+        INFO(value.dump());
+        const json entity = entity_with_id(people, value.at("value").get<std::string>());
+        CHECK(value.at("count") == entity.at(by == "section" ? "sections" : "articles"));
+        CHECK(value.at("name") == entity.at("name"));
+      }
+    }
+    const Run text = folio({"search", "--person", "Biden", "--facet", "person", "--disjunctive"});
+    INFO(text);
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Contains("without its own filter"));
+    CHECK_THAT(text.out, Contains("Antony Blinken"));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: an unknown facet exits 2 and lists the valid ones",
+                 "[cli][facets][exit]") {
+  index_corpus();
+  for (const std::string spec : {"bogus", "people", "person:0", "person:x", "date:week"}) {
+    const Run run = folio({"search", "china", "--facet", spec});
+    INFO(run);
+    check_error(run);
+    CHECK_THAT(run.err, Contains("'" + spec + "'"));
+    for (const char* field : {"person", "place", "country", "author", "date"}) {
+      CHECK_THAT(run.err, Contains(field));
+    }
+  }
+  const Run facet_by = folio({"search", "china", "--facet", "person", "--facet-by", "word"});
+  INFO(facet_by);
+  check_error(facet_by);
+  CHECK_THAT(facet_by.err, Contains("section"));
+  CHECK_THAT(facet_by.err, Contains("article"));
+}
+
+TEST_CASE_METHOD(CliFixture, "facets: the text of a faceted search", "[cli][facets]") {
+  index_corpus();
+  const Run run =
+      folio({"search", "taiwan", "--facet", "person,country,date"}, today_is("2023-07-04"));
+  INFO(run);
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.empty());
+  CHECK_THAT(run.out, Contains("\nperson (sections):\n"));
+  CHECK_THAT(run.out, Contains("\ncountry (sections):\n"));
+  CHECK_THAT(run.out, Contains("\ndate by month (sections):\n"));
+  check_golden("search_taiwan_facets", normalise(run.out));
+}
+
+// ---------------------------------------------------------------------------
+// Results: --by-article, --sort, --format paths, JSON, suggestions
+
+TEST_CASE_METHOD(CliFixture, "search --by-article: one hit per article, its other sections counted",
+                 "[cli][search][filters]") {
+  index_corpus();
+  const std::string query = "china OR Biden";
+  const json sections = search_every_hit(*this, {query});
+  // Each article's matching sections, and its best one (the first in rank).
+  std::map<std::string, std::size_t> per_article;
+  std::map<std::string, std::string> best;
+  for (const json& hit : sections.at("hits")) {
+    const std::string id = hit.at("id");
+    if (per_article[article_of(id)]++ == 0) best[article_of(id)] = id;
+  }
+  REQUIRE(per_article.size() > 2);
+  REQUIRE(per_article.size() < sections.at("hits").size());
+
+  const json articles = search_every_hit(*this, {query, "--by-article"});
+  CHECK(articles.at("counts") == "articles");
+  CHECK(sections.at("counts") == "sections");
+  CHECK(articles.at("total") == per_article.size());
+  std::set<std::string> seen;
+  for (const json& hit : articles.at("hits")) {
+    const std::string id = hit.at("id");
+    INFO("hit " << id);
+    CHECK(seen.insert(article_of(id)).second);
+    CHECK(hit.at("other_sections").get<std::size_t>() + 1 == per_article[article_of(id)]);
+    CHECK(id == best[article_of(id)]);
+  }
+
+  const Run text = folio({"search", query, "--by-article", "--limit", "2"});
+  INFO(text);
+  CHECK(text.exit_code == 0);
+  const std::vector<std::string> out = lines(text.out);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::size_t others = articles["hits"][i].at("other_sections");
+    const std::string more = fmt::format("   +{} more matching section{} in this article", others,
+                                         others == 1 ? "" : "s");
+    CHECK((others == 0) != (std::find(out.begin(), out.end(), more) != out.end()));
+  }
+  REQUIRE(!out.empty());
+  CHECK(out.back() == fmt::format("{} matching articles, showing 1-2", per_article.size()));
+
+  // With a filter: as many articles as `folio entities` says mention him.
+  const json people = entities_json(*this, {"--type", "person"});
+  CHECK(search_json({"--person", "Blinken", "--by-article"}).at("total") ==
+        entity_with_id(people, "antony-blinken").at("articles"));
+}
+
+TEST_CASE_METHOD(CliFixture, "search --sort: date is oldest first, -date newest first",
+                 "[cli][search][filters]") {
+  index_corpus();
+  const std::vector<std::string> query{"china OR Georgia OR climate OR Bath", "--since", "1900"};
+  const auto dates = [](const json& results) {
+    std::vector<std::string> out;
+    for (const json& hit : results.at("hits"))
+      out.push_back(first_day(hit.at("date").get<std::string>()));
+    return out;
+  };
+  const auto with = [&query](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), query.begin(), query.end());
+    return extra;
+  };
+  const json relevance = search_every_hit(*this, query);
+  const json oldest = search_every_hit(*this, with({"--sort", "date"}));
+  const json newest = search_every_hit(*this, with({"--sort", "-date"}));
+  CHECK(id_set(oldest) == id_set(relevance));
+  CHECK(id_set(newest) == id_set(relevance));
+  const std::vector<std::string> up = dates(oldest);
+  const std::vector<std::string> down = dates(newest);
+  REQUIRE(up.size() > 2);
+  CHECK(up.front() < up.back());
+  CHECK(std::is_sorted(up.begin(), up.end()));
+  CHECK(std::is_sorted(down.begin(), down.end(), std::greater<>()));
+  CHECK(hit_ids(relevance) != hit_ids(oldest));
+
+  // Pages of a sorted search continue it.
+  const json page = search_json(with({"--sort", "date", "--limit", "3", "--offset", "2"}));
+  REQUIRE(page.at("hits").size() == 3);
+  for (std::size_t i = 0; i < 3; ++i)
+    CHECK(page["hits"][i].at("id") == oldest["hits"][i + 2].at("id"));
+
+  // One hit per article, newest first.
+  const json articles = search_every_hit(*this, with({"--sort", "-date", "--by-article"}));
+  const std::vector<std::string> article_dates = dates(articles);
+  CHECK(std::is_sorted(article_dates.begin(), article_dates.end(), std::greater<>()));
+  CHECK(articles.at("total") == articles_of(relevance).size());
+}
+
+TEST_CASE_METHOD(CliFixture, "search --format paths: path:line of each hit, as --json has them",
+                 "[cli][search][filters]") {
+  index_corpus();
+  const std::vector<std::vector<std::string>> searches{
+      {"china"},
+      {"--person", "Blinken", "--limit", "100"},
+      {"china OR Biden", "--by-article", "--sort", "date"},
+      {"--place", "taiwan", "--offset", "2", "--limit", "2"},
+      {"--since", "2023-06-20", "--limit", "100", "--facet", "person"},
+  };
+  for (const std::vector<std::string>& args : searches) {
+    std::vector<std::string> paths_args{"search"};
+    paths_args.insert(paths_args.end(), args.begin(), args.end());
+    paths_args.insert(paths_args.end(), {"--format", "paths"});
+    const Run run = folio(paths_args);
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK(run.err.empty());
+    std::vector<std::string> expected;
+    const json results = search_json(args);
+    for (const json& hit : results.at("hits")) expected.push_back(path_line(*this, hit));
+    REQUIRE(!expected.empty());
+    CHECK(lines(run.out) == expected);
+  }
+  const Run none =
+      folio({"search", "--person", "Biden", "--place", "nigeria", "--format", "paths"});
+  INFO(none);
+  CHECK(none.exit_code == 1);
+  CHECK(none.out.empty());
+  CHECK(none.err.empty());
+}
+
+TEST_CASE_METHOD(CliFixture,
+                 "search --json: filters, facets, counts and suggestion and their types",
+                 "[cli][search][json][filters][facets]") {
+  index_corpus();
+  const json results = search_json({"china", "--person", "Blinken", "--place", "Japan",
+                                    "--place-exact", "--since", "18 June 2023", "--until",
+                                    "2023-06", "--facet", "person:2,place,country,author,date:year",
+                                    "--facet-by", "article", "--by-article"});
+  REQUIRE(results.at("total") > 0);
+  CHECK(results.at("counts") == "articles");
+  CHECK(results.at("suggestion").is_null());
+  for (const json& hit : results.at("hits")) CHECK(hit.at("other_sections").is_number_unsigned());
+
+  const json& filters = results.at("filters");
+  REQUIRE(filters.is_array());
+  REQUIRE(filters.size() == 4);
+  for (const json& filter : filters) {
+    INFO(filter.dump());
+    REQUIRE(filter.is_object());
+    for (const char* key : {"field", "input", "id", "name"}) CHECK(filter.at(key).is_string());
+  }
+  CHECK(filters[0] == json{{"field", "person"},
+                           {"input", "Blinken"},
+                           {"id", "antony-blinken"},
+                           {"name", "Antony Blinken"}});
+  CHECK(filters[1] ==
+        json{{"field", "place-exact"}, {"input", "Japan"}, {"id", "japan"}, {"name", "Japan"}});
+  CHECK(filters[2].at("field") == "since");
+  CHECK(filters[2].at("input") == "18 June 2023");
+  CHECK(digits_of(filters[2].at("id").get<std::string>()) == "20230618");
+  CHECK(filters[3].at("field") == "until");
+  CHECK(filters[3].at("input") == "2023-06");
+  CHECK(digits_of(filters[3].at("id").get<std::string>()) == "20230630");
+
+  const json& facets = results.at("facets");
+  REQUIRE(facets.is_object());
+  CHECK(facets.size() == 5);
+  for (const char* field : {"person", "place", "country", "author", "date"}) {
+    INFO("facet " << field);
+    const json& facet = facets.at(field);
+    CHECK(facet.at("counts") == "articles");
+    CHECK(facet.at("disjunctive").is_boolean());
+    REQUIRE(facet.at("distinct").is_number_unsigned());
+    REQUIRE(facet.at("values").is_array());
+    CHECK(facet.at("values").size() <= facet.at("distinct").get<std::size_t>());
+    for (const json& value : facet.at("values")) {
+      CHECK(value.at("value").is_string());
+      CHECK(value.at("name").is_string());
+      CHECK(value.at("count").is_number_unsigned());
+      CHECK(value.at("count").get<std::size_t>() > 0);
+    }
+    CHECK(facet.contains("granularity") == (std::string(field) == "date"));
+  }
+  CHECK(facets.at("date").at("granularity") == "year");
+  CHECK(facets.at("person").at("values").size() == 2);
+  for (const auto& [field, facet] : facets.items()) {
+    for (const json& value : facet.at("values")) CHECK(value.at("count") <= results.at("total"));
+  }
+
+  SECTION("a plain search has them too, empty") {
+    const json plain = search_json({"china"});
+    CHECK(plain.at("filters") == json::array());
+    CHECK(plain.at("facets") == json::object());
+    CHECK(plain.at("counts") == "sections");
+    CHECK(plain.at("suggestion").is_null());
+  }
+
+  SECTION("author and undated filters") {
+    const json author = search_json({"--author", "chen"});
+    REQUIRE(author.at("filters").size() == 1);
+    CHECK(author["filters"][0].at("field") == "author");
+    CHECK(author["filters"][0].at("input") == "chen");
+    CHECK(author["filters"][0].at("id").is_string());
+    const json undated = search_json({"--undated"});
+    REQUIRE(undated.at("filters").size() == 1);
+    CHECK(undated["filters"][0].at("field") == "undated");
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "search: a word not in the index gets a did-you-mean suggestion",
+                 "[cli][search]") {
+  index_corpus();
+  const Run run = folio({"search", "ballon"});
+  INFO(run);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.empty());
+  CHECK_THAT(lines(run.out), Catch::Matchers::VectorContains(std::string("did you mean: balloon")));
+
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"ballon", "balloon"},
+      {"ballon episode", "balloon episode"},
+      {"clmate talks", "climate talks"},
+      {"person:biden ballon", "person:biden balloon"},
+  };
+  for (const auto& [typed, meant] : cases) {
+    INFO("query " << typed);
+    const json results = search_json({typed});
+    CHECK(results.at("suggestion") == meant);
+    CHECK(search_json({meant}).at("total") > 0);  // the suggestion finds something
+  }
+  CHECK(search_json({"balloon"}).at("suggestion").is_null());
+  CHECK(search_json({"balloon", "--person", "Biden"}).at("suggestion").is_null());
+}
+
+TEST_CASE_METHOD(CliFixture, "search: a filter needs no query; with neither it exits 2",
+                 "[cli][search][filters][exit]") {
+  index_corpus();
+  const json people = entities_json(*this, {"--type", "person"});
+  const json biden = search_every_hit(*this, {"--person", "Biden"});
+  CHECK(biden.at("query") == "");
+  CHECK(biden.at("total") == entity_with_id(people, "joe-biden").at("sections"));
+  const Run text = folio({"search", "--person", "Biden"});
+  INFO(text);
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Contains("Joe Biden"));
+  CHECK(search_json({"--undated"}).at("total") > 0);
+  CHECK(search_json({"--since", "2023-07"}).at("total") > 0);
+
+  const std::vector<std::vector<std::string>> nothing{
+      {"search"},
+      {"search", ""},
+      {"search", "   "},
+      {"search", "--facet", "person"},
+      {"search", "--sort", "date"},
+      {"search", "--by-article"},
+  };
+  for (const std::vector<std::string>& args : nothing) check_error(folio(args));
+}
+
+TEST_CASE_METHOD(CliFixture,
+                 "exit status: 0 with hits, 1 without, 2 on errors, with the new options",
+                 "[cli][exit][filters][facets]") {
+  index_corpus();
+  const std::vector<std::vector<std::string>> found{
+      {"search", "--person", "Biden"},
+      {"search", "china", "--facet", "person,date:year", "--disjunctive"},
+      {"search", "--since", "2023", "--by-article", "--sort", "-date"},
+      {"search", "--place", "china", "--place-exact", "--format", "paths"},
+      {"search", "person:\"Qin Gang\"", "--json"},
+  };
+  for (const std::vector<std::string>& args : found) {
+    const Run run = folio(args);
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK(run.err.empty());
+  }
+
+  const std::vector<std::vector<std::string>> not_found{
+      {"search", "--person", "Biden", "--place", "nigeria"},
+      {"search", "china", "--undated"},
+      {"search", "qwxzvbnmplk", "--facet", "person"},
+      {"search", "Diaoyutai", "--since", "2023-07"},
+  };
+  for (const std::vector<std::string>& args : not_found) {
+    const Run run = folio(args);
+    INFO(run);
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.empty());
+    std::vector<std::string> with_json = args;
+    with_json.erase(with_json.begin());
+    const json results = search_json(with_json);
+    CHECK(results.at("total") == 0);
+    CHECK(results.at("hits").empty());
+  }
+
+  const std::vector<std::vector<std::string>> errors{
+      {"search", "china", "--sort", "oldest"},
+      {"search", "china", "--format", "xml"},
+      {"search", "china", "--facet-by", "word"},
+      {"search", "china", "--facet", "bogus"},
+      {"search", "china", "--since", "soon"},
+      {"search", "--person", "Nobodyknown"},
+      {"search", "--place", "Atlantis"},
+      {"search", "--author", "Nobodyknown"},
+      {"search", "--undated", "--since", "2023"},
+      {"search", "--since", "2023-07", "--until", "2023-06"},
+      {"search", "china", "--person"},
+      {"entities", "--type", "thing"},
+  };
+  for (const std::vector<std::string>& args : errors) check_error(folio(args));
+}
+
+// ---------------------------------------------------------------------------
+// entities
+
+TEST_CASE_METHOD(CliFixture, "entities: the people and places known, counted as filters count them",
+                 "[cli][entities][filters]") {
+  index_corpus();
+  const json all = entities_json(*this, {});
+  const json people = entities_json(*this, {"--type", "person"});
+  const json places = entities_json(*this, {"--type", "place"});
+  REQUIRE(people.size() > 5);
+  REQUIRE(places.size() > 5);
+  CHECK(all.size() == people.size() + places.size());
+  for (const json& person : people) CHECK(person.at("type") == "person");
+  for (const json& place : places) {
+    CHECK(place.at("type") == "place");
+    CHECK(place.at("kind").is_string());
+  }
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    CHECK(all[i - 1].at("sections").get<std::size_t>() >= all[i].at("sections").get<std::size_t>());
+  }
+
+  // The most mentioned ones: the counts are what the filters find.
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::string person = people[i].at("id");
+    INFO("person " << person);
+    CHECK(search_json({"--person", person}).at("total") == people[i].at("sections"));
+    CHECK(search_json({"--person", person, "--by-article"}).at("total") ==
+          people[i].at("articles"));
+    for (const json& alias : people[i].at("aliases")) {
+      INFO("alias " << alias);
+      const json results = search_json({"--person", alias.get<std::string>()});
+      REQUIRE(results.at("filters").size() == 1);
+      CHECK(results["filters"][0].at("id") == person);
+    }
+    const std::string place = places[i].at("id");
+    INFO("place " << place);
+    CHECK(search_json({"--place", place, "--place-exact"}).at("total") == places[i].at("sections"));
+    CHECK(search_json({"--place", place, "--place-exact", "--by-article"}).at("total") ==
+          places[i].at("articles"));
+  }
+
+  SECTION("a fragment of the id, name or an alias; case and accents do not matter") {
+    const json qin = entities_json(*this, {"QIN", "--type", "person"});
+    REQUIRE(qin.size() == 1);
+    CHECK(qin[0].at("id") == "qin-gang");
+    CHECK(qin[0].at("name") == "Qin Gang");
+    const std::vector<std::pair<std::string, std::string>> fragments{
+        {"cote", "ivory-coast"}, {"Łódź", "lodz"}, {"lodz", "lodz"}, {"jinping", "xi-jinping"}};
+    for (const auto& [fragment, id] : fragments) {
+      INFO("folio entities " << fragment);
+      const json found = entities_json(*this, {fragment});
+      CHECK_THAT(found.dump(), Contains("\"id\":\"" + id + "\""));
+      CHECK(found.size() < all.size());
+    }
+    const Run none = folio({"entities", "zzzzqqq"});
+    INFO(none);
+    CHECK(none.exit_code == 1);
+    CHECK(none.err.empty());
+  }
+
+  SECTION("text output") {
+    const Run run = folio({"entities", "blinken"});
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    const std::vector<std::string> out = lines(run.out);
+    REQUIRE(out.size() == 2);  // a header and Antony Blinken
+    CHECK_THAT(out[1], StartsWith("person "));
+    CHECK_THAT(out[1], Contains("antony-blinken"));
+    CHECK_THAT(out[1], Contains("Antony Blinken"));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "help: search --help shows the filters, facets and output options",
+                 "[cli][help][filters][facets]") {
+  const Run run = folio_without_db({"search", "--help"});
+  INFO(run);
+  CHECK(run.exit_code == 0);
+  for (const char* option : {"--person", "--place", "--place-exact", "--author", "--since",
+                             "--until", "--undated", "--facet", "--facet-by", "--disjunctive",
+                             "--by-article", "--sort", "--format", "person:", "date:"}) {
+    CHECK_THAT(run.out, Contains(option));
+  }
+  const Run entities = folio_without_db({"entities", "--help"});
+  INFO(entities);
+  CHECK(entities.exit_code == 0);
+  CHECK_THAT(entities.out, Contains("Usage: folio entities"));
 }
 
 }  // namespace
