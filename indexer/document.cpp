@@ -40,13 +40,10 @@ Xapian::Document make_section_document(const Article& article,
   const std::string id_term = schema::section_id_term(id);
   doc.add_boolean_term(id_term);
   doc.add_boolean_term(schema::article_term(article_id));
-  std::vector<std::string> authors;
   for (const std::string& author : article.authors) {
-    const std::string term = schema::author_term(author);
-    doc.add_boolean_term(term);
-    authors.push_back(term.substr(schema::kAuthorPrefix.size()));
+    doc.add_boolean_term(schema::author_term(author));
   }
-  doc.add_value(schema::kAuthorsSlot, schema::join_ids(authors));
+  doc.add_value(schema::kAuthorsSlot, schema::join_ids(article.authors));
   for (const std::string& term : schema::date_terms(article.date)) {
     doc.add_boolean_term(term);
   }

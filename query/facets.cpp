@@ -41,6 +41,9 @@ FacetSpec parse_facet_spec(std::string_view text) {
     }
   }
   if (!found) throw Error(fmt::format("unknown facet '{}': {}", text, kHelp));
+  if (colon != std::string_view::npos && arg.empty()) {
+    throw Error(fmt::format("bad facet '{}': {}", text, kHelp));
+  }
   if (arg.empty()) return spec;
   if (spec.field == FacetField::date) {
     if (arg == "year") {

@@ -74,7 +74,7 @@ class TextPrinter final : public Printer {
       for (const ResolvedFilter& f : results.filters) {
         if (!line.empty()) line += " · ";
         line += f.field;
-        if (!f.name.empty()) line += " " + (f.field == "since" || f.field == "until" ? iso_day(f.name) : f.name);
+        if (!f.name.empty()) line += " " + f.name;
       }
       fmt::print(out_, "{}filters: {}{}\n\n", c_.dim, line, c_.reset);
     }
@@ -208,11 +208,6 @@ class TextPrinter final : public Printer {
       if (v.name != v.value) fmt::print(out_, "  {}{}{}", c_.dim, v.value, c_.reset);
       fmt::print(out_, "\n");
     }
-  }
-
-  static std::string iso_day(const std::string& key) {
-    return key.size() == 8 ? fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6))
-                           : key;
   }
 
   std::string highlighted(const Snippet& snippet) const {

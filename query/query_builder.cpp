@@ -47,7 +47,7 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
       case FacetField::place:
         return place_query(resolver_.resolve(Type::place, str), false);
       case FacetField::author:
-        return Xapian::Query(std::string(schema::kAuthorPrefix) + resolver_.resolve_author(str));
+        return Xapian::Query(resolver_.resolve_author(str).term);
       case FacetField::date:
       case FacetField::country:
         break;
@@ -60,6 +60,11 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   NameResolver& resolver_;
   Date today_;
 };
+
+// "20230618" -> "2023-06-18"
+std::string iso_day(const std::string& key) {
+  return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
+}
 
 Xapian::Query or_of(const std::vector<Xapian::Query>& queries) {
   return Xapian::Query(Xapian::Query::OP_OR, queries.begin(), queries.end());
@@ -108,9 +113,9 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     built.resolved.push_back({request.place_exact ? "place-exact" : "place", name, r.id, r.name});
   }
   for (const std::string& name : request.authors) {
-    const std::string author = resolver.resolve_author(name);
-    authors.emplace_back(std::string(schema::kAuthorPrefix) + author);
-    built.resolved.push_back({"author", name, author, author});
+    const NameResolver::Author author = resolver.resolve_author(name);
+    authors.emplace_back(author.term);
+    built.resolved.push_back({"author", name, author.term.substr(schema::kAuthorPrefix.size()), author.name});
   }
   if (!people.empty()) built.filters[FilterField::person] = or_of(people);
   if (!places.empty()) built.filters[FilterField::place] = or_of(places);
@@ -119,11 +124,11 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   DateRange range;
   if (!request.since.empty()) {
     range.from = parse_date_range(request.since, request.today).from;
-    built.resolved.push_back({"since", request.since, range.from, range.from});
+    built.resolved.push_back({"since", request.since, iso_day(range.from), iso_day(range.from)});
   }
   if (!request.until.empty()) {
     range.to = parse_date_range(request.until, request.today).to;
-    built.resolved.push_back({"until", request.until, range.to, range.to});
+    built.resolved.push_back({"until", request.until, iso_day(range.to), iso_day(range.to)});
   }
   if (!range.from.empty() && !range.to.empty() && range.from > range.to) {
     throw Error(fmt::format("--since {} is after --until {}", request.since, request.until));

@@ -123,43 +123,51 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
                           near.empty() ? "" : "; closest: ", list_of(near)));
 }
 
-std::string NameResolver::resolve_author(std::string_view name) {
-  const std::string wanted = schema::author_term(name).substr(schema::kAuthorPrefix.size());
+NameResolver::Author NameResolver::resolve_author(std::string_view name) {
+  const std::string wanted = fold(name);
   const std::string prefix(schema::kAuthorPrefix);
-  std::vector<std::string> authors;
+  // Author terms are lower-cased names; compare them folded, so that case
+  // and accents do not matter ("zoe" finds "Zoë").
+  std::vector<std::pair<std::string, std::string>> authors;  // folded, term body
   for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
-    authors.push_back((*t).substr(prefix.size()));
+    const std::string body = (*t).substr(prefix.size());
+    authors.emplace_back(fold(body), body);
   }
-  if (std::find(authors.begin(), authors.end(), wanted) != authors.end()) return wanted;
-  // Every word of the name is a word of the author's name: "doe", "jane".
   std::vector<std::string> found;
-  const std::vector<std::string_view> words = [&] {
-    std::vector<std::string_view> w;
-    std::string_view s = wanted;
-    while (!s.empty()) {
-      const std::size_t sp = s.find(' ');
-      w.push_back(s.substr(0, sp));
-      if (sp == std::string_view::npos) break;
-      s.remove_prefix(sp + 1);
-    }
-    return w;
-  }();
-  for (const std::string& a : authors) {
-    const std::string padded = " " + a + " ";
-    if (std::all_of(words.begin(), words.end(), [&](std::string_view w) {
-          return padded.find(fmt::format(" {} ", w)) != std::string::npos;
-        })) {
-      found.push_back(a);
+  for (const auto& [folded, body] : authors) {
+    if (folded == wanted) found = {body};
+  }
+  if (found.empty()) {
+    // Every word of the name is a word of the author's name: "doe", "jane".
+    for (const auto& [folded, body] : authors) {
+      const std::string padded = " " + folded + " ";
+      bool all = !wanted.empty();
+      std::string_view rest = wanted;
+      while (all && !rest.empty()) {
+        const std::size_t sp = rest.find(' ');
+        all = padded.find(fmt::format(" {} ", rest.substr(0, sp))) != std::string::npos;
+        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+      }
+      if (all) found.push_back(body);
     }
   }
-  if (found.size() == 1) return found.front();
+  if (found.size() == 1) {
+    // The name as an article writes it, for messages and facets.
+    const std::string term = prefix + found.front();
+    std::string display = found.front();
+    if (auto p = db_.postlist_begin(term); p != db_.postlist_end(term)) {
+      for (const std::string& a :
+           schema::split_ids(db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kAuthorsSlot))) {
+        if (schema::author_term(a) == term) display = a;
+      }
+    }
+    return {term, display};
+  }
   if (found.size() > 1) {
     if (found.size() > kShownCandidates) found.resize(kShownCandidates);
     throw Error(fmt::format("author '{}' is ambiguous: {}", name, list_of(found)));
   }
-  std::vector<std::pair<std::string, std::string>> names;
-  for (const std::string& a : authors) names.emplace_back(a, a);
-  const std::vector<std::string> near = closest(wanted, names);
+  const std::vector<std::string> near = closest(wanted, authors);
   throw Error(fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ",
                           list_of(near)));
 }

@@ -23,9 +23,14 @@ class NameResolver {
   // unknown (listing the closest names).
   const schema::EntityRecord& resolve(schema::EntityRecord::Type type, std::string_view name);
 
-  // The author term body ("jane doe") a name means: the whole name, or
-  // words of a unique author ("doe"). Throws folio::Error like resolve().
-  std::string resolve_author(std::string_view name);
+  struct Author {
+    std::string term;  // "Ajane doe"
+    std::string name;  // "Jane Doe"
+  };
+  // The author a name means: the whole name, or words of one author's name
+  // ("doe"), compared without case or accents. Throws folio::Error like
+  // resolve().
+  Author resolve_author(std::string_view name);
 
   // Display name of an entity id, or the id when it is not in the registry.
   std::string display_name(schema::EntityRecord::Type type, const std::string& id);

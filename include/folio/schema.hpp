@@ -26,8 +26,8 @@
 //     slot 3 kPeopleSlot    person ids, each followed by '\n' (facets)
 //     slot 4 kPlacesSlot    place ids, each followed by '\n'
 //     slot 5 kCountriesSlot country ids of the places, each followed by '\n'
-//     slot 6 kAuthorsSlot   author terms without prefix ("jane doe"), each
-//                           followed by '\n'
+//     slot 6 kAuthorsSlot   author names as written ("Jane Doe"), each
+//                           followed by '\n' (facets)
 //     slot 7 kDateIsoSlot   the date at its precision: "2023-06-18",
 //                           "2023-06" or "2023" (date facets), absent if undated
 //   Document data: a JSON object, see SectionData below.
