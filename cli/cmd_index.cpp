@@ -37,6 +37,7 @@ struct IndexArgs {
   bool json = false;
   double max_size_mb = 20;
   unsigned jobs = 0;
+  std::size_t batch = 1000;
 };
 
 // "[ 1234/21563 files]  12.3 MB/s  ETA 0:12" on one line of a terminal.
@@ -82,6 +83,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   options.excludes = args.excludes;
   options.max_file_size = static_cast<std::uintmax_t>(args.max_size_mb * 1024 * 1024);
   options.jobs = args.jobs;
+  options.files_per_commit = args.batch;
   options.stop = &g_interrupted;
 
   Xapian::WritableDatabase db = open_for_writing(database_dir(global));
@@ -145,6 +147,10 @@ void add_index_command(CLI::App& app, Context& ctx) {
       ->type_name("GLOB");
   sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
       ->check(CLI::Range(1u, 256u));
+  sub->add_option("--batch", args->batch,
+                  "Changed files per commit: each commit is atomic, so a crash loses at most one batch")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

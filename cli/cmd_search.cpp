@@ -59,8 +59,19 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.limit = args.limit;
   request.offset = args.offset;
 
-  const Xapian::Database db = open_for_reading(database_dir(global));
-  const SearchResults results = search(db, request);
+  Xapian::Database db = open_for_reading(database_dir(global));
+  // An indexer committing meanwhile can invalidate what this reader sees;
+  // reopen at the new revision and run the search again.
+  SearchResults results;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      results = search(db, request);
+      break;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 4) throw;
+      db.reopen();
+    }
+  }
   const OutputFormat format = args.json               ? OutputFormat::json
                               : args.format == "json"  ? OutputFormat::json
                               : args.format == "paths" ? OutputFormat::paths

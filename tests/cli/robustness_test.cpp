@@ -1,0 +1,278 @@
+// The index survives what real use throws at it: kill -9 at any moment,
+// Ctrl-C, a second indexer, searches during indexing, and hostile files.
+// Runs the real folio binary on generated articles in a temp folder.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Run {
+  int status = -1;  // exit code, or 128 + signal
+  std::string out, err;
+};
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "folio-robust-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Starts folio with `args`; stdout and stderr go to files in `dir`.
+pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std::string& tag) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open((dir / (tag + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open((dir / (tag + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int in = ::open("/dev/null", O_RDONLY);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<char*> argv;
+    std::string binary = FOLIO_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+Run wait_for(pid_t pid, const fs::path& dir, const std::string& tag) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Run r;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(dir / (tag + ".out"));
+  r.err = slurp(dir / (tag + ".err"));
+  return r;
+}
+
+Run folio(const fs::path& dir, const std::vector<std::string>& args) {
+  return wait_for(spawn(dir, args, "run"), dir, "run");
+}
+
+// Generated articles with several sections each (nothing copied from
+// anywhere): enough of them that indexing takes a while.
+void write_articles(const fs::path& folder, int count, int version = 0) {
+  fs::create_directories(folder);
+  static const char* kWords[] = {"harbour", "council", "budget", "river", "market", "school",
+                                 "bridge", "festival", "election", "rainfall", "museum", "railway"};
+  for (int i = 0; i < count; ++i) {
+    std::ofstream f(folder / ("article-" + std::to_string(i) + ".txt"));
+    f << "Report number " << i << " on the " << kWords[i % 12] << "\n\nBy Test Writer | June "
+      << 1 + i % 28 << ", 2023\n\nLead paragraph " << i << " version " << version
+      << " about the " << kWords[(i + 3) % 12] << ".\n\n";
+    for (int s = 1; s <= 4; ++s) {
+      f << "Section " << s << " Heading\n\n";
+      for (int p = 0; p < 6; ++p) {
+        f << "Paragraph " << p << " of section " << s << " tells of the " << kWords[(i + s + p) % 12]
+          << " and the " << kWords[(i * 7 + p) % 12] << " in town number " << i << ".\n\n";
+      }
+    }
+  }
+}
+
+struct IndexState {
+  Xapian::doccount documents = 0;
+  std::set<std::string> ids;  // Q terms
+};
+
+// Opens the index and checks every file record against its documents:
+// each indexed file has exactly the sections its record says, never half.
+IndexState check_complete(const fs::path& db_dir) {
+  Xapian::Database db(db_dir.string());
+  IndexState st;
+  st.documents = db.get_doccount();
+  Xapian::doccount recorded = 0;
+  const std::string prefix = "folio.file:";
+  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+    const std::string id = (*it).substr(prefix.size());
+    const auto record = nlohmann::json::parse(db.get_metadata(*it));
+    const auto sections = record.at("sections").get<Xapian::doccount>();
+    INFO(record.at("path").get<std::string>());
+    CHECK(db.get_termfreq("XA" + id) == sections);
+    recorded += sections;
+  }
+  CHECK(recorded == st.documents);
+  for (auto t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t) st.ids.insert(*t);
+  return st;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 at random moments leaves the last commit whole; a rerun converges",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 600);
+  const std::string db = (tmp.path / "db").string();
+  std::mt19937 random(12345);  // fixed seed: the same kill times on every run
+  std::uniform_int_distribution<int> delay_ms(50, 900);
+  for (int round = 0; round < 6; ++round) {
+    const pid_t pid = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "25", "-q"},
+                            "kill");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    ::kill(pid, SIGKILL);
+    wait_for(pid, tmp.path, "kill");
+    if (fs::exists(tmp.path / "db" / "iamglass")) check_complete(tmp.path / "db");
+  }
+  const Run finish = folio(tmp.path, {"--db", db, "index", articles.string()});
+  REQUIRE(finish.status == 0);
+  const IndexState resumed = check_complete(tmp.path / "db");
+
+  const Run clean = folio(tmp.path, {"--db", (tmp.path / "clean").string(), "index", articles.string()});
+  REQUIRE(clean.status == 0);
+  const IndexState fresh = check_complete(tmp.path / "clean");
+  CHECK(resumed.documents == fresh.documents);
+  CHECK(resumed.ids == fresh.ids);
+}
+
+TEST_CASE("Ctrl-C commits what is done and exits 130; the next run finishes", "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 1500);
+  const std::string db = (tmp.path / "db").string();
+  const pid_t pid = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "50"}, "int");
+  std::this_thread::sleep_for(1500ms);
+  ::kill(pid, SIGINT);
+  const Run r = wait_for(pid, tmp.path, "int");
+  if (r.status == 0) {
+    WARN("indexing finished before the interrupt; nothing to check");
+    return;
+  }
+  CHECK(r.status == 130);
+  CHECK(r.err.find("interrupted") != std::string::npos);
+  check_complete(tmp.path / "db");
+  const Run again = folio(tmp.path, {"--db", db, "index", articles.string()});
+  CHECK(again.status == 0);
+  CHECK(check_complete(tmp.path / "db").documents == 1500 * 5);
+}
+
+TEST_CASE("a second indexer exits 2 at once naming the first; searches keep working",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 300);
+  const std::string db = (tmp.path / "db").string();
+  REQUIRE(folio(tmp.path, {"--db", db, "index", articles.string()}).status == 0);
+  // Change every file so the next run rewrites the index while we watch.
+  write_articles(articles, 1500, 1);
+  const pid_t first = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "20"}, "first");
+  // Wait until it holds the lock (it writes its pid once it does).
+  for (int i = 0; i < 200 && slurp(tmp.path / "db" / "folio.pid").find(std::to_string(first)) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const Run second = folio(tmp.path, {"--db", db, "index", articles.string()});
+  const auto took = std::chrono::steady_clock::now() - start;
+  bool first_running = ::waitpid(first, nullptr, WNOHANG) == 0;
+  if (first_running) {
+    CHECK(second.status == 2);
+    CHECK(second.err.find("being updated by another folio process (pid " + std::to_string(first) +
+                          ")") != std::string::npos);
+    CHECK(std::count(second.err.begin(), second.err.end(), '\n') == 1);
+    CHECK(took < 5s);  // it did not wait for the lock
+  }
+  // Searches while the index changes: found or not found, never an error.
+  int searches = 0;
+  while (::waitpid(first, nullptr, WNOHANG) == 0 && searches < 200) {
+    const Run s = folio(tmp.path, {"--db", db, "search", "railway", "--facet", "date", "-n", "3"});
+    INFO(s.err);
+    CHECK((s.status == 0 || s.status == 1));
+    ++searches;
+  }
+  int status = 0;
+  ::waitpid(first, &status, 0);
+  check_complete(tmp.path / "db");
+}
+
+TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[robustness]") {
+  TempDir tmp;
+  const fs::path a = tmp.path / "articles";
+  write_articles(a, 3);
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(a / name, std::ios::binary) << bytes;
+  };
+  write("empty.txt", "");
+  write("nul.txt", std::string("Title\n\nText with a \0 NUL in the middle.\n", 41));
+  write("binary.txt", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00", 20));
+  write("latin1.txt", "Caf\xe9s of S\xe3o Paulo\n\nThe caf\xe9 is open.\n");
+  write("utf16.txt", std::string("\xff\xfeT\0i\0t\0l\0e\0\n\0\n\0W\0o\0r\0d\0s\0.\0\n\0", 30));
+  write("page.txt", "<!DOCTYPE html><html><head><title>HTML in a .txt</title></head><body>"
+                    "<article><h1>Harbour news</h1><p>The harbour reopened.</p></article></body></html>");
+  std::string headings = "Many Headings\n\n";
+  for (int i = 0; i < 100000; ++i) headings += "Heading " + std::to_string(i) + "\n\nText " + std::to_string(i) + ".\n\n";
+  write("headings.txt", headings);
+  write("long-line.txt", "One Long Line\n\n" + std::string(10 << 20, 'a') + "\n");
+  write("huge.txt", "Huge\n\n" + std::string(4 << 20, 'b') + "\n");
+  fs::create_symlink("loop-b.txt", a / "loop-a.txt");
+  fs::create_symlink("loop-a.txt", a / "loop-b.txt");
+  write(std::string("bad-\xff-name.txt"), "Title\n\nText.\n");
+
+  const Run r = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--max-size", "3",
+                                 "--json"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto summary = nlohmann::json::parse(r.out);
+  std::map<std::string, std::string> reasons;
+  for (const auto& s : summary.at("skipped")) {
+    reasons[fs::path(s.at("path").get<std::string>()).filename().string()] = s.at("reason").get<std::string>();
+  }
+  CHECK(reasons["empty.txt"] == "empty file");
+  CHECK(reasons["nul.txt"].find("binary") != std::string::npos);
+  CHECK(reasons["binary.txt"].find("binary") != std::string::npos);
+  CHECK(reasons["huge.txt"].find("size limit") != std::string::npos);
+  CHECK(reasons["long-line.txt"].find("size limit") != std::string::npos);
+  CHECK(reasons.count("loop-a.txt") == 1);
+  CHECK(reasons.count("bad-\xef\xbf\xbd-name.txt") == 1);
+  // One stderr line per skipped file, each naming it.
+  CHECK(static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')) == summary.at("skipped").size());
+  // 3 generated + latin1 + utf16 + page + headings.
+  CHECK(summary.at("added").get<int>() == 7);
+
+  const Run cafe = folio(tmp.path, {"--db", (tmp.path / "db").string(), "search", "São Paulo", "--json"});
+  CHECK(cafe.status == 0);
+  const Run html = folio(tmp.path, {"--db", (tmp.path / "db").string(), "show",
+                                    nlohmann::json::parse(folio(tmp.path, {"--db", (tmp.path / "db").string(),
+                                        "search", "harbour reopened", "--json"}).out)
+                                        .at("hits").at(0).at("id").get<std::string>()});
+  CHECK(html.out.find("title:    Harbour news") != std::string::npos);
+  CHECK(html.out.find("<p>") == std::string::npos);
+
+  // The 10 MB line passes under a larger limit.
+  const Run big = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", (a / "long-line.txt").string()});
+  CHECK(big.status == 0);
+  CHECK(big.out.find("1 added") != std::string::npos);
+}
