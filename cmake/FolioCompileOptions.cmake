@@ -22,3 +22,8 @@ if(FOLIO_SANITIZE)
     -fsanitize=${FOLIO_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(folio_compile_options INTERFACE -fsanitize=${FOLIO_SANITIZE})
 endif()
+
+if(FOLIO_FUZZ)
+  # Coverage instrumentation for libFuzzer in every folio library.
+  target_compile_options(folio_compile_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -378,8 +378,9 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
   if (!report.interrupted) {
     for (const auto& [id, record] : known) {
       if (seen.count(id) != 0) continue;
+      const std::string& path = record.path;
       const bool in_scope = std::any_of(roots.begin(), roots.end(),
-                                        [&](const fs::path& r) { return is_under(record.path, r); });
+                                        [&](const fs::path& r) { return is_under(path, r); });
       if (!in_scope) continue;
       db.delete_document(schema::article_term(id));
       db.set_metadata(schema::file_key(id), "");

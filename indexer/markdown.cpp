@@ -128,11 +128,13 @@ Article parse_markdown_article(std::string_view text, const std::string& path,
                                const SiteBoilerplate& boilerplate) {
   const std::vector<std::string_view> lines = split_lines(text);
   const FrontMatter fm = read_front_matter(lines);
-  std::size_t body_offset = 0;
-  for (int i = 0; i < fm.lines; ++i) {
-    body_offset = text.find('\n', body_offset) + 1;
-  }
-  const std::string_view body = text.substr(std::min(body_offset, text.size()));
+  // The body starts where split_lines found the line after the front
+  // matter (any line ending: "\n", "\r\n" or "\r").
+  const auto front_lines = static_cast<std::size_t>(fm.lines);
+  const std::string_view body =
+      front_lines == 0           ? text
+      : front_lines < lines.size() ? text.substr(static_cast<std::size_t>(lines[front_lines].data() - text.data()))
+                                   : std::string_view();
 
   Article article;
   article.path = path;

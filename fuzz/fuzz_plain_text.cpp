@@ -1,0 +1,8 @@
+// Fuzz target: the plain-text article parser.
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text = folio::repair_utf8(folio::fuzz::bytes(data, size));
+  folio::fuzz::check(folio::parse_plain_text_article(text, "/fuzz/a.txt", folio::fuzz::boilerplate()), text);
+  return 0;
+}
