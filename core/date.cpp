@@ -308,6 +308,11 @@ const char* const kDateFormsHelp =
     "use 2023, 2023-06, 2023-06-18, June 2023, 18 June 2023, June 18, 2023, today, "
     "yesterday, last week, last month, last year or N days|weeks|months|years ago";
 
+std::string iso_of_day_key(std::string_view key) {
+  if (key.size() != 8) return std::string(key);
+  return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
+}
+
 DateRange period_of(const Date& date) {
   switch (date.precision) {
     case DatePrecision::day:

@@ -61,11 +61,6 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   Date today_;
 };
 
-// "20230618" -> "2023-06-18"
-std::string iso_day(const std::string& key) {
-  return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
-}
-
 Xapian::Query or_of(const std::vector<Xapian::Query>& queries) {
   return Xapian::Query(Xapian::Query::OP_OR, queries.begin(), queries.end());
 }
@@ -124,11 +119,11 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   DateRange range;
   if (!request.since.empty()) {
     range.from = parse_date_range(request.since, request.today).from;
-    built.resolved.push_back({"since", request.since, iso_day(range.from), iso_day(range.from)});
+    built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
   }
   if (!request.until.empty()) {
     range.to = parse_date_range(request.until, request.today).to;
-    built.resolved.push_back({"until", request.until, iso_day(range.to), iso_day(range.to)});
+    built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});
   }
   if (!range.from.empty() && !range.to.empty() && range.from > range.to) {
     throw Error(fmt::format("--since {} is after --until {}", request.since, request.until));

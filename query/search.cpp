@@ -7,6 +7,7 @@
 #include <set>
 
 #include "facets.hpp"
+#include "folio/date.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
 #include "query_builder.hpp"
@@ -134,10 +135,6 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
   return changed ? out : std::string();
 }
 
-std::string iso_from_sort_key(const std::string& key) {
-  if (key.size() != 8) return key;
-  return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
-}
 
 }  // namespace
 
@@ -244,8 +241,8 @@ IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir) {
     if (earliest.empty() || *v < earliest) earliest = *v;
     if (*v > latest) latest = *v;
   }
-  stats.earliest = iso_from_sort_key(earliest);
-  stats.latest = iso_from_sort_key(latest);
+  stats.earliest = iso_of_day_key(earliest);
+  stats.latest = iso_of_day_key(latest);
   stats.undated_sections = db.get_termfreq(std::string(schema::kUndatedTerm));
   stats.schema_version = std::stoi(db.get_metadata(std::string(schema::kVersionKey)));
   std::error_code ec;

@@ -39,6 +39,10 @@ struct DateRange {
   std::string to;
 };
 
+// "20230618" -> "2023-06-18" (a kDateSlot key as a date); other strings
+// are returned as they are.
+std::string iso_of_day_key(std::string_view key);
+
 // The days a date covers: "2023-06" is 20230601..20230630.
 DateRange period_of(const Date& date);
 
