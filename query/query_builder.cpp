@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "folio/date.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
@@ -40,7 +42,21 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   FilterFieldProcessor(FacetField field, NameResolver& resolver, Date today)
       : field_(field), resolver_(resolver), today_(today) {}
 
+  // An error here is kept, not thrown: an exception thrown through
+  // Xapian's query parser leaks its state. build_query() rethrows it.
   Xapian::Query operator()(const std::string& str) override {
+    try {
+      return resolve(str);
+    } catch (const Error& e) {
+      if (!error_) error_ = e;
+      return Xapian::Query();
+    }
+  }
+
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  Xapian::Query resolve(const std::string& str) {
     switch (field_) {
       case FacetField::person:
         return Xapian::Query(schema::person_term(resolver_.resolve(Type::person, str).id));
@@ -55,10 +71,10 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
     return date_query(parse_date_range(str, today_));
   }
 
- private:
   FacetField field_;
   NameResolver& resolver_;
   Date today_;
+  std::optional<Error> error_;
 };
 
 Xapian::Query or_of(const std::vector<Xapian::Query>& queries) {
@@ -150,6 +166,8 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   // "Blinken’s"); the index has positional stems for phrases.
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
   qp.set_default_op(Xapian::Query::OP_AND);
+  // Owned by `qp` (release()); alive until it is destroyed at return.
+  std::vector<FilterFieldProcessor*> processors;
   for (const schema::Field& field : schema::kFields) {
     const std::string name(field.name);
     if (!field.boolean) {
@@ -160,9 +178,13 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
                              : name == "place" ? FacetField::place
                              : name == "author" ? FacetField::author
                                                 : FacetField::date;
-    qp.add_boolean_prefix(name, (new FilterFieldProcessor(which, resolver, request.today))->release());
+    processors.push_back(new FilterFieldProcessor(which, resolver, request.today));
+    qp.add_boolean_prefix(name, processors.back()->release());
   }
   built.text = qp.parse_query(request.query, kQueryFlags);
+  for (const FilterFieldProcessor* p : processors) {
+    if (p->error()) throw *p->error();
+  }
   return built;
 }
 

@@ -20,6 +20,7 @@
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 namespace {
 
@@ -226,10 +227,10 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
     std::ofstream(a / name, std::ios::binary) << bytes;
   };
   write("empty.txt", "");
-  write("nul.txt", std::string("Title\n\nText with a \0 NUL in the middle.\n", 41));
-  write("binary.txt", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00", 20));
+  write("nul.txt", "Title\n\nText with a \0 NUL in the middle.\n"s);
+  write("binary.txt", "\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00"s);
   write("latin1.txt", "Caf\xe9s of S\xe3o Paulo\n\nThe caf\xe9 is open.\n");
-  write("utf16.txt", std::string("\xff\xfeT\0i\0t\0l\0e\0\n\0\n\0W\0o\0r\0d\0s\0.\0\n\0", 30));
+  write("utf16.txt", "\xff\xfeT\0i\0t\0l\0e\0\n\0\n\0W\0o\0r\0d\0s\0.\0\n\0"s);
   write("page.txt", "<!DOCTYPE html><html><head><title>HTML in a .txt</title></head><body>"
                     "<article><h1>Harbour news</h1><p>The harbour reopened.</p></article></body></html>");
   std::string headings = "Many Headings\n\n";
