@@ -11,7 +11,8 @@
 #   --folio PATH        folio binary (default build/bin/folio)
 #   --reps N            runs per engine, the median is reported (default 3; --quick: 1)
 #   --quick             index a quarter of the corpus once (about 1 minute in all)
-#   --engines LIST      comma-separated subset of folio,omindex,bare,simpleindex,fts5
+#   --engines LIST      comma-separated subset of folio,folio-j1,omindex,bare,simpleindex,fts5
+#                       (folio-j1: folio index --jobs 1, one parsing thread)
 #   --shared DIR        the shared folder with data/ and tools/render-corpora (default ../shared)
 #   --work DIR          where to render and index (default: a new /tmp/folio-bench-index.XXXXXX)
 #   --keep              keep the work folder (default: removed on exit)
@@ -27,7 +28,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 FOLIO=build/bin/folio
 REPS=""
 QUICK=0
-ENGINES=folio,omindex,bare,simpleindex,fts5
+ENGINES=folio,folio-j1,omindex,bare,simpleindex,fts5
 SHARED="$ROOT/../shared"
 WORK=""
 KEEP=0
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
         --no-drop-caches) DROP=0; shift ;;
         --budget) BUDGET=$2; shift 2 ;;
         --run-timeout) RUN_TIMEOUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -82,7 +83,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 /usr/bin/time --version 2>&1 | grep -q GNU || die "/usr/bin/time is not GNU time: apt-get install time"
 case "$FOLIO" in /*) ;; *) FOLIO="$ROOT/$FOLIO" ;; esac
-case ",$ENGINES," in *,folio,*)
+case ",$ENGINES," in *,folio,*|*,folio-j1,*)
     [ -x "$FOLIO" ] || die "no folio binary at $FOLIO: build it with 'cmake -S . -B build && cmake --build build -j2', or pass --folio PATH" ;;
 esac
 [ -x "$SHARED/tools/render-corpora" ] || die "no $SHARED/tools/render-corpora: pass --shared DIR"
@@ -98,6 +99,17 @@ trap cleanup EXIT
 START=$(date +%s)
 log() { echo "[$(( $(date +%s) - START ))s] $*" >&2; }
 
+# A private copy of the binary and its data files (<exe>/../share/folio): a rebuild of build/bin/folio during the run cannot mix binaries.
+case ",$ENGINES," in *,folio,*|*,folio-j1,*)
+    FOLIO_ORIG=$FOLIO
+    DATA=${FOLIO_DATA_DIR:-$(dirname "$(dirname "$FOLIO")")/share/folio}
+    [ -d "$DATA" ] || die "no folio data files at $DATA: set FOLIO_DATA_DIR"
+    mkdir -p "$WORK/bin" "$WORK/share"
+    cp "$FOLIO" "$WORK/bin/folio"; cp -r "$DATA" "$WORK/share/folio"; FOLIO="$WORK/bin/folio"
+    unset FOLIO_DATA_DIR
+    log "folio: $FOLIO_ORIG ($("$FOLIO" --version 2>&1 | head -1), built $(date -r "$FOLIO_ORIG" '+%F %T'))" ;;
+esac
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "rendering corpora into $WORK/corpus"
 rm -rf "$WORK/corpus" "$WORK/quick"
 "$SHARED/tools/render-corpora" "$SHARED/data" "$WORK/corpus" >/dev/null
@@ -124,6 +136,7 @@ DBS="$WORK/dbs"
 cmd_for() { # the command line of ENGINE, as a string run by bash -c
     case "$1" in
         folio) echo "'$FOLIO' --db '$DBS/folio' index '$CORPUS'" ;;
+        folio-j1) echo "'$FOLIO' --db '$DBS/folio-j1' index --jobs 1 '$CORPUS'" ;;
         omindex) echo "omindex --db '$DBS/omindex' --url / '$CORPUS'" ;;
         bare) echo "'$WORK/bare_index' '$DBS/bare' '$CORPUS'" ;;
         simpleindex) echo "find '$CORPUS' -name '*.txt' -print0 | sort -z | xargs -0 cat | $SIMPLEINDEX '$DBS/simpleindex'" ;;
@@ -177,6 +190,9 @@ rm -rf "$DBS"
 {
     for e in "${ENGINE_LIST[@]}"; do printf '%s\t%s\n' "$e" "$(cmd_for "$e" | sed "s#$WORK#\$WORK#g; s#$ROOT/##g")"; done
 } >"$WORK/cmds.tsv"
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END. Run took $(( $(date +%s) - START ))s."
+echo
 python3 - "$RUNS" "$WORK/cmds.tsv" "$BYTES" "$NFILES" "$REPS" "$stopped" "$DROP" <<'EOF'
 import csv, statistics, sys
 runs_path, cmds_path, nbytes, nfiles, reps, stopped, drop = sys.argv[1:]
@@ -192,27 +208,30 @@ for e in order:
     m = lambda k: statistics.median(float(r[k]) for r in rs if r[k])
     med[e] = dict(n=len(rs), wall=m("wall_s"), cpu=m("user_s") + m("sys_s"), rss=m("maxrss_kb"),
                   size=m("size_bytes"), compact=next((float(r["compact_bytes"]) for r in rs if r.get("compact_bytes")), None), docs=rs[-1]["docs"], walls=[float(r["wall_s"]) for r in rs])
-what = {"folio": "sections + metadata + entities", "omindex": "one doc per file",
+what = {"folio": "sections + metadata + entities", "folio-j1": "same, --jobs 1", "omindex": "one doc per file",
         "bare": "one doc per file, TermGenerator only", "simpleindex": "one doc per paragraph",
         "fts5": "one row per file (title, body)"}
 print(f"Corpus: {nfiles} files, {nbytes/1e6:.1f} MB of article text; median of {reps} run(s) per engine"
       f"{' (page cache dropped before each run)' if drop == '1' else ' (page cache NOT dropped)'}"
       f"{'; STOPPED EARLY by the time budget' if stopped == '1' else ''}.\n")
-print("| engine | what a document is | docs | wall s (median) | runs (s) | MB/s | CPU s | peak RSS MB | index MB | compacted MB | index / text | wall vs folio |")
-print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| engine | what a document is | docs | wall s (median) | runs (s) | MB/s | CPU s | peak RSS MB | index MB | compacted MB | index / text | wall vs folio | CPU vs folio |")
+print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 fw = med.get("folio", {}).get("wall")
+fc = med.get("folio", {}).get("cpu")
 for e in order:
     if e not in med:
-        print(f"| {e} | {what.get(e,'')} | | failed | | | | | | | | |")
+        print(f"| {e} | {what.get(e,'')} | | failed | | | | | | | | | |")
         continue
     d = med[e]
     ratio = f"{d['wall']/fw:.2f}x" if fw else ""
+    cratio = f"{d['cpu']/fc:.2f}x" if fc else ""
     print(f"| {e} | {what.get(e,'')} | {d['docs']} | {d['wall']:.1f} | {', '.join(f'{w:.1f}' for w in d['walls'])} | "
           f"{nbytes/1e6/d['wall']:.2f} | {d['cpu']:.1f} | {d['rss']/1024:.0f} | {d['size']/1e6:.0f} | "
-          f"{(format(d['compact']/1e6, '.0f') if d['compact'] else '–')} | {d['size']/nbytes:.1f} | {ratio} |")
-print("\nwall vs folio < 1 means faster than folio. CPU s = user + sys. compacted MB: the index after "
+          f"{(format(d['compact']/1e6, '.0f') if d['compact'] else '–')} | {d['size']/nbytes:.1f} | {ratio} | {cratio} |")
+print("\nwall (CPU) vs folio < 1 means faster than (less CPU than) folio. CPU s = user + sys, over all threads: "
+      "folio parses on --jobs threads (default one per core) while it writes, so its wall time can be below its CPU time. compacted MB: the index after "
       "`xapian-compact` (first run only, untimed; not for FTS5). Index size is `du -sb` of the fresh index.")
-print("\nCommands ($WORK is the work folder, $WORK/corpus the rendered corpora):\n")
+print("\nCommands ($WORK is the work folder, $WORK/corpus the rendered corpora, $WORK/bin/folio a copy of the --folio binary):\n")
 for e in order:
     print(f"- {e}: `{cmds[e]}`")
 EOF

@@ -120,11 +120,12 @@ def build_corpus(args, cache):
         for name in sorted(names):
             if not name.endswith(".txt"):
                 continue
-            text = open(os.path.join(root, name), encoding="utf-8").read()
+            # BBC files are copied by render-corpora as they are (not all UTF-8): keep their bytes.
+            text = open(os.path.join(root, name), "rb").read().decode("utf-8", "surrogateescape")
             for n in range(1, args.copies + 1):
                 out = os.path.join(d, f"copy-{n}", rel)
                 os.makedirs(out, exist_ok=True)
-                data = vary(text, n).encode("utf-8")
+                data = vary(text, n).encode("utf-8", "surrogateescape")
                 with open(os.path.join(out, name), "wb") as f:
                     f.write(data)
                 files += 1
@@ -135,14 +136,15 @@ def build_corpus(args, cache):
 
 
 def build_folio_index(args, cache, corpus):
-    st = os.stat(args.folio)
-    key = f"folio-{st.st_size}-{st.st_mtime_ns}-{os.path.basename(corpus)}"
+    binkey = os.path.basename(os.path.dirname(os.path.dirname(args.folio)))[4:]
+    key = f"folio-{binkey}-{os.path.basename(corpus)}"
     d = os.path.join(cache, key)
     if os.path.exists(os.path.join(cache, key + ".complete")):
         log(f"reusing folio index {d}")
         return d, json.load(open(os.path.join(cache, key + ".complete")))
-    for old in os.listdir(cache):  # an index of another binary or corpus: 2+ GB each, drop it
-        if old.startswith("folio-"):
+    mine = f"folio-{binkey}-"
+    for old in os.listdir(cache):  # an index by another binary (2+ GB each), or a partial one: drop it
+        if old.startswith("folio-") and (not old.startswith(mine) or old.startswith(key)):
             p = os.path.join(cache, old)
             shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
     log(f"indexing {corpus} with folio into {d} (a few minutes; cached for reruns)")
@@ -166,8 +168,8 @@ def build_fts5(args, cache, corpus):
     if os.path.exists(path + ".complete"):
         log(f"reusing FTS5 database {path}")
         return path, json.load(open(path + ".complete"))
-    for old in os.listdir(cache):
-        if old.startswith("fts5-"):
+    for old in os.listdir(cache):  # of an older version of the same corpus, or partial
+        if old.startswith(f"fts5-corpus-c{os.path.basename(corpus).split('-')[1][1:]}-"):
             os.remove(os.path.join(cache, old))
     log(f"loading {corpus} into FTS5 {path}")
     t = time.perf_counter()
@@ -257,10 +259,10 @@ def main():
     ap.add_argument("--copies", type=int, default=10, help="varied copies of the corpora (default 10: ~233k sections)")
     ap.add_argument("--runs", type=int, default=20, help="timed runs of each query under each engine (default 20)")
     ap.add_argument("--queries", default=os.path.join(ROOT, "bench", "search", "queries.txt"))
-    ap.add_argument("--filter", default="--since 1987-03 --until 1987-04", help="folio's filter arguments")
+    ap.add_argument("--filter", default="--since 1987-03 --until 1987-04", help="folio's filter arguments, given with '=': --filter='--place japan' (default: --since 1987-03 --until 1987-04)")
     ap.add_argument("--place", default="japan", help="also time folio with --place PLACE ('' to skip)")
     ap.add_argument("--engines", default="folio,quest,fts5", help="comma-separated subset of folio,quest,fts5")
-    ap.add_argument("--quick", action="store_true", help="2 copies (~47k sections), 5 runs: a few minutes")
+    ap.add_argument("--quick", action="store_true", help="2 copies (~47k sections), 5 runs: ~1.5 minutes the first time")
     ap.add_argument("--budget", type=float, default=480, help="stop timing rounds after this many seconds of timing (default 480)")
     ap.add_argument("--index-timeout", type=float, default=1500, help="give up building an index after this long")
     ap.add_argument("--json-out", help="write every sample here (default CACHE/last-results.json)")
@@ -272,6 +274,34 @@ def main():
     args.folio = os.path.abspath(os.path.join(ROOT, args.folio) if not os.path.isabs(args.folio) else args.folio)
     check_tools(args)
     os.makedirs(args.cache, exist_ok=True)
+    # A private copy of the binary and its data files (<exe>/../share/folio, the lexicons), keyed
+    # by their sizes and mtimes: a rebuild of build/bin/folio during the run cannot mix binaries,
+    # and the cached index belongs to this copy.
+    args.folio_orig = args.folio
+    data = os.environ.get("FOLIO_DATA_DIR") or os.path.join(os.path.dirname(os.path.dirname(args.folio)), "share", "folio")
+    if not os.path.isdir(data):
+        die(f"no folio data files at {data}: set FOLIO_DATA_DIR")
+    h = hashlib.sha256()
+    st = os.stat(args.folio)
+    h.update(f"{st.st_size} {st.st_mtime_ns}".encode())
+    for root, dirs, names in sorted(os.walk(data)):
+        for n in sorted(names):
+            st = os.stat(os.path.join(root, n))
+            h.update(f"{os.path.relpath(os.path.join(root, n), data)} {st.st_size} {st.st_mtime_ns}".encode())
+    bindir = os.path.join(args.cache, f"bin-{h.hexdigest()[:12]}")
+    if not os.path.exists(os.path.join(bindir, ".complete")):
+        for old in os.listdir(args.cache):
+            if old.startswith("bin-"):
+                shutil.rmtree(os.path.join(args.cache, old))
+        os.makedirs(os.path.join(bindir, "bin"))
+        shutil.copy2(args.folio, os.path.join(bindir, "bin", "folio"))
+        shutil.copytree(data, os.path.join(bindir, "share", "folio"))
+        open(os.path.join(bindir, ".complete"), "w").close()
+    args.folio = os.path.join(bindir, "bin", "folio")
+    os.environ.pop("FOLIO_DATA_DIR", None)
+    version = subprocess.run([args.folio, "--version"], capture_output=True, text=True).stdout.strip()
+    log(f"folio: {args.folio_orig} ({version}), copied to {args.folio}")
+    load_start = open("/proc/loadavg").read().split()[:3]
 
     corpus, nfiles, nbytes = build_corpus(args, args.cache)
     idx, stats = build_folio_index(args, args.cache, corpus)
@@ -315,6 +345,8 @@ def main():
     ms = lambda x: f"{x * 1000:.1f}"
     out = []
     p = out.append
+    p(f"folio: {args.folio_orig} ({version}). Load average (1, 5, 15 min) at the start: {' '.join(load_start)}; "
+      f"at the end: {' '.join(open('/proc/loadavg').read().split()[:3])}. Run took {time.time() - T0:.0f}s.\n")
     p(f"Index: {stats['sections']} sections of {stats['articles']} articles ({nfiles} files, {nbytes / 1e6:.0f} MB of text, "
       f"{args.copies} varied copies); folio index {stats['size_bytes'] / 1e9:.2f} GB"
       + (f", FTS5 database {fmeta['size_bytes'] / 1e9:.2f} GB ({fmeta['rows']} rows, one per file)" if fmeta else "") + ".")
@@ -355,7 +387,7 @@ def main():
         p(f"| {q['class']} | `{qtxt}` | {counts[i].get('folio', '')} | {counts[i].get('folio+filter', '')} | {counts[i].get('fts5', '')} | "
           + " | ".join(ms(statistics.median(samples[n][i])) if samples[n][i] else "" for n in cmds) + " |")
     rel = lambda s: s.replace(args.cache, "$CACHE").replace(ROOT + "/", "")
-    p("\nCommands ($CACHE = " + args.cache + "; QUERY from bench/search/queries.txt, one argument):\n")
+    p("\nCommands ($CACHE = " + args.cache + ", $CACHE/bin-*/bin/folio a copy of the --folio binary and its data files; QUERY from bench/search/queries.txt, one argument):\n")
     example = {"q": "QUERY", "fts5": "FTS5QUERY"}
     for name, mk in cmds.items():
         p(f"- {name}: `" + rel(" ".join(a if " " not in a and a else repr(a) for a in mk(example))) + "`")
