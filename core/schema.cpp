@@ -80,6 +80,31 @@ std::vector<std::string> split_ids(std::string_view value) {
   return ids;
 }
 
+std::string facets_value(const std::vector<std::string>& people, const std::vector<std::string>& places,
+                         const std::vector<std::string>& countries,
+                         const std::vector<std::string>& authors, const std::string& date_iso) {
+  std::string out = join_ids(people);
+  for (const auto* list : {&places, &countries, &authors}) {
+    out += kFieldSeparator;
+    out += join_ids(*list);
+  }
+  out += kFieldSeparator;
+  out += date_iso;
+  return out;
+}
+
+std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> split_facets_value(
+    std::string_view value) {
+  std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> fields{};
+  for (std::size_t i = 0; i < fields.size() && !value.empty(); ++i) {
+    const std::size_t end = value.find(kFieldSeparator);
+    fields[i] = value.substr(0, end);
+    if (end == std::string_view::npos) break;
+    value.remove_prefix(end + 1);
+  }
+  return fields;
+}
+
 std::string entity_key(EntityRecord::Type type, std::string_view id) {
   return fmt::format("{}{}", type == EntityRecord::Type::person ? kPersonKeyPrefix : kPlaceKeyPrefix,
                      id);

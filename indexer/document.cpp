@@ -43,7 +43,7 @@ Xapian::Document make_section_document(const Article& article,
   for (const std::string& author : article.authors) {
     doc.add_boolean_term(schema::author_term(author));
   }
-  doc.add_value(schema::kAuthorsSlot, schema::join_ids(article.authors));
+
   for (const std::string& term : schema::date_terms(article.date)) {
     doc.add_boolean_term(term);
   }
@@ -62,13 +62,11 @@ Xapian::Document make_section_document(const Article& article,
       countries.push_back(p.country);
     }
   }
-  doc.add_value(schema::kPeopleSlot, schema::join_ids(people));
-  doc.add_value(schema::kPlacesSlot, schema::join_ids(places));
-  doc.add_value(schema::kCountriesSlot, schema::join_ids(countries));
+  doc.add_value(schema::kFacetsSlot,
+                schema::facets_value(people, places, countries, article.authors, article.date.iso()));
 
   if (article.date.known()) {
     doc.add_value(schema::kDateSlot, article.date.sort_key());
-    doc.add_value(schema::kDateIsoSlot, article.date.iso());
   }
   doc.add_value(schema::kArticleSlot, article_id);
   doc.add_value(schema::kSectionSlot,

@@ -72,20 +72,20 @@ FacetSpec parse_facet_spec(std::string_view text) {
 namespace folio::query {
 namespace {
 
-Xapian::valueno slot_of(FacetField field) {
+schema::FacetValueField field_of(FacetField field) {
   switch (field) {
     case FacetField::person:
-      return schema::kPeopleSlot;
+      return schema::FacetValueField::people;
     case FacetField::place:
-      return schema::kPlacesSlot;
+      return schema::FacetValueField::places;
     case FacetField::country:
-      return schema::kCountriesSlot;
+      return schema::FacetValueField::countries;
     case FacetField::author:
-      return schema::kAuthorsSlot;
+      return schema::FacetValueField::authors;
     case FacetField::date:
       break;
   }
-  return schema::kDateIsoSlot;
+  return schema::FacetValueField::date;
 }
 
 // Of "2023-06-18": "2023", "2023-06" or all. A date less precise than the
@@ -96,44 +96,54 @@ std::size_t date_key_length(DateGranularity g) {
 
 }  // namespace
 
-FacetSpy::FacetSpy(const FacetSpec& spec, bool by_article)
-    : spec_(spec), by_article_(by_article), slot_(slot_of(spec.field)) {}
+FacetSpy::FacetSpy(std::vector<FacetSpec> specs, bool by_article)
+    : specs_(std::move(specs)), by_article_(by_article), counts_(specs_.size()) {}
 
-void FacetSpy::count(std::string key, const Xapian::Document& doc) {
+void FacetSpy::count(Counts& counts, std::string_view key, const std::string& article) {
+  auto it = counts.find(key);
+  if (it == counts.end()) it = counts.emplace(std::string(key), Counter{}).first;
   if (by_article_) {
-    articles_[std::move(key)].insert(doc.get_value(schema::kArticleSlot));
+    it->second.articles.insert(article);
   } else {
-    ++counts_[std::move(key)];
+    ++it->second.sections;
   }
 }
 
 void FacetSpy::operator()(const Xapian::Document& doc, double) {
-  const std::string value = doc.get_value(slot_);
+  const std::string value = doc.get_value(schema::kFacetsSlot);
   if (value.empty()) return;
-  if (spec_.field == FacetField::date) {
-    count(value.substr(0, date_key_length(spec_.granularity)), doc);
-    return;
-  }
-  // Multi-valued: a section that mentions three people adds one to each.
-  for (std::string& id : schema::split_ids(value)) {
-    if (!id.empty()) count(std::move(id), doc);
+  const auto fields = schema::split_facets_value(value);
+  const std::string article = by_article_ ? doc.get_value(schema::kArticleSlot) : std::string();
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const std::string_view field = fields[static_cast<std::size_t>(field_of(specs_[i].field))];
+    if (field.empty()) continue;
+    if (specs_[i].field == FacetField::date) {
+      count(counts_[i], field.substr(0, date_key_length(specs_[i].granularity)), article);
+      continue;
+    }
+    // Multi-valued: a section that mentions three people adds one to each.
+    std::string_view rest = field;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find(schema::kListSeparator);
+      if (end != 0) count(counts_[i], rest.substr(0, end), article);
+      if (end == std::string_view::npos) break;
+      rest.remove_prefix(end + 1);
+    }
   }
 }
 
-Facet FacetSpy::result(NameResolver& resolver, bool disjunctive) const {
+Facet FacetSpy::result(std::size_t i, NameResolver& resolver, bool disjunctive) const {
+  const FacetSpec& spec = specs_[i];
   Facet facet;
-  facet.spec = spec_;
+  facet.spec = spec;
   facet.by_article = by_article_;
   facet.disjunctive = disjunctive;
-  if (by_article_) {
-    for (const auto& [key, set] : articles_) {
-      facet.values.push_back({key, {}, static_cast<Xapian::doccount>(set.size())});
-    }
-  } else {
-    for (const auto& [key, n] : counts_) facet.values.push_back({key, {}, n});
+  for (const auto& [key, c] : counts_[i]) {
+    facet.values.push_back(
+        {key, {}, by_article_ ? static_cast<Xapian::doccount>(c.articles.size()) : c.sections});
   }
   facet.distinct = facet.values.size();
-  if (spec_.field == FacetField::date) {
+  if (spec.field == FacetField::date) {
     std::sort(facet.values.begin(), facet.values.end(),
               [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; });
     for (FacetValue& v : facet.values) v.name = v.value;
@@ -142,9 +152,9 @@ Facet FacetSpy::result(NameResolver& resolver, bool disjunctive) const {
   std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
-  if (facet.values.size() > spec_.limit) facet.values.resize(spec_.limit);
+  if (facet.values.size() > spec.limit) facet.values.resize(spec.limit);
   for (FacetValue& v : facet.values) {
-    switch (spec_.field) {
+    switch (spec.field) {
       case FacetField::person:
         v.name = resolver.display_name(schema::EntityRecord::Type::person, v.value);
         break;

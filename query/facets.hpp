@@ -1,13 +1,15 @@
 // Exact facet counts over every matching section, with a Xapian MatchSpy
-// that reads the value slots of include/folio/schema.hpp. Private to query/.
+// that reads each match's facets value (schema::kFacetsSlot) once for all
+// the facets of a pass. Private to query/.
 #pragma once
 
 #include <xapian.h>
 
-#include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "folio/search.hpp"
 #include "resolve.hpp"
@@ -16,20 +18,29 @@ namespace folio::query {
 
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  FacetSpy(const FacetSpec& spec, bool by_article);
+  FacetSpy(std::vector<FacetSpec> specs, bool by_article);
   void operator()(const Xapian::Document& doc, double weight) override;
 
-  // The counted values, named, sorted and cut to the spec's limit.
-  Facet result(NameResolver& resolver, bool disjunctive) const;
+  // The counts of the i-th spec, named, sorted and cut to its limit.
+  Facet result(std::size_t i, NameResolver& resolver, bool disjunctive) const;
 
  private:
-  void count(std::string key, const Xapian::Document& doc);
+  // Looked up by string_view: counting allocates only for a new value.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Counter {
+    Xapian::doccount sections = 0;
+    std::unordered_set<std::string> articles;  // --facet-by article
+  };
+  using Counts = std::unordered_map<std::string, Counter, Hash, std::equal_to<>>;
 
-  FacetSpec spec_;
+  void count(Counts& counts, std::string_view key, const std::string& article);
+
+  std::vector<FacetSpec> specs_;
   bool by_article_;
-  Xapian::valueno slot_;
-  std::unordered_map<std::string, Xapian::doccount> counts_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> articles_;
+  std::vector<Counts> counts_;  // one per spec
 };
 
 }  // namespace folio::query

@@ -156,8 +156,10 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
     const std::string term = prefix + found.front();
     std::string display = found.front();
     if (auto p = db_.postlist_begin(term); p != db_.postlist_end(term)) {
+      const std::string facets = db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kFacetsSlot);
+      const auto fields = schema::split_facets_value(facets);
       for (const std::string& a :
-           schema::split_ids(db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kAuthorsSlot))) {
+           schema::split_ids(fields[static_cast<std::size_t>(schema::FacetValueField::authors)])) {
         if (schema::author_term(a) == term) display = a;
       }
     }

@@ -152,18 +152,18 @@ SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
                                              request.sort == SortOrder::date_descending);
   }
 
-  // Facets are counted by match spies over every match. A facet of a field
+  // Facets are counted by a match spy over every match. A facet of a field
   // that is filtered on, when disjunctive, needs its own pass without that
-  // filter; so does every facet when hits are collapsed by article.
-  std::vector<std::unique_ptr<query::FacetSpy>> spies;
-  std::vector<bool> separate;
+  // filter; all facets need one when hits are collapsed by article.
+  auto own_filter = [&](const FacetSpec& spec) {
+    return request.disjunctive && built.filters.count(query::filter_of(spec.field)) != 0;
+  };
+  std::vector<FacetSpec> inline_specs;
   for (const FacetSpec& spec : request.facets) {
-    spies.push_back(std::make_unique<query::FacetSpy>(spec, request.facet_by_article));
-    const bool own_filter = request.disjunctive &&
-                            built.filters.count(query::filter_of(spec.field)) != 0;
-    separate.push_back(own_filter || request.by_article);
-    if (!separate.back()) enquire.add_matchspy(spies.back().get());
+    if (!own_filter(spec) && !request.by_article) inline_specs.push_back(spec);
   }
+  query::FacetSpy inline_spy(inline_specs, request.facet_by_article);
+  if (!inline_specs.empty()) enquire.add_matchspy(&inline_spy);
 
   // Checking every document makes the total exact rather than estimated.
   const Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, all);
@@ -173,16 +173,18 @@ SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
   results.total = mset.get_matches_estimated();
   results.by_article = request.by_article;
   results.filters = built.resolved;
-  for (std::size_t i = 0; i < spies.size(); ++i) {
-    const bool own_filter = request.disjunctive &&
-                            built.filters.count(query::filter_of(request.facets[i].field)) != 0;
-    if (separate[i]) {
-      Xapian::Enquire pass(db);
-      pass.set_query(own_filter ? built.combined(query::filter_of(request.facets[i].field)) : query);
-      pass.add_matchspy(spies[i].get());
-      pass.get_mset(0, 0, all);
+  std::size_t next_inline = 0;
+  for (const FacetSpec& spec : request.facets) {
+    if (!own_filter(spec) && !request.by_article) {
+      results.facets.push_back(inline_spy.result(next_inline++, resolver, false));
+      continue;
     }
-    results.facets.push_back(spies[i]->result(resolver, own_filter));
+    query::FacetSpy spy({spec}, request.facet_by_article);
+    Xapian::Enquire pass(db);
+    pass.set_query(own_filter(spec) ? built.combined(query::filter_of(spec.field)) : query);
+    pass.add_matchspy(&spy);
+    pass.get_mset(0, 0, all);
+    results.facets.push_back(spy.result(0, resolver, own_filter(spec)));
   }
 
   Xapian::Enquire highlighter(db);

@@ -23,13 +23,13 @@
 //     slot 0 kDateSlot      "yyyymmdd" (start of the period), absent if undated
 //     slot 1 kArticleSlot   article id (16 hex digits): groups sections
 //     slot 2 kSectionSlot   section index, Xapian::sortable_serialise
-//     slot 3 kPeopleSlot    person ids, each followed by '\n' (facets)
-//     slot 4 kPlacesSlot    place ids, each followed by '\n'
-//     slot 5 kCountriesSlot country ids of the places, each followed by '\n'
-//     slot 6 kAuthorsSlot   author names as written ("Jane Doe"), each
-//                           followed by '\n' (facets)
-//     slot 7 kDateIsoSlot   the date at its precision: "2023-06-18",
-//                           "2023-06" or "2023" (date facets), absent if undated
+//     slot 3 kFacetsSlot    what facets count, in one value so that a
+//                           facet pass reads one value per match: five
+//                           fields separated by '\x1e' (FacetValueField
+//                           order): person ids, place ids, country ids of
+//                           the places, author names as written (each id or
+//                           name followed by '\n'), and the date at its
+//                           precision ("2023-06-18", "2023-06", "2023", or "")
 //   Document data: a JSON object, see SectionData below.
 //   Metadata:
 //     folio.schema_version          kVersion, as decimal text
@@ -55,7 +55,7 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 3;
+inline constexpr int kVersion = 4;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
@@ -77,16 +77,25 @@ inline constexpr std::string_view kCountryPrefix = "XC";
 inline constexpr Xapian::valueno kDateSlot = 0;
 inline constexpr Xapian::valueno kArticleSlot = 1;
 inline constexpr Xapian::valueno kSectionSlot = 2;
-inline constexpr Xapian::valueno kPeopleSlot = 3;
-inline constexpr Xapian::valueno kPlacesSlot = 4;
-inline constexpr Xapian::valueno kCountriesSlot = 5;
-inline constexpr Xapian::valueno kAuthorsSlot = 6;
-inline constexpr Xapian::valueno kDateIsoSlot = 7;
+inline constexpr Xapian::valueno kFacetsSlot = 3;
+
+// The fields of kFacetsSlot, in order.
+enum class FacetValueField : std::size_t { people, places, countries, authors, date, count };
+
+inline constexpr char kFieldSeparator = '\x1e';
 
 // A list of ids in one value slot: each id followed by kListSeparator.
 inline constexpr char kListSeparator = '\n';
 std::string join_ids(const std::vector<std::string>& ids);
 std::vector<std::string> split_ids(std::string_view value);
+
+// The kFacetsSlot value of a section, and its fields back (views into
+// `value`; a missing field is empty).
+std::string facets_value(const std::vector<std::string>& people, const std::vector<std::string>& places,
+                         const std::vector<std::string>& countries,
+                         const std::vector<std::string>& authors, const std::string& date_iso);
+std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> split_facets_value(
+    std::string_view value);
 
 // Within-document frequency increments: a word in a heading or title counts
 // as several body words, so those sections rank first.
