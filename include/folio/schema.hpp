@@ -3,8 +3,9 @@
 //
 // Document model (one Xapian document per article section):
 //
-//   Terms, free text (TermGenerator, English stemmer, STEM_SOME_FULL_POS so
-//   both exact words and "Z"-prefixed stems carry positions for phrases):
+//   Terms, free text (TermGenerator, English stemmer): "Z"-prefixed stems
+//   with positions (STEM_ALL_Z; phrases match on stems), and the exact
+//   words without positions (wildcards, spelling suggestions):
 //     (none)  title, heading and body text; title and heading weigh more
 //     S       title words                    query: title:
 //     XH      heading words                  query: heading:
@@ -55,7 +56,7 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 4;
+inline constexpr int kVersion = 5;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
