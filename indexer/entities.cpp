@@ -166,12 +166,11 @@ struct PersonSpan {
   std::string with_title;  // "President Biden": an alias users may type
 };
 
+// A single capitalised word that may be a later mention of a person.
 struct ShortMention {
   std::size_t section;
   std::string surface;
   std::string key;
-  const Lexicon::Phrase* place = nullptr;  // also a possible place
-  bool place_ok = false;
 };
 
 struct PlaceMention {
@@ -439,13 +438,13 @@ class ArticleScan {
       }
       titled = false;
       if (place) {
-        if (m.length == 1) shorts.push_back({section, std::string(tok.text), tok.key, m.phrase, false});
+        if (m.length == 1) shorts.push_back({section, std::string(tok.text), tok.key});
         add_place(t, i, m, section, heading);
         i += m.length;
         continue;
       }
       // An unknown capitalised word may be a later mention of a name.
-      if (tok.key.size() >= 2) shorts.push_back({section, std::string(tok.text), tok.key, nullptr, false});
+      if (tok.key.size() >= 2) shorts.push_back({section, std::string(tok.text), tok.key});
       ++i;
     }
   }

@@ -114,7 +114,10 @@ struct Field {
   bool boolean;             // a filter (exact terms) rather than free text
 };
 
-// The fields the query parser knows; the writer indexes the same prefixes.
+// The fields the query parser knows. title: and heading: search the
+// prefixed text the writer indexes; the boolean ones are filters that
+// query/query_builder.cpp resolves (names against the entity registry,
+// dates to a range of kDateSlot), so their prefix is only informative.
 inline constexpr std::array kFields = {
     Field{"title", kTitlePrefix, false},
     Field{"heading", kHeadingPrefix, false},

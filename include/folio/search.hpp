@@ -31,7 +31,7 @@ const char* to_string(FacetField field);
 enum class SortOrder { relevance, date, date_descending };
 
 struct SearchRequest {
-  std::string query;  // Xapian query syntax (make_query_parser); may be
+  std::string query;  // Xapian query syntax (see README); may be
                       // empty when there are filters: all sections match
   // Filters. Names resolve against the index's people and places: an id
   // typed exactly, else a name or alias in any case and accents, else a
