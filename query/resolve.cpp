@@ -82,6 +82,15 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
 }
 
 const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
+  // An id typed exactly wins ("georgia"): look it up without reading the
+  // whole registry.
+  if (const std::string stored = db_.get_metadata(schema::entity_key(type, name)); !stored.empty()) {
+    const std::string id(name);
+    const std::string term = type == Type::person ? schema::person_term(id) : schema::place_term(id);
+    if (db_.term_exists(term) || db_.term_exists(schema::country_term(id))) {
+      return direct_.emplace_back(schema::EntityRecord::from_json(type, id, stored));
+    }
+  }
   const std::vector<schema::EntityRecord>& all = records(type);
   const std::string wanted = fold(name);
   const std::string wanted_slug = slug(name);
@@ -89,11 +98,7 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
 
   std::vector<const schema::EntityRecord*> exact;
   std::vector<const schema::EntityRecord*> prefix;
-  // An id typed exactly wins ("georgia"); a name may be ambiguous
-  // ("Georgia": the country and the U.S. state).
-  for (const schema::EntityRecord& r : all) {
-    if (r.id == name) return r;
-  }
+  // A name may be ambiguous ("Georgia": the country and the U.S. state).
   for (const schema::EntityRecord& r : all) {
     bool is_exact = fold(r.name) == wanted;
     for (const std::string& alias : r.aliases) is_exact = is_exact || fold(alias) == wanted;

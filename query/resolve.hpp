@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@ class NameResolver {
   const Xapian::Database& db_;
   std::optional<std::vector<schema::EntityRecord>> people_;
   std::optional<std::vector<schema::EntityRecord>> places_;
+  std::deque<schema::EntityRecord> direct_;  // found by id; references stay valid
 };
 
 // Levenshtein distance, for "closest names" and spelling suggestions.
