@@ -13,13 +13,16 @@ namespace {
 
 constexpr const char* kDescription =
     "folio indexes a folder of news articles, one Xapian document per "
-    "article section, and searches it with ranked, phrase and boolean "
-    "queries.";
+    "article section with its people, places and date, and searches it with "
+    "ranked, phrase and boolean queries, filters and facet counts.";
 
 constexpr const char* kFooter = R"(Examples:
-  folio index ~/articles             index (or update) a folder of .txt articles
+  folio index ~/articles             index (or update) a folder of articles
   folio search '"core concerns"'     phrase search, best sections first
-  folio search 'title:beijing AND taiwan' --limit 5
+  folio search balloon --person Biden
+  folio search taiwan --since 2023-06 --until 2023-07 --facet person,place
+  folio search 'person:"Qin Gang" OR place:taiwan' --json
+  folio entities qin                 find the name to filter on
   folio show 4f1c2a9e0b7d3e55-5      print one section in full
 
 The index lives in --db DIR, else $FOLIO_DB, else $XDG_DATA_HOME/folio
