@@ -172,8 +172,10 @@ std::string fold(std::string_view text) {
   // Transliteration is slow and the same names come back (the lexicon
   // folds each city several times, articles repeat names): remember them.
   thread_local std::unordered_map<std::string, std::string> cache;
+  std::string key;
   if (!ascii) {
-    if (const auto it = cache.find(std::string(text)); it != cache.end()) return it->second;
+    key = std::string(text);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
   }
   if (ascii) {
     lowered = to_lower_ascii(text);
@@ -211,7 +213,7 @@ std::string fold(std::string_view text) {
   if (!ascii) {
     constexpr std::size_t kMaxCached = 100'000;
     if (cache.size() >= kMaxCached) cache.clear();
-    cache.emplace(std::string(text), out);
+    cache.emplace(std::move(key), out);
   }
   return out;
 }

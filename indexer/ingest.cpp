@@ -163,7 +163,7 @@ ArticleReader::ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const 
     : boilerplate_(std::move(boilerplate)), lexicon_(std::move(lexicon)) {}
 
 Article ArticleReader::parse(std::string_view bytes, const std::string& path) const {
-  if (trim(bytes).empty()) throw Error("empty file");
+  // Checked after decoding: a UTF-16 file may hold only its byte-order mark.
   const DecodedText decoded = decode_text(bytes);
   if (trim(decoded.text).empty()) throw Error("empty file");
   Article article;
