@@ -47,6 +47,11 @@ Xapian::Document make_section_document(const Article& article,
     stems.increase_termpos();
   }
   index(section.text, schema::kBodyWeight, "");
+  // A TermGenerator keeps a reference to its document, and Xapian's
+  // reference counts are not atomic: let go of it before the document
+  // goes to the writer thread.
+  stems.set_document(Xapian::Document());
+  words.set_document(Xapian::Document());
 
   const std::string id = schema::section_id(article_id, section.index);
   const std::string id_term = schema::section_id_term(id);
