@@ -13,12 +13,12 @@ struct EntitiesArgs {
 };
 
 int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
-  const Xapian::Database db = open_for_reading(database_dir(global));
+  const Index index = open_for_reading(database_dir(global));
   EntityQuery query;
   query.people = args.type != "place";
   query.places = args.type != "person";
   query.fragment = args.fragment;
-  const std::vector<EntityCount> found = list_entities(db, query);
+  const std::vector<EntityCount> found = list_entities(index, query);
   make_printer(global, args.json)->entities(found);
   return found.empty() ? kExitNotFound : kExitFound;
 }

@@ -2,13 +2,16 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "folio/database.hpp"
+#include "folio/error.hpp"
 #include "folio/ingest.hpp"
 
 namespace folio::cli {
@@ -37,6 +40,7 @@ struct IndexArgs {
   bool json = false;
   double max_size_mb = 20;
   unsigned jobs = 0;
+  unsigned shards = 0;
   std::size_t batch = 1000;
 };
 
@@ -86,21 +90,28 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   options.files_per_commit = args.batch;
   options.stop = &g_interrupted;
 
-  Xapian::WritableDatabase db = open_for_writing(database_dir(global));
+  // Reading and parsing take about as much CPU as Xapian's writing: half
+  // the cores write (docs/benchmarks.md measures 1 and 2 shards on 2 cores).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  WritableIndex index = open_for_writing(database_dir(global), args.shards > 0 ? args.shards : cores / 2);
+  if (args.shards > 0 && index.shards.size() != args.shards) {
+    throw Error(fmt::format("the index at {} has {} shard{}: --shards only applies to a new index",
+                            index.dir.string(), index.shards.size(), index.shards.size() == 1 ? "" : "s"));
+  }
   install_sigint_handler();
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
   // Progress goes to stderr, only on a terminal, never with --quiet or --json.
   ProgressBar bar(::isatty(STDERR_FILENO) == 1 && !args.quiet && !args.json);
   const IndexReport report = index_paths(
-      db, options, reader,
+      index, options, reader,
       [&](const SkippedFile& s) {
         bar.clear();
         print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
       },
       [&](const IndexProgress& p) { bar.update(p); });
   bar.clear();
-  db.close();
+  index.close();
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.json) {
@@ -147,8 +158,12 @@ void add_index_command(CLI::App& app, Context& ctx) {
       ->type_name("GLOB");
   sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
       ->check(CLI::Range(1u, 256u));
+  sub->add_option("--shards", args->shards,
+                  "Split a new index into N Xapian databases, written in parallel "
+                  "(default: half the cores, at least 1)")
+      ->check(CLI::Range(1u, schema::kMaxShards));
   sub->add_option("--batch", args->batch,
-                  "Changed files per commit: each commit is atomic, so a crash loses at most one batch")
+                  "Changed files per commit and shard: each commit is atomic, so a crash loses at most one batch")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")

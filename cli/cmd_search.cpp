@@ -59,17 +59,17 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.limit = args.limit;
   request.offset = args.offset;
 
-  Xapian::Database db = open_for_reading(database_dir(global));
+  Index index = open_for_reading(database_dir(global));
   // An indexer committing meanwhile can invalidate what this reader sees;
   // reopen at the new revision and run the search again.
   SearchResults results;
   for (int attempt = 0;; ++attempt) {
     try {
-      results = search(db, request);
+      results = search(index, request);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == 4) throw;
-      db.reopen();
+      index.reopen();
     }
   }
   const OutputFormat format = args.json               ? OutputFormat::json

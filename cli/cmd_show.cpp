@@ -13,10 +13,10 @@ struct ShowArgs {
 };
 
 int run_show(const GlobalOptions& global, const ShowArgs& args) {
-  const Xapian::Database db = open_for_reading(database_dir(global));
+  const Index index = open_for_reading(database_dir(global));
   std::vector<schema::SectionData> sections;
   try {
-    sections = find_sections(db, args.id);
+    sections = find_sections(index.db(), args.id);
   } catch (const Error& e) {
     print_error(e.what());
     return kExitNotFound;

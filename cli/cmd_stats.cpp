@@ -14,8 +14,8 @@ void add_stats_command(CLI::App& app, Context& ctx) {
   sub->callback([&ctx, json] {
     ctx.run = [&ctx, json] {
       const std::filesystem::path dir = database_dir(ctx.global);
-      const Xapian::Database db = open_for_reading(dir);
-      make_printer(ctx.global, *json)->stats(index_stats(db, dir.string()));
+      const Index index = open_for_reading(dir);
+      make_printer(ctx.global, *json)->stats(index_stats(index));
       return kExitFound;
     };
   });

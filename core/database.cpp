@@ -1,22 +1,25 @@
 #include "folio/database.hpp"
 
 #include <fmt/format.h>
-
-#include "folio/error.hpp"
-#include "folio/schema.hpp"
-
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <map>
+
+#include "folio/error.hpp"
 
 namespace folio {
+namespace fs = std::filesystem;
+
 namespace {
 
 // Names the process that holds the write lock, for the message a second
 // writer gets. Never needs deleting: Xapian's own lock is what counts.
 constexpr const char* kPidFile = "folio.pid";
 
-void check_version(const Xapian::Database& db, const std::filesystem::path& dir) {
+void check_version(const Xapian::Database& db, const fs::path& dir) {
   const std::string stored = db.get_metadata(std::string(schema::kVersionKey));
   const std::string expected = std::to_string(schema::kVersion);
   if (stored != expected) {
@@ -27,30 +30,144 @@ void check_version(const Xapian::Database& db, const std::filesystem::path& dir)
   }
 }
 
-}  // namespace
-
-Xapian::Database open_for_reading(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir / "iamglass", ec)) {
-    throw Error(fmt::format("no index at {}: run `folio index <folder>` first",
-                            dir.string()));
+// The shard folders the stub file lists ("auto shard0" lines), or nullopt
+// when there is no stub file.
+std::optional<std::vector<std::string>> read_stub(const fs::path& dir) {
+  std::ifstream in(dir / schema::kStubFile);
+  if (!in) return std::nullopt;
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    constexpr std::string_view kAuto = "auto ";
+    const std::string name = line.starts_with(kAuto) ? line.substr(kAuto.size()) : "";
+    if (name.empty() || name.find('/') != std::string::npos || name.starts_with('.')) {
+      throw Error(fmt::format("the index at {} is damaged: bad line in {}: {}", dir.string(),
+                              schema::kStubFile, line));
+    }
+    names.push_back(name);
   }
-  Xapian::Database db(dir.string(), Xapian::DB_BACKEND_GLASS);
-  check_version(db, dir);
-  return db;
+  if (names.empty()) {
+    throw Error(fmt::format("the index at {} is damaged: {} lists no shard", dir.string(),
+                            schema::kStubFile));
+  }
+  return names;
 }
 
-Xapian::WritableDatabase open_for_writing(const std::filesystem::path& dir) {
+// Written to a temporary file and renamed: readers see the whole list or none.
+void write_stub(const fs::path& dir, const std::vector<std::string>& names) {
+  const fs::path stub = dir / schema::kStubFile;
+  const fs::path tmp = dir / (std::string(schema::kStubFile) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const std::string& name : names) out << "auto " << name << '\n';
+    out.flush();
+    if (!out) throw Error(fmt::format("cannot write {}", tmp.string()));
+  }
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  fs::rename(tmp, stub, ec);
+  if (ec) throw Error(fmt::format("cannot write {}: {}", stub.string(), ec.message()));
+}
+
+// An index made before shards (schema 5 and older) is one glass database
+// in the folder itself: say which version it has.
+[[noreturn]] void reject_unsharded(const fs::path& dir) {
+  check_version(Xapian::Database(dir.string(), Xapian::DB_BACKEND_GLASS), dir);
+  throw Error(fmt::format("the index at {} is damaged: no {} file", dir.string(),
+                          schema::kStubFile));
+}
+
+}  // namespace
+
+Index::Index(const fs::path& dir) : dir_(dir) {
+  std::error_code ec;
+  std::optional<std::vector<std::string>> names = read_stub(dir);
+  if (!names) {
+    if (fs::exists(dir / "iamglass", ec)) reject_unsharded(dir);
+    throw Error(fmt::format("no index at {}: run `folio index <folder>` first", dir.string()));
+  }
+  for (const std::string& name : *names) {
+    Xapian::Database shard((dir / name).string(), Xapian::DB_BACKEND_GLASS);
+    check_version(shard, dir);
+    all_.add_database(shard);
+    shards_.push_back(std::move(shard));
+  }
+}
+
+void Index::for_each_metadata(
+    std::string_view prefix,
+    const std::function<void(const std::string&, const std::string&)>& fn) const {
+  const std::string p(prefix);
+  for (const Xapian::Database& shard : shards_) {
+    for (auto it = shard.metadata_keys_begin(p); it != shard.metadata_keys_end(p); ++it) {
+      fn(*it, shard.get_metadata(*it));
+    }
+  }
+}
+
+std::optional<schema::EntityRecord> Index::entity(schema::EntityRecord::Type type,
+                                                  std::string_view id) const {
+  const std::string key = schema::entity_key(type, id);
+  std::optional<schema::EntityRecord> merged;
+  for (const Xapian::Database& shard : shards_) {
+    const std::string stored = shard.get_metadata(key);
+    if (stored.empty()) continue;
+    schema::EntityRecord r = schema::EntityRecord::from_json(type, id, stored);
+    if (merged) {
+      merged->add_aliases(r.aliases);
+    } else {
+      merged = std::move(r);
+    }
+  }
+  return merged;
+}
+
+std::vector<schema::EntityRecord> Index::entities(schema::EntityRecord::Type type) const {
+  const std::string prefix = schema::entity_key(type, "");
+  std::map<std::string, schema::EntityRecord> merged;
+  for_each_metadata(prefix, [&](const std::string& key, const std::string& value) {
+    std::string id = key.substr(prefix.size());
+    schema::EntityRecord r = schema::EntityRecord::from_json(type, id, value);
+    if (auto it = merged.find(id); it != merged.end()) {
+      it->second.add_aliases(r.aliases);
+    } else {
+      merged.emplace(std::move(id), std::move(r));
+    }
+  });
+  std::vector<schema::EntityRecord> out;
+  out.reserve(merged.size());
+  for (auto& [id, record] : merged) out.push_back(std::move(record));
+  return out;
+}
+
+void Index::reopen() {
+  all_.reopen();
+  for (Xapian::Database& shard : shards_) shard.reopen();
+}
+
+WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
   if (ec) {
     throw Error(fmt::format("cannot create index directory {}: {}", dir.string(),
                             ec.message()));
   }
-  const std::filesystem::path pid_file = dir / kPidFile;
-  Xapian::WritableDatabase db;
+  std::optional<std::vector<std::string>> names = read_stub(dir);
+  const bool create = !names;
+  if (create) {
+    if (fs::exists(dir / "iamglass", ec)) reject_unsharded(dir);
+    names.emplace();
+    const unsigned n = std::clamp(new_shards, 1u, schema::kMaxShards);
+    for (unsigned k = 0; k < n; ++k) names->push_back(schema::shard_name(k));
+  }
+
+  const fs::path pid_file = dir / kPidFile;
+  WritableIndex index;
+  index.dir = dir;
   try {
-    db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    for (const std::string& name : *names) {
+      index.shards.emplace_back((dir / name).string(),
+                                Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    }
   } catch (const Xapian::DatabaseLockError&) {
     // Xapian's lock is held by the other writer's process and released
     // when it exits; the pid file only names that process.
@@ -64,14 +181,17 @@ Xapian::WritableDatabase open_for_writing(const std::filesystem::path& dir) {
     std::ofstream out(pid_file, std::ios::trunc);
     out << ::getpid() << '\n';
   }
-  if (db.get_metadata(std::string(schema::kVersionKey)).empty() &&
-      db.get_doccount() == 0) {
-    db.set_metadata(std::string(schema::kVersionKey),
-                    std::to_string(schema::kVersion));
-    db.commit();
+  for (Xapian::WritableDatabase& shard : index.shards) {
+    if (shard.get_metadata(std::string(schema::kVersionKey)).empty() &&
+        shard.get_doccount() == 0) {
+      shard.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kVersion));
+      shard.commit();
+    }
+    check_version(shard, dir);
   }
-  check_version(db, dir);
-  return db;
+  // Last, once every shard exists: until then readers see no index.
+  if (create) write_stub(dir, *names);
+  return index;
 }
 
 }  // namespace folio

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "folio/error.hpp"
@@ -10,6 +12,12 @@
 namespace folio::schema {
 
 using nlohmann::json;
+
+std::string shard_name(std::size_t k) { return fmt::format("shard{}", k); }
+
+std::size_t shard_of(std::string_view article_id, std::size_t shards) {
+  return static_cast<std::size_t>(fnv1a64(article_id) % shards);
+}
 
 std::string article_id(std::string_view absolute_path) {
   return to_hex(fnv1a64(absolute_path));
@@ -222,6 +230,17 @@ std::string EntityRecord::to_json() const {
     j["country"] = country;
   }
   return j.dump();
+}
+
+bool EntityRecord::add_aliases(const std::vector<std::string>& more) {
+  bool changed = false;
+  for (const std::string& alias : more) {
+    if (alias == name || std::find(aliases.begin(), aliases.end(), alias) != aliases.end()) continue;
+    if (aliases.size() >= kMaxAliases) break;
+    aliases.push_back(alias);
+    changed = true;
+  }
+  return changed;
 }
 
 EntityRecord EntityRecord::from_json(Type type, std::string_view id, std::string_view text) {

@@ -13,45 +13,34 @@ Xapian::Document make_section_document(const Article& article,
                                        const Section& section,
                                        const std::string& article_id) {
   // Xapian::Stem and TermGenerator are not safe to share between threads.
-  // Stems carry positions (phrases match on them); the exact words are
-  // indexed too, without positions, for wildcards and spelling.
+  // Only stems are indexed, with positions: phrases and wildcards match
+  // on them (schema.hpp).
   thread_local Xapian::TermGenerator stems = [] {
     Xapian::TermGenerator tg;
     tg.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     return tg;
   }();
-  thread_local Xapian::TermGenerator words = [] {
-    Xapian::TermGenerator tg;
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-    return tg;
-  }();
 
   Xapian::Document doc;
   stems.set_document(doc);
-  words.set_document(doc);
   const std::string title_prefix(schema::kTitlePrefix);
   const std::string heading_prefix(schema::kHeadingPrefix);
 
-  auto index = [&](const std::string& text, Xapian::termcount weight, const std::string& prefix) {
-    stems.index_text(text, weight, prefix);
-    words.index_text_without_positions(text, weight, prefix);
-  };
-  index(article.title, schema::kTitleWeight, "");
-  index(article.title, 1, title_prefix);
+  stems.index_text(article.title, schema::kTitleWeight);
+  stems.index_text(article.title, 1, title_prefix);
   // The gap keeps a phrase from matching across title, heading and body.
   stems.increase_termpos();
   if (!section.heading.empty()) {
-    index(section.heading, schema::kHeadingWeight, "");
-    index(section.heading, 1, heading_prefix);
+    stems.index_text(section.heading, schema::kHeadingWeight);
+    stems.index_text(section.heading, 1, heading_prefix);
     stems.increase_termpos();
   }
-  index(section.text, schema::kBodyWeight, "");
+  stems.index_text(section.text, schema::kBodyWeight);
   // A TermGenerator keeps a reference to its document, and Xapian's
   // reference counts are not atomic: let go of it before the document
   // goes to the writer thread.
   stems.set_document(Xapian::Document());
-  words.set_document(Xapian::Document());
 
   const std::string id = schema::section_id(article_id, section.index);
   const std::string id_term = schema::section_id_term(id);

@@ -76,7 +76,7 @@ std::map<std::string, schema::FileRecord> load_file_records(
   return records;
 }
 
-// The people and places seen, with their aliases, kept in the database's
+// The people and places seen, with their aliases, kept in a shard's
 // metadata so that the query side can resolve names without the lexicon.
 // Entries are cached and written once per commit.
 class EntityRegistry {
@@ -106,8 +106,6 @@ class EntityRegistry {
   }
 
  private:
-  static constexpr std::size_t kMaxAliases = 16;
-
   void merge(schema::EntityRecord::Type type, const std::string& id, const std::string& name,
              const std::vector<std::string>& aliases, PlaceKind kind, const std::string& country) {
     const std::string key = schema::entity_key(type, id);
@@ -124,17 +122,7 @@ class EntityRegistry {
       }
       it = cache_.emplace(key, std::move(record)).first;
     }
-    bool changed = false;
-    for (const std::string& alias : aliases) {
-      auto& list = it->second.aliases;
-      if (alias == it->second.name || std::find(list.begin(), list.end(), alias) != list.end()) {
-        continue;
-      }
-      if (list.size() >= kMaxAliases) break;
-      list.push_back(alias);
-      changed = true;
-    }
-    if (changed || fresh) dirty_.insert(key);
+    if (it->second.add_aliases(aliases) || fresh) dirty_.insert(key);
   }
 
   Xapian::WritableDatabase& db_;
@@ -237,7 +225,7 @@ FileResult process_file(const fs::path& file, const std::map<std::string, schema
   return r;
 }
 
-// A bounded queue between the reading workers and the one writer: workers
+// A bounded queue between the reading workers and a shard's writer: workers
 // wait when it is full, so memory does not grow with the folder.
 class ResultQueue {
  public:
@@ -261,9 +249,9 @@ class ResultQueue {
     return r;
   }
 
-  void add_producer() {
+  void set_producers(unsigned n) {
     std::lock_guard lock(mutex_);
-    ++producers_;
+    producers_ = static_cast<int>(n);
   }
 
   void producer_done() {
@@ -282,11 +270,12 @@ class ResultQueue {
 
 }  // namespace
 
-IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
+IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
                         const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress) {
   IndexReport report;
+  std::mutex report_mutex;  // report, progress and the callbacks, for the writers
   auto skip = [&](SkippedFile s) {
     on_skip(s);
     report.skipped.push_back(std::move(s));
@@ -295,84 +284,106 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
   std::vector<fs::path> roots;
   for (const fs::path& r : options.roots) roots.push_back(absolute_root(r));
   const std::vector<fs::path> files = walk::list_article_files(roots, options.excludes, skip);
-  const std::map<std::string, schema::FileRecord> known = load_file_records(db);
-  std::set<std::string> seen;
+  std::map<std::string, schema::FileRecord> known;
+  for (const Xapian::WritableDatabase& shard : index.shards) known.merge(load_file_records(shard));
 
-  // Workers read, decode, parse, extract and build documents; this thread
-  // alone writes to Xapian, which is not thread-safe.
+  // Workers read, decode, parse, extract and build documents; each shard
+  // has one writer thread, fed by its own queue, as Xapian's databases are
+  // not thread-safe.
   const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  ResultQueue queue(4 * static_cast<std::size_t>(jobs));
+  const std::size_t shard_count = index.shards.size();
+  std::vector<std::unique_ptr<ResultQueue>> queues;
+  for (std::size_t k = 0; k < shard_count; ++k) {
+    queues.push_back(std::make_unique<ResultQueue>(4 * static_cast<std::size_t>(jobs)));
+  }
   std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};  // the writer failed: workers stop too
+  std::atomic<bool> failed{false};  // a writer failed: everyone stops
   auto stopped = [&] { return failed.load() || (options.stop != nullptr && options.stop->load()); };
+  for (auto& q : queues) q->set_producers(jobs);
   std::vector<std::thread> workers;
   for (unsigned j = 0; j < jobs; ++j) {
-    queue.add_producer();
     workers.emplace_back([&] {
       for (std::size_t i; !stopped() && (i = next.fetch_add(1)) < files.size();) {
-        queue.push(process_file(files[i], known, options, reader));
+        FileResult r = process_file(files[i], known, options, reader);
+        queues[schema::shard_of(r.id, shard_count)]->push(std::move(r));
       }
-      queue.producer_done();
+      for (auto& q : queues) q->producer_done();
     });
   }
 
-  EntityRegistry registry(db);
-  std::size_t uncommitted = 0;
-  auto changed = [&] {
-    if (++uncommitted >= options.files_per_commit) {
-      registry.flush();
-      db.commit();
-      uncommitted = 0;
-    }
-  };
+  std::set<std::string> seen;
   IndexProgress progress;
   progress.files_total = files.size();
-  try {
-    while (std::optional<FileResult> r = queue.pop()) {
-      seen.insert(r->id);
-      ++progress.files_done;
-      progress.bytes_read += r->bytes;
-      switch (r->kind) {
-        case FileResult::Kind::unchanged:
-          ++report.unchanged;
-          break;
-        case FileResult::Kind::touched:
-          ++report.unchanged;
-          db.set_metadata(schema::file_key(r->id), r->record.to_json());
-          changed();
-          break;
-        case FileResult::Kind::skipped:
-          skip({r->path, r->reason});
-          break;
-        case FileResult::Kind::changed:
-          registry.add(r->article);
-          // The whole article is replaced inside one commit: a reader never
-          // sees half of it.
-          if (known.count(r->id) != 0) {
-            db.delete_document(schema::article_term(r->id));
-            ++report.updated;
-          } else {
-            ++report.added;
-          }
-          // The old sections are gone (or there were none): add, without
-          // the look-up replace_document() would make for each id term.
-          for (const Xapian::Document& doc : r->documents) db.add_document(doc);
-          report.sections += r->documents.size();
-          db.set_metadata(schema::file_key(r->id), r->record.to_json());
-          changed();
-          break;
+  std::exception_ptr error;
+  auto write_shard = [&](std::size_t k) {
+    Xapian::WritableDatabase& db = index.shards[k];
+    ResultQueue& queue = *queues[k];
+    try {
+      EntityRegistry registry(db);
+      std::size_t uncommitted = 0;
+      auto changed = [&] {
+        if (++uncommitted >= options.files_per_commit) {
+          registry.flush();
+          db.commit();
+          uncommitted = 0;
+        }
+      };
+      while (std::optional<FileResult> r = queue.pop()) {
+        switch (r->kind) {
+          case FileResult::Kind::unchanged:
+          case FileResult::Kind::skipped:
+            break;
+          case FileResult::Kind::touched:
+            db.set_metadata(schema::file_key(r->id), r->record.to_json());
+            changed();
+            break;
+          case FileResult::Kind::changed:
+            registry.add(r->article);
+            // The whole article is replaced inside one commit: a reader
+            // never sees half of it.
+            if (known.count(r->id) != 0) db.delete_document(schema::article_term(r->id));
+            // The old sections are gone (or there were none): add, without
+            // the look-up replace_document() would make for each id term.
+            for (const Xapian::Document& doc : r->documents) db.add_document(doc);
+            db.set_metadata(schema::file_key(r->id), r->record.to_json());
+            changed();
+            break;
+        }
+        std::lock_guard lock(report_mutex);
+        seen.insert(r->id);
+        ++progress.files_done;
+        progress.bytes_read += r->bytes;
+        switch (r->kind) {
+          case FileResult::Kind::unchanged:
+          case FileResult::Kind::touched:
+            ++report.unchanged;
+            break;
+          case FileResult::Kind::skipped:
+            skip({r->path, r->reason});
+            break;
+          case FileResult::Kind::changed:
+            ++(known.count(r->id) != 0 ? report.updated : report.added);
+            report.sections += r->documents.size();
+            break;
+        }
+        if (on_progress) on_progress(progress);
       }
-      if (on_progress) on_progress(progress);
+      registry.flush();
+      db.commit();
+    } catch (...) {
+      std::lock_guard lock(report_mutex);
+      if (!error) error = std::current_exception();
+      failed.store(true);
+      // Let the workers finish: they may be waiting for room in this queue.
+      while (queue.pop()) {
+      }
     }
-  } catch (...) {
-    // Let the workers finish before the exception leaves their references.
-    failed.store(true);
-    while (queue.pop()) {
-    }
-    for (std::thread& w : workers) w.join();
-    throw;
-  }
+  };
+  std::vector<std::thread> writers;
+  for (std::size_t k = 0; k < shard_count; ++k) writers.emplace_back(write_shard, k);
   for (std::thread& w : workers) w.join();
+  for (std::thread& w : writers) w.join();
+  if (error) std::rethrow_exception(error);
   report.interrupted = stopped() && progress.files_done < files.size();
 
   if (!report.interrupted) {
@@ -382,13 +393,13 @@ IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& option
       const bool in_scope = std::any_of(roots.begin(), roots.end(),
                                         [&](const fs::path& r) { return is_under(path, r); });
       if (!in_scope) continue;
+      Xapian::WritableDatabase& db = index.shard_of(id);
       db.delete_document(schema::article_term(id));
       db.set_metadata(schema::file_key(id), "");
       ++report.removed;
     }
+    for (Xapian::WritableDatabase& db : index.shards) db.commit();
   }
-  registry.flush();
-  db.commit();
   return report;
 }
 

@@ -146,7 +146,8 @@ class TextPrinter final : public Printer {
     if (!st.earliest.empty()) {
       fmt::print(out_, "dates:          {} .. {}\n", st.earliest, st.latest);
     }
-    fmt::print(out_, "size:           {}\n", human_size(st.size_bytes));
+    fmt::print(out_, "size:           {} in {} shard{}\n", human_size(st.size_bytes), st.shards,
+               st.shards == 1 ? "" : "s");
   }
 
   void entities(const std::vector<EntityCount>& list) override {
@@ -335,6 +336,7 @@ class JsonPrinter final : public Printer {
           {"undated_sections", st.undated_sections},
           {"earliest", st.earliest.empty() ? json(nullptr) : json(st.earliest)},
           {"latest", st.latest.empty() ? json(nullptr) : json(st.latest)},
+          {"shards", st.shards},
           {"size_bytes", st.size_bytes}});
   }
 

@@ -163,15 +163,17 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
   // Stem every query word (also capitalised ones, so "Blinken" finds
-  // "Blinken’s"); the index has positional stems for phrases.
-  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+  // "Blinken’s") and look for it behind the stem prefix, as the index
+  // has it: Z<stem>, ZS<stem>... Wildcards expand over the same stems.
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+  const std::string stem_prefix(schema::kStemPrefix);
   qp.set_default_op(Xapian::Query::OP_AND);
   // Owned by `qp` (release()); alive until it is destroyed at return.
   std::vector<FilterFieldProcessor*> processors;
   for (const schema::Field& field : schema::kFields) {
     const std::string name(field.name);
     if (!field.boolean) {
-      qp.add_prefix(name, std::string(field.prefix));
+      qp.add_prefix(name, stem_prefix + std::string(field.prefix));
       continue;
     }
     const FacetField which = name == "person"  ? FacetField::person
@@ -181,7 +183,7 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     processors.push_back(new FilterFieldProcessor(which, resolver, request.today));
     qp.add_boolean_prefix(name, processors.back()->release());
   }
-  built.text = qp.parse_query(request.query, kQueryFlags);
+  built.text = qp.parse_query(request.query, kQueryFlags, stem_prefix);
   for (const FilterFieldProcessor* p : processors) {
     if (p->error()) throw *p->error();
   }

@@ -68,14 +68,12 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
   auto& cache = type == Type::person ? people_ : places_;
   if (!cache) {
     cache.emplace();
-    const std::string prefix = schema::entity_key(type, "");
-    for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
-      const std::string id = (*it).substr(prefix.size());
+    for (schema::EntityRecord& r : index_.entities(type)) {
       // Entities no section mentions any more cannot be filtered on.
-      const std::string term = type == Type::person ? schema::person_term(id)
-                               : schema::place_term(id);
-      if (!db_.term_exists(term) && !db_.term_exists(schema::country_term(id))) continue;
-      cache->push_back(schema::EntityRecord::from_json(type, id, db_.get_metadata(*it)));
+      const std::string term = type == Type::person ? schema::person_term(r.id)
+                               : schema::place_term(r.id);
+      if (!db_.term_exists(term) && !db_.term_exists(schema::country_term(r.id))) continue;
+      cache->push_back(std::move(r));
     }
   }
   return *cache;
@@ -84,11 +82,10 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
 const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
   // An id typed exactly wins ("georgia"): look it up without reading the
   // whole registry.
-  if (const std::string stored = db_.get_metadata(schema::entity_key(type, name)); !stored.empty()) {
-    const std::string id(name);
-    const std::string term = type == Type::person ? schema::person_term(id) : schema::place_term(id);
-    if (db_.term_exists(term) || db_.term_exists(schema::country_term(id))) {
-      return direct_.emplace_back(schema::EntityRecord::from_json(type, id, stored));
+  if (std::optional<schema::EntityRecord> r = index_.entity(type, name)) {
+    const std::string term = type == Type::person ? schema::person_term(r->id) : schema::place_term(r->id);
+    if (db_.term_exists(term) || db_.term_exists(schema::country_term(r->id))) {
+      return direct_.emplace_back(std::move(*r));
     }
   }
   const std::vector<schema::EntityRecord>& all = records(type);
@@ -180,8 +177,8 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
 }
 
 std::string NameResolver::display_name(Type type, const std::string& id) {
-  const std::string stored = db_.get_metadata(schema::entity_key(type, id));
-  return stored.empty() ? id : schema::EntityRecord::from_json(type, id, stored).name;
+  const std::optional<schema::EntityRecord> r = index_.entity(type, id);
+  return r ? r->name : id;
 }
 
 }  // namespace folio::query

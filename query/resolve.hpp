@@ -10,13 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "folio/database.hpp"
 #include "folio/schema.hpp"
 
 namespace folio::query {
 
 class NameResolver {
  public:
-  explicit NameResolver(const Xapian::Database& db) : db_(db) {}
+  explicit NameResolver(const Index& index) : index_(index), db_(index.db()) {}
 
   // The entity a name means: its id, display name or an alias in any case
   // and accents, else a unique prefix of its name or id. Throws
@@ -39,6 +40,7 @@ class NameResolver {
  private:
   const std::vector<schema::EntityRecord>& records(schema::EntityRecord::Type type);
 
+  const Index& index_;
   const Xapian::Database& db_;
   std::optional<std::vector<schema::EntityRecord>> people_;
   std::optional<std::vector<schema::EntityRecord>> places_;

@@ -61,45 +61,81 @@ Snippet make_snippet(std::string_view marked) {
   return snippet;
 }
 
-// A query whose snippets highlight every word of the user's query. Xapian's
-// snippet code highlights stemmed phrase words only as separate terms, so
-// the terms are added as an OR beside the query itself (which still brings
-// the wildcards).
-Xapian::Query highlight_query(const Xapian::Query& query) {
-  return Xapian::Query(
-      Xapian::Query::OP_OR, query,
-      Xapian::Query(Xapian::Query::OP_OR, query.get_unique_terms_begin(),
-                    query.get_unique_terms_end()));
+// The term prefixes the wildcards of `query` stand for ("Zbalakr"). Xapian
+// 1.4 expands wildcards only while matching: neither get_matching_terms()
+// nor snippets see the terms they matched, and Query has no accessor for
+// the pattern but its description, "Query(WILDCARD SYNONYM Zbalakr)".
+void wildcard_patterns(const Xapian::Query& query, std::vector<std::string>& out) {
+  if (query.get_type() == Xapian::Query::OP_WILDCARD) {
+    const std::string d = query.get_description();
+    const std::size_t space = d.rfind(' ');
+    if (space != std::string::npos && d.ends_with(')')) out.push_back(d.substr(space + 1, d.size() - space - 2));
+    return;
+  }
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    wildcard_patterns(query.get_subquery(i), out);
+  }
 }
 
-// The closest indexed word to `word` (edit distance 1, or 2 for words of
-// six letters or more), preferring frequent words; "" when none.
-std::string closest_word(const Xapian::Database& db, const std::string& word) {
+// A word of the indexed text whose stem is `stem`, as written (lower-cased),
+// found in the first section that has the stem; the stem itself if none.
+std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                         const std::string& stem) {
+  const std::string term = std::string(schema::kStemPrefix) + stem;
+  const Xapian::PostingIterator p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return stem;
+  const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
+  for (const std::string* text : {&data.title, &data.heading, &data.text}) {
+    std::string word;
+    for (Xapian::Utf8Iterator it(*text);; ++it) {
+      const bool end = it == Xapian::Utf8Iterator();
+      if (!end && Xapian::Unicode::is_wordchar(*it)) {
+        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+        continue;
+      }
+      if (!word.empty() && stemmer(word) == stem) return word;
+      word.clear();
+      if (end) break;
+    }
+  }
+  return stem;
+}
+
+// The indexed word closest to `word`, compared as stems (edit distance 1,
+// or 2 for words of six letters or more), preferring frequent ones; ""
+// when none.
+std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                         const std::string& word) {
   if (word.size() < 3) return {};
+  const std::string stem = stemmer(word);
   const std::size_t max_distance = word.size() >= 6 ? 2 : 1;
+  const std::string z(schema::kStemPrefix);
   std::string best;
   std::size_t best_distance = max_distance + 1;
   Xapian::doccount best_freq = 0;
-  // Words sharing the first letter: a typo there is rarer and the scan shorter.
-  const std::string prefix = word.substr(0, 1);
+  // Stems sharing the first letter: a typo there is rarer and the scan shorter.
+  const std::string prefix = z + stem.substr(0, 1);
   for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
-    const std::string& term = *t;
-    if (term.size() + max_distance < word.size() || term.size() > word.size() + max_distance) continue;
-    const std::size_t d = query::edit_distance(word, term);
+    const std::string candidate = (*t).substr(z.size());
+    if (candidate.size() + max_distance < stem.size() || candidate.size() > stem.size() + max_distance) {
+      continue;
+    }
+    const std::size_t d = query::edit_distance(stem, candidate);
     if (d == 0 || d > max_distance) continue;
     if (d < best_distance || (d == best_distance && t.get_termfreq() > best_freq)) {
-      best = term;
+      best = candidate;
       best_distance = d;
       best_freq = t.get_termfreq();
     }
   }
-  return best;
+  return best.empty() ? best : word_of_stem(db, stemmer, best);
 }
 
 // The query with each plain word that is not in the index replaced by the
 // closest word that is, or "" when every word is there or has no
 // replacement. Field values (person:..., title:...) and operators are kept.
 std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
+  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
   std::string out;
   bool changed = false;
   std::size_t i = 0;
@@ -120,8 +156,9 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
                                               static_cast<unsigned char>(query[j]) >= 0x80);
     const bool after_field = i > 0 && query[i - 1] == ':';
     const std::string lower = to_lower_ascii(word);
-    if (!operator_word && !field && !special && !after_field && !db.term_exists(lower)) {
-      const std::string fix = closest_word(db, lower);
+    if (!operator_word && !field && !special && !after_field &&
+        !db.term_exists(std::string(schema::kStemPrefix) + stemmer(lower))) {
+      const std::string fix = closest_word(db, stemmer, lower);
       if (!fix.empty()) {
         out += fix;
         changed = true;
@@ -138,8 +175,9 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
 
 }  // namespace
 
-SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
-  query::NameResolver resolver(db);
+SearchResults search(const Index& index, const SearchRequest& request) {
+  const Xapian::Database& db = index.db();
+  query::NameResolver resolver(index);
   const query::BuiltQuery built = query::build_query(db, request, resolver);
   const Xapian::Query query = built.combined();
   const Xapian::doccount all = db.get_doccount();
@@ -187,8 +225,23 @@ SearchResults search(const Xapian::Database& db, const SearchRequest& request) {
     results.facets.push_back(spy.result(0, resolver, own_filter(spec)));
   }
 
+  // Snippets highlight the terms the hits matched: the words of a phrase
+  // one by one (Xapian's snippets do not highlight phrases of stems), and
+  // the stems a wildcard expanded to.
+  std::set<std::string> matched;
+  std::vector<std::string> patterns;
+  wildcard_patterns(built.text, patterns);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    matched.insert(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+    for (const std::string& pattern : patterns) {
+      auto t = db.termlist_begin(*it);
+      for (t.skip_to(pattern); t != db.termlist_end(*it) && (*t).starts_with(pattern); ++t) {
+        matched.insert(*t);
+      }
+    }
+  }
   Xapian::Enquire highlighter(db);
-  highlighter.set_query(highlight_query(built.text));
+  highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
   const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
   const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -227,15 +280,14 @@ std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
   return sections;
 }
 
-IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir) {
+IndexStats index_stats(const Index& index) {
+  const Xapian::Database& db = index.db();
   IndexStats stats;
-  stats.path = db_dir;
+  stats.path = index.dir().string();
+  stats.shards = index.shard_count();
   stats.sections = db.get_doccount();
-  const std::string prefix(schema::kFileKeyPrefix);
-  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix);
-       ++it) {
-    ++stats.articles;
-  }
+  index.for_each_metadata(schema::kFileKeyPrefix,
+                          [&](const std::string&, const std::string&) { ++stats.articles; });
   // Xapian's value bounds may be loose after deletions: scan for exact ones.
   std::string earliest, latest;
   for (auto v = db.valuestream_begin(schema::kDateSlot);
@@ -248,13 +300,14 @@ IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir) {
   stats.undated_sections = db.get_termfreq(std::string(schema::kUndatedTerm));
   stats.schema_version = std::stoi(db.get_metadata(std::string(schema::kVersionKey)));
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(db_dir, ec)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(index.dir(), ec)) {
     if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);
   }
   return stats;
 }
 
-std::vector<EntityCount> list_entities(const Xapian::Database& db, const EntityQuery& query) {
+std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& query) {
+  const Xapian::Database& db = index.db();
   using Type = schema::EntityRecord::Type;
   const std::string fragment = fold(query.fragment);
   auto matches = [&](const schema::EntityRecord& r) {
@@ -272,12 +325,11 @@ std::vector<EntityCount> list_entities(const Xapian::Database& db, const EntityQ
     if ((type == Type::person && !query.people) || (type == Type::place && !query.places)) {
       continue;
     }
-    const std::string prefix = schema::entity_key(type, "");
-    for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-      const std::string id = (*it).substr(prefix.size());
+    for (schema::EntityRecord& record : index.entities(type)) {
+      if (!matches(record)) continue;
+      const std::string id = record.id;
       EntityCount c;
-      c.record = schema::EntityRecord::from_json(type, id, db.get_metadata(*it));
-      if (!matches(c.record)) continue;
+      c.record = std::move(record);
       const std::string term =
           type == Type::person ? schema::person_term(id) : schema::place_term(id);
       std::set<std::string> articles;

@@ -1,22 +1,77 @@
-// Opening folio's Xapian database, with the schema version check.
+// Opening folio's index: a folder of Xapian shards (layout in
+// include/folio/schema.hpp), with the schema version check.
 #pragma once
 
 #include <xapian.h>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "folio/schema.hpp"
 
 namespace folio {
 
-// Opens the index at `dir` for searching. Throws folio::Error when there is
-// no index there ("no index at DIR: run `folio index <folder>` first") or
-// its schema version is not this folio's; lets Xapian::Error through for a
-// damaged or unreadable database.
-Xapian::Database open_for_reading(const std::filesystem::path& dir);
+// An index open for searching: one Xapian::Database over every shard for
+// queries, and each shard on its own for metadata, which Xapian shows only
+// for the first shard of a multi-shard Database.
+class Index {
+ public:
+  // Throws folio::Error when there is no index at `dir` ("no index at DIR:
+  // run `folio index <folder>` first") or its schema version is not this
+  // folio's; lets Xapian::Error through for a damaged or unreadable one.
+  explicit Index(const std::filesystem::path& dir);
 
-// Opens (creating if needed) the index at `dir` for updating, and records
-// the schema version in a new one. Throws folio::Error on a version
-// mismatch, or at once when another process is writing ("... is being
-// updated by another folio process (pid N)").
-Xapian::WritableDatabase open_for_writing(const std::filesystem::path& dir);
+  const std::filesystem::path& dir() const { return dir_; }
+  // Every shard, for queries, term and value statistics, documents.
+  const Xapian::Database& db() const { return all_; }
+  std::size_t shard_count() const { return shards_.size(); }
+
+  // Calls `fn(key, value)` for each metadata key starting with `prefix`,
+  // shard by shard (a key may come once per shard).
+  void for_each_metadata(std::string_view prefix,
+                         const std::function<void(const std::string& key,
+                                                  const std::string& value)>& fn) const;
+  // An entity's registry entry, its aliases merged over the shards.
+  std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type,
+                                             std::string_view id) const;
+  // Every registry entry of a type, merged over the shards, by id.
+  std::vector<schema::EntityRecord> entities(schema::EntityRecord::Type type) const;
+
+  // Moves to the latest committed state (after Xapian::DatabaseModifiedError).
+  void reopen();
+
+ private:
+  std::filesystem::path dir_;
+  std::vector<Xapian::Database> shards_;
+  Xapian::Database all_;
+};
+
+// An index open for updating: every shard, each locked by this process.
+// Xapian::WritableDatabase is not thread-safe: one thread per shard.
+struct WritableIndex {
+  std::filesystem::path dir;
+  std::vector<Xapian::WritableDatabase> shards;
+
+  Xapian::WritableDatabase& shard_of(std::string_view article_id) {
+    return shards[schema::shard_of(article_id, shards.size())];
+  }
+  void close() {
+    for (Xapian::WritableDatabase& s : shards) s.close();
+  }
+};
+
+// Opens the index at `dir` for searching; see Index.
+inline Index open_for_reading(const std::filesystem::path& dir) { return Index(dir); }
+
+// Opens the index at `dir` for updating, creating it with `new_shards`
+// shards (clamped to 1..schema::kMaxShards) if there is none; an existing
+// index keeps its number. Throws folio::Error on a version mismatch, or at
+// once when another process is writing ("... is being updated by another
+// folio process (pid N)").
+WritableIndex open_for_writing(const std::filesystem::path& dir, unsigned new_shards = 1);
 
 }  // namespace folio

@@ -12,6 +12,7 @@
 
 #include <xapian.h>
 
+#include "folio/database.hpp"
 #include "folio/entities.hpp"
 #include "folio/model.hpp"
 #include "folio/plain_text.hpp"
@@ -30,8 +31,8 @@ struct IndexOptions {
   std::uintmax_t max_file_size = 20u << 20;
   // Changed files per commit: a crash loses at most this much work.
   std::size_t files_per_commit = 1000;
-  // Threads that read, decode, parse and extract (one more writes to
-  // Xapian). 0: one per core.
+  // Threads that read, decode, parse and extract (one more per shard
+  // writes to Xapian). 0: one per core.
   unsigned jobs = 0;
   // When set by another thread (a signal handler), indexing stops after the
   // current file, commits what is done, and returns with interrupted set.
@@ -80,16 +81,16 @@ class ArticleReader {
   std::shared_ptr<const Lexicon> lexicon_;
 };
 
-// Brings `db` up to date with the files under options.roots. Unchanged files
-// (same size and mtime) are not read; changed ones replace all their
+// Brings `index` up to date with the files under options.roots. Unchanged
+// files (same size and mtime) are not read; changed ones replace all their
 // sections; indexed files under a root that no longer exist are removed.
-// Files are read and parsed by options.jobs threads in parallel and
-// written by the calling thread, in batches of options.files_per_commit,
-// each an atomic commit. `on_skip` is called for each file that could not
-// be indexed, `on_progress` (may be empty) after each file; both on the
-// calling thread. Throws folio::Error if a root does not exist; lets
-// Xapian::Error through.
-IndexReport index_paths(Xapian::WritableDatabase& db, const IndexOptions& options,
+// Files are read and parsed by options.jobs threads in parallel and written
+// by one thread per shard, in batches of options.files_per_commit per
+// shard, each an atomic commit. `on_skip` is called for each file that
+// could not be indexed, `on_progress` (may be empty) after each file; one
+// call at a time, from any of these threads. Throws folio::Error if a root
+// does not exist; lets Xapian::Error through.
+IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
                         const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress = {});

@@ -1,14 +1,32 @@
-// The one place that spells folio's Xapian schema: every term prefix, value
-// slot, document-data field and metadata key. Change it only with kVersion.
+// The one place that spells folio's Xapian schema: the index's layout on
+// disk, every term prefix, value slot, document-data field and metadata key.
+// Change it only with kVersion.
+//
+// Layout of an index folder:
+//
+//   <index>/XAPIANDB      Xapian stub file: "auto shard0", "auto shard1", ...
+//                         (quest, delve and Xapian::Database(<index>) read
+//                         every shard through it)
+//   <index>/shard<k>/     one Xapian glass database per shard
+//   <index>/folio.pid     the pid of the process updating the index (only
+//                         informative: Xapian's locks decide)
+//
+// Shards: each article lives, whole, in the shard shard_of(article-id)
+// picks, together with its file record and the registry entries of the
+// people and places it mentions, so one commit of one shard is atomic for
+// every article in it. The shards are written in parallel, one thread each;
+// their number is chosen when the index is created and never changes.
 //
 // Document model (one Xapian document per article section):
 //
-//   Terms, free text (TermGenerator, English stemmer): "Z"-prefixed stems
-//   with positions (STEM_ALL_Z; phrases match on stems), and the exact
-//   words without positions (wildcards, spelling suggestions):
-//     (none)  title, heading and body text; title and heading weigh more
-//     S       title words                    query: title:
-//     XH      heading words                  query: heading:
+//   Terms, free text (TermGenerator, English stemmer, STEM_ALL_Z): only
+//   stems, with positions, behind kStemPrefix "Z" and the field's prefix;
+//   the query parser stems every word the same way (STEM_ALL with the
+//   "Z" prefixes), and wildcards expand over these stems. The words as
+//   written are not indexed: they cost a third of the indexing time.
+//     Z<stem>    title, heading and body text; title and heading weigh more
+//     ZS<stem>   title words                    query: title:
+//     ZXH<stem>  heading words                  query: heading:
 //   Terms, boolean (filters; wdf 0):
 //     Q<article-id>-<n>   unique id of section n of an article
 //     XA<article-id>      every section of one article (delete, group)
@@ -32,12 +50,16 @@
 //                           name followed by '\n'), and the date at its
 //                           precision ("2023-06-18", "2023-06", "2023", or "")
 //   Document data: a JSON object, see SectionData below.
-//   Metadata:
-//     folio.schema_version          kVersion, as decimal text
-//     folio.file:<article-id>       JSON FileRecord of one indexed file
+//   Metadata (per shard; Xapian shows only the first shard's through a
+//   multi-shard Database, so readers open each shard: folio::Index):
+//     folio.schema_version          kVersion, as decimal text, in every shard
+//     folio.file:<article-id>       JSON FileRecord of one indexed file, in
+//                                   the article's shard
 //     folio.person:<id>, folio.place:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
-//                                   the query side resolves names with it
+//                                   the query side resolves names with it.
+//                                   Each shard has the entities its articles
+//                                   mention; readers merge them.
 //
 // Ids: article-id = 16 hex digits of FNV-1a-64 of the file's absolute path,
 // so terms stay far below Xapian's 245-byte limit whatever the path length.
@@ -56,14 +78,22 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
+
+inline constexpr std::string_view kStubFile = "XAPIANDB";
+inline constexpr unsigned kMaxShards = 8;
+// "shard<k>": the folder of shard k, relative to the index folder.
+std::string shard_name(std::size_t k);
+// The shard that holds an article, of `shards`.
+std::size_t shard_of(std::string_view article_id, std::size_t shards);
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
 inline constexpr std::string_view kPlaceKeyPrefix = "folio.place:";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";
+inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kHeadingPrefix = "XH";
 inline constexpr std::string_view kAuthorPrefix = "A";
@@ -181,6 +211,9 @@ struct EntityRecord {
   std::vector<std::string> aliases;  // forms seen in articles, most recent last
   PlaceKind kind = PlaceKind::country;  // places only
   std::string country;                  // places only
+  static constexpr std::size_t kMaxAliases = 16;
+  // Adds the aliases not known yet, up to kMaxAliases; true if any was new.
+  bool add_aliases(const std::vector<std::string>& more);
   std::string to_json() const;
   // Throws folio::Error if `json` is not an EntityRecord.
   static EntityRecord from_json(Type type, std::string_view id, std::string_view json);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "folio/database.hpp"
 #include "folio/schema.hpp"
 
 namespace folio {
@@ -109,7 +110,7 @@ struct SearchResults {
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
 // parse; folio::Error for an empty query without filters, a name that is
 // unknown or ambiguous (the message lists candidates), or a bad date.
-SearchResults search(const Xapian::Database& db, const SearchRequest& request);
+SearchResults search(const Index& index, const SearchRequest& request);
 
 // The section with the given id ("<article-id>-<n>"), or every section of an
 // article given its article id, in order. Throws folio::Error when there is
@@ -123,12 +124,13 @@ struct IndexStats {
   std::string earliest;  // ISO date, "" when nothing is dated
   std::string latest;
   Xapian::doccount undated_sections = 0;
-  std::uintmax_t size_bytes = 0;  // of the database folder
+  std::size_t shards = 0;
+  std::uintmax_t size_bytes = 0;  // of the index folder
   int schema_version = 0;
   std::string path;
 };
 
-IndexStats index_stats(const Xapian::Database& db, const std::string& db_dir);
+IndexStats index_stats(const Index& index);
 
 // An entity of the index with how often it is mentioned.
 struct EntityCount {
@@ -147,6 +149,6 @@ struct EntityQuery {
 
 // The people and places in the index that are mentioned at least once,
 // most mentioned first.
-std::vector<EntityCount> list_entities(const Xapian::Database& db, const EntityQuery& query);
+std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& query);
 
 }  // namespace folio

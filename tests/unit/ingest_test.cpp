@@ -17,6 +17,10 @@ using folio::test::write_file;
 namespace {
 
 struct Indexer {
+  // An index split into `shards` Xapian databases (when it is created).
+  explicit Indexer(unsigned shard_count = 1) : shards(shard_count) {}
+
+  unsigned shards;
   TempDir tmp;
   fs::path articles = tmp.path() / "articles";
   fs::path db_dir = tmp.path() / "db";
@@ -24,18 +28,37 @@ struct Indexer {
 
   folio::IndexReport run(std::vector<fs::path> roots = {}) {
     if (roots.empty()) roots = {articles};
-    Xapian::WritableDatabase db = folio::open_for_writing(db_dir);
+    folio::WritableIndex index = folio::open_for_writing(db_dir, shards);
     folio::IndexOptions options;
     options.roots = roots;
     skipped.clear();
-    return folio::index_paths(db, options, folio::test::plain_reader(),
+    return folio::index_paths(index, options, folio::test::plain_reader(),
                               [&](const folio::SkippedFile& s) { skipped.push_back(s); });
   }
 
-  Xapian::doccount doccount() const { return folio::open_for_reading(db_dir).get_doccount(); }
+  Xapian::doccount doccount() const { return folio::open_for_reading(db_dir).db().get_doccount(); }
 
   bool has_term(const std::string& term) const {
-    return folio::open_for_reading(db_dir).term_exists(term);
+    return folio::open_for_reading(db_dir).db().term_exists(term);
+  }
+
+  // Each shard's file records match the sections it holds.
+  void check_shards() const {
+    const folio::Index index = folio::open_for_reading(db_dir);
+    REQUIRE(index.shard_count() == shards);
+    for (unsigned k = 0; k < shards; ++k) {
+      const Xapian::Database shard((db_dir / folio::schema::shard_name(k)).string());
+      const std::string prefix(folio::schema::kFileKeyPrefix);
+      Xapian::doccount recorded = 0;
+      for (auto it = shard.metadata_keys_begin(prefix); it != shard.metadata_keys_end(prefix); ++it) {
+        const std::string id = (*it).substr(prefix.size());
+        const folio::schema::FileRecord record = folio::schema::FileRecord::from_json(shard.get_metadata(*it));
+        CHECK(folio::schema::shard_of(id, shards) == k);
+        CHECK(shard.get_termfreq(folio::schema::article_term(id)) == static_cast<Xapian::doccount>(record.sections));
+        recorded += static_cast<Xapian::doccount>(record.sections);
+      }
+      CHECK(recorded == shard.get_doccount());
+    }
   }
 };
 
@@ -53,7 +76,7 @@ void set_mtime(const fs::path& file, std::int64_t seconds) {
 
 TEST_CASE("indexing adds one document per section, and re-indexing is idempotent",
           "[ingest]") {
-  Indexer ix;
+  Indexer ix(GENERATE(1u, 3u));
   write_file(ix.articles / "a.txt", kThreeSections);
   write_file(ix.articles / "sub" / "b.txt", kOneSection);
 
@@ -69,11 +92,12 @@ TEST_CASE("indexing adds one document per section, and re-indexing is idempotent
   CHECK(second.unchanged == 2);
   CHECK(second.sections == 0);
   CHECK(ix.doccount() == 4);
+  ix.check_shards();
 }
 
 TEST_CASE("a touched file is not re-indexed; a changed file replaces all its sections",
           "[ingest]") {
-  Indexer ix;
+  Indexer ix(GENERATE(1u, 3u));
   const fs::path a = ix.articles / "a.txt";
   write_file(a, kThreeSections);
   write_file(ix.articles / "b.txt", kOneSection);
@@ -90,12 +114,13 @@ TEST_CASE("a touched file is not re-indexed; a changed file replaces all its sec
   CHECK(changed.unchanged == 1);
   CHECK(ix.doccount() == 2);  // three old sections replaced by one
   CHECK(ix.has_term("Znarwhal"));
-  CHECK_FALSE(ix.has_term("walruses"));
+  CHECK_FALSE(ix.has_term("Zwalrus"));
+  ix.check_shards();
 }
 
 TEST_CASE("files that are gone lose their documents, only under the roots indexed",
           "[ingest]") {
-  Indexer ix;
+  Indexer ix(GENERATE(1u, 3u));
   const fs::path other = ix.tmp.path() / "other";
   write_file(ix.articles / "a.txt", kThreeSections);
   write_file(ix.articles / "b.txt", kOneSection);
@@ -112,6 +137,7 @@ TEST_CASE("files that are gone lose their documents, only under the roots indexe
   CHECK(report.removed == 1);
   CHECK(ix.doccount() == 2);
   CHECK_FALSE(ix.has_term("Zwalrus"));
+  ix.check_shards();
 }
 
 TEST_CASE("bad files are skipped with a reason; the run goes on", "[ingest]") {
@@ -159,13 +185,13 @@ TEST_CASE("a stop request commits the work done and removes nothing", "[ingest]"
   fs::remove(ix.articles / "a.txt");
 
   std::atomic<bool> stop{true};
-  Xapian::WritableDatabase db = folio::open_for_writing(ix.db_dir);
+  folio::WritableIndex index = folio::open_for_writing(ix.db_dir);
   folio::IndexOptions options;
   options.roots = {ix.articles};
   options.stop = &stop;
   const folio::IndexReport report =
-      folio::index_paths(db, options, folio::test::plain_reader(), [](const folio::SkippedFile&) {});
-  db.close();
+      folio::index_paths(index, options, folio::test::plain_reader(), [](const folio::SkippedFile&) {});
+  index.close();
   CHECK(report.interrupted);
   CHECK(report.removed == 0);
   CHECK(ix.doccount() == 3);
@@ -182,4 +208,23 @@ TEST_CASE("a database with another schema version is refused", "[ingest][schema]
   CHECK_THROWS_AS(folio::open_for_writing(tmp.path()), folio::Error);
   CHECK_THROWS_WITH(folio::open_for_reading(tmp.path() / "nothing"),
                     Catch::Contains("no index at"));
+
+  // A shard of a current index with another version.
+  const fs::path sharded = tmp.path() / "sharded";
+  folio::open_for_writing(sharded, 2).close();
+  CHECK(folio::open_for_reading(sharded).shard_count() == 2);
+  {
+    Xapian::WritableDatabase shard((sharded / folio::schema::shard_name(1)).string());
+    shard.set_metadata(std::string(folio::schema::kVersionKey), "999");
+    shard.commit();
+  }
+  CHECK_THROWS_WITH(folio::open_for_reading(sharded), Catch::Contains("schema version 999"));
+  CHECK_THROWS_WITH(folio::open_for_writing(sharded), Catch::Contains("schema version 999"));
+}
+
+TEST_CASE("an index keeps the number of shards it was created with", "[ingest]") {
+  TempDir tmp;
+  folio::open_for_writing(tmp.path(), 3).close();
+  CHECK(folio::open_for_writing(tmp.path(), 1).shards.size() == 3);
+  CHECK(folio::open_for_writing(tmp.path() / "big", 1000).shards.size() == folio::schema::kMaxShards);
 }

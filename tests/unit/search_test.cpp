@@ -21,14 +21,16 @@ class CorpusIndex {
     static const CorpusIndex index;
     return index;
   }
-  Xapian::Database db() const { return folio::open_for_reading(db_dir_); }
+  folio::Index index() const { return folio::open_for_reading(db_dir_); }
 
  private:
   CorpusIndex() {
-    Xapian::WritableDatabase db = folio::open_for_writing(db_dir_);
+    // Two shards: every search test also checks that results, facets and
+    // names merge over shards.
+    folio::WritableIndex index = folio::open_for_writing(db_dir_, 2);
     folio::IndexOptions options;
     options.roots = {folio::test::kSourceDir / "corpus"};
-    folio::index_paths(db, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
+    folio::index_paths(index, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
   }
   folio::test::TempDir tmp_;
   fs::path db_dir_ = tmp_.path() / "db";
@@ -38,7 +40,7 @@ folio::SearchResults run(const std::string& query, unsigned limit = 10) {
   folio::SearchRequest request;
   request.query = query;
   request.limit = limit;
-  return folio::search(CorpusIndex::get().db(), request);
+  return folio::search(CorpusIndex::get().index(), request);
 }
 
 std::vector<std::string> headings(const folio::SearchResults& r) {
@@ -97,7 +99,7 @@ TEST_CASE("the total is exact and paging keeps ranks", "[search]") {
   page.query = "China";
   page.offset = 2;
   page.limit = 3;
-  const auto r = folio::search(CorpusIndex::get().db(), page);
+  const auto r = folio::search(CorpusIndex::get().index(), page);
   CHECK(r.total == all.total);
   REQUIRE(r.hits.size() == 3);
   CHECK(r.hits[0].rank == 3);
@@ -124,21 +126,22 @@ TEST_CASE("bad and empty queries are errors", "[search]") {
 TEST_CASE("show finds a section or a whole article by id", "[search]") {
   const auto r = run("\"core concerns\"");
   const std::string id = r.hits.at(0).id;
-  const auto one = folio::find_sections(CorpusIndex::get().db(), id);
+  const auto one = folio::find_sections(CorpusIndex::get().index().db(), id);
   REQUIRE(one.size() == 1);
   CHECK(one[0].text.find("Diaoyutai") != std::string::npos);
-  const auto all = folio::find_sections(CorpusIndex::get().db(), id.substr(0, id.find('-')));
+  const auto all = folio::find_sections(CorpusIndex::get().index().db(), id.substr(0, id.find('-')));
   REQUIRE(all.size() == 10);
   CHECK(all[9].heading == "Blinken’s Historic Visit");
-  CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().db(), "0000000000000000-1"),
+  CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"),
                   folio::Error);
 }
 
 TEST_CASE("stats count articles, sections and the date span", "[search]") {
-  const auto db = CorpusIndex::get().db();
-  const folio::IndexStats st = folio::index_stats(db, "unused");
+  const folio::Index index = CorpusIndex::get().index();
+  const folio::IndexStats st = folio::index_stats(index);
   CHECK(st.articles == 11);
-  CHECK(st.sections == db.get_doccount());
+  CHECK(st.shards == 2);
+  CHECK(st.sections == index.db().get_doccount());
   CHECK(st.earliest == "2021-01-01");  // "Published: 2021", year precision
   CHECK(st.latest == "2023-07-03");
   CHECK(st.undated_sections == 2);
@@ -151,7 +154,7 @@ folio::SearchResults run_request(folio::SearchRequest request) {
   if (request.today.precision == folio::DatePrecision::none) {
     request.today = {2023, 7, 4, folio::DatePrecision::day};
   }
-  return folio::search(CorpusIndex::get().db(), request);
+  return folio::search(CorpusIndex::get().index(), request);
 }
 
 std::set<std::string> hit_ids(const folio::SearchResults& r) {
