@@ -48,8 +48,10 @@ std::string slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Starts folio with `args`; stdout and stderr go to files in `dir`.
-pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std::string& tag) {
+// Starts folio with `args`, behind the command `wrapper` if not empty;
+// stdout and stderr go to files in `dir`.
+pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std::string& tag,
+            const std::vector<std::string>& wrapper = {}) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int out = ::open((dir / (tag + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -58,13 +60,13 @@ pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    std::vector<std::string> copy = wrapper;
+    copy.push_back(FOLIO_BINARY);
+    copy.insert(copy.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    std::string binary = FOLIO_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
+    ::execv(argv[0], argv.data());
     ::_exit(127);
   }
   return pid;
@@ -80,8 +82,9 @@ Run wait_for(pid_t pid, const fs::path& dir, const std::string& tag) {
   return r;
 }
 
-Run folio(const fs::path& dir, const std::vector<std::string>& args) {
-  return wait_for(spawn(dir, args, "run"), dir, "run");
+Run folio(const fs::path& dir, const std::vector<std::string>& args,
+          const std::vector<std::string>& wrapper = {}) {
+  return wait_for(spawn(dir, args, "run", wrapper), dir, "run");
 }
 
 // Generated articles with several sections each (nothing copied from
@@ -282,4 +285,24 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   const Run big = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", (a / "long-line.txt").string()});
   CHECK(big.status == 0);
   CHECK(big.out.find("1 added") != std::string::npos);
+}
+
+TEST_CASE("an unreadable file is named with the system's reason; the rest is indexed", "[robustness]") {
+  TempDir tmp;
+  const fs::path a = tmp.path / "articles";
+  write_articles(a, 2);
+  std::ofstream(a / "secret.txt") << "Secret\n\nNot for you.\n";
+  fs::permissions(a / "secret.txt", fs::perms::none);
+  // Root reads any file: run folio as root without the capabilities that
+  // override file permissions (CI runs as root).
+  std::vector<std::string> wrapper;
+  if (::geteuid() == 0) wrapper = {"/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search"};
+  const Run r = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--json"}, wrapper);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto summary = nlohmann::json::parse(r.out);
+  CHECK(summary.at("added").get<int>() == 2);
+  REQUIRE(summary.at("skipped").size() == 1);
+  CHECK(summary.at("skipped").at(0).at("reason") == "Permission denied");
+  CHECK(r.err.find("secret.txt: Permission denied") != std::string::npos);
 }
