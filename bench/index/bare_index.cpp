@@ -1,8 +1,9 @@
 // Bare Xapian indexer: the floor that bench/index/run.sh compares folio against.
 // One document per .txt file under FOLDER, text indexed by TermGenerator with the
-// English stemmer and STEM_SOME_FULL_POS (the same strategy folio uses), the file's
-// path and text stored as document data (folio stores each section's text too),
-// one commit at the end. No sections, no metadata, no entities.
+// English stemmer and STEM_ALL_Z (the strategy folio uses since schema 6: stems
+// with positions, nothing else), the file's path and text stored as document
+// data (folio stores each section's text too), one commit at the end. No
+// sections, no metadata, no entities.
 // Build: g++ -O2 -std=c++17 bare_index.cpp -o bare_index -lxapian
 // Usage: bare_index DB FOLDER
 #include <xapian.h>
@@ -20,7 +21,7 @@ int main(int argc, char** argv) try {
     Xapian::WritableDatabase db(argv[1], Xapian::DB_CREATE_OR_OVERWRITE);
     Xapian::TermGenerator tg;
     tg.set_stemmer(Xapian::Stem("english"));
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     unsigned long n = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(argv[2])) {
         if (!e.is_regular_file() || e.path().extension() != ".txt") continue;

@@ -11,8 +11,9 @@
 #   --folio PATH        folio binary (default build/bin/folio)
 #   --reps N            runs per engine, the median is reported (default 3; --quick: 1)
 #   --quick             index a quarter of the corpus once (about 1 minute in all)
-#   --engines LIST      comma-separated subset of folio,folio-j1,omindex,bare,simpleindex,fts5
-#                       (folio-j1: folio index --jobs 1, one parsing thread)
+#   --engines LIST      comma-separated subset of folio,folio-j1,folio-s2,omindex,bare,simpleindex,fts5
+#                       (folio-j1: folio index --jobs 1, one parsing thread;
+#                       folio-s2: folio index --shards 2, two writer threads)
 #   --shared DIR        the shared folder with data/ and tools/render-corpora (default ../shared)
 #   --work DIR          where to render and index (default: a new /tmp/folio-bench-index.XXXXXX)
 #   --keep              keep the work folder (default: removed on exit)
@@ -83,7 +84,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 /usr/bin/time --version 2>&1 | grep -q GNU || die "/usr/bin/time is not GNU time: apt-get install time"
 case "$FOLIO" in /*) ;; *) FOLIO="$ROOT/$FOLIO" ;; esac
-case ",$ENGINES," in *,folio,*|*,folio-j1,*)
+case ",$ENGINES," in *,folio,*|*,folio-j1,*|*,folio-s2,*)
     [ -x "$FOLIO" ] || die "no folio binary at $FOLIO: build it with 'cmake -S . -B build && cmake --build build -j2', or pass --folio PATH" ;;
 esac
 [ -x "$SHARED/tools/render-corpora" ] || die "no $SHARED/tools/render-corpora: pass --shared DIR"
@@ -100,7 +101,7 @@ START=$(date +%s)
 log() { echo "[$(( $(date +%s) - START ))s] $*" >&2; }
 
 # A private copy of the binary and its data files (<exe>/../share/folio): a rebuild of build/bin/folio during the run cannot mix binaries.
-case ",$ENGINES," in *,folio,*|*,folio-j1,*)
+case ",$ENGINES," in *,folio,*|*,folio-j1,*|*,folio-s2,*)
     FOLIO_ORIG=$FOLIO
     DATA=${FOLIO_DATA_DIR:-$(dirname "$(dirname "$FOLIO")")/share/folio}
     [ -d "$DATA" ] || die "no folio data files at $DATA: set FOLIO_DATA_DIR"
@@ -137,6 +138,7 @@ cmd_for() { # the command line of ENGINE, as a string run by bash -c
     case "$1" in
         folio) echo "'$FOLIO' --db '$DBS/folio' index '$CORPUS'" ;;
         folio-j1) echo "'$FOLIO' --db '$DBS/folio-j1' index --jobs 1 '$CORPUS'" ;;
+        folio-s2) echo "'$FOLIO' --db '$DBS/folio-s2' index --shards 2 '$CORPUS'" ;;
         omindex) echo "omindex --db '$DBS/omindex' --url / '$CORPUS'" ;;
         bare) echo "'$WORK/bare_index' '$DBS/bare' '$CORPUS'" ;;
         simpleindex) echo "find '$CORPUS' -name '*.txt' -print0 | sort -z | xargs -0 cat | $SIMPLEINDEX '$DBS/simpleindex'" ;;
@@ -208,7 +210,7 @@ for e in order:
     m = lambda k: statistics.median(float(r[k]) for r in rs if r[k])
     med[e] = dict(n=len(rs), wall=m("wall_s"), cpu=m("user_s") + m("sys_s"), rss=m("maxrss_kb"),
                   size=m("size_bytes"), compact=next((float(r["compact_bytes"]) for r in rs if r.get("compact_bytes")), None), docs=rs[-1]["docs"], walls=[float(r["wall_s"]) for r in rs])
-what = {"folio": "sections + metadata + entities", "folio-j1": "same, --jobs 1", "omindex": "one doc per file",
+what = {"folio": "sections + metadata + entities", "folio-j1": "same, --jobs 1", "folio-s2": "same, --shards 2", "omindex": "one doc per file",
         "bare": "one doc per file, TermGenerator only", "simpleindex": "one doc per paragraph",
         "fts5": "one row per file (title, body)"}
 print(f"Corpus: {nfiles} files, {nbytes/1e6:.1f} MB of article text; median of {reps} run(s) per engine"

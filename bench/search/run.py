@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Search latency: folio against quest (Xapian, on folio's own index) and the
-sqlite3 CLI with FTS5, on an index of at least 200,000 sections. See
+"""Search latency: folio against bare_search (Xapian alone, on folio's own
+index, bench/search/bare_search.cpp) and the sqlite3 CLI with FTS5, on an index of at least 200,000 sections. See
 bench/README.md.
 
 Run from the repository root:  python3 bench/search/run.py [options]
@@ -44,8 +44,8 @@ def check_tools(args):
     missing = []
     if not os.access(args.folio, os.X_OK):
         die(f"no folio binary at {args.folio}: build it with 'cmake -S . -B build && cmake --build build -j2', or pass --folio PATH")
-    if "quest" in args.engines and not shutil.which("quest"):
-        missing.append("xapian-tools (for quest)")
+    if "xapian" in args.engines and not shutil.which("g++"):
+        missing.append("g++ (to build bench/search/bare_search.cpp)")
     if "fts5" in args.engines:
         if not shutil.which("sqlite3"):
             missing.append("sqlite3 (the CLI)")
@@ -201,8 +201,8 @@ def commands(args, idx, fts):
         c["folio+filter+facets"] = lambda q: f + [q["q"]] + filt + facets
         if args.place:
             c["folio+place"] = lambda q: f + [q["q"], "--place", args.place]
-    if "quest" in args.engines:
-        c["quest"] = lambda q: ["quest", "-d", idx, "-m", "10", "-o", "and", q["q"]]
+    if "xapian" in args.engines:
+        c["xapian"] = lambda q: [args.bare_search, idx, q["q"]]
     if "fts5" in args.engines:
         c["sqlite3 fts5"] = lambda q: ["sqlite3", "-readonly", fts,
                                         f"SELECT rowid FROM t WHERE t MATCH {sql_quote(q['fts5'])} ORDER BY bm25(t) LIMIT 10;"]
@@ -212,8 +212,8 @@ def commands(args, idx, fts):
 def startup_commands(args, idx, fts):
     c = {"folio --version": [args.folio, "--version"],
          "folio stats": [args.folio, "--db", idx, "stats"]}
-    if "quest" in args.engines:
-        c["quest --version"] = ["quest", "--version"]
+    if "xapian" in args.engines:
+        c["bare_search (no query)"] = [args.bare_search, idx, ""]
     if "fts5" in args.engines:
         c["sqlite3 SELECT 1"] = ["sqlite3", "-readonly", fts, "SELECT 1;"]
     return c
@@ -261,7 +261,7 @@ def main():
     ap.add_argument("--queries", default=os.path.join(ROOT, "bench", "search", "queries.txt"))
     ap.add_argument("--filter", default="--since 1987-03 --until 1987-04", help="folio's filter arguments, given with '=': --filter='--place japan' (default: --since 1987-03 --until 1987-04)")
     ap.add_argument("--place", default="japan", help="also time folio with --place PLACE ('' to skip)")
-    ap.add_argument("--engines", default="folio,quest,fts5", help="comma-separated subset of folio,quest,fts5")
+    ap.add_argument("--engines", default="folio,xapian,fts5", help="comma-separated subset of folio,xapian,fts5 (xapian: bench/search/bare_search.cpp)")
     ap.add_argument("--quick", action="store_true", help="2 copies (~47k sections), 5 runs: ~1.5 minutes the first time")
     ap.add_argument("--budget", type=float, default=480, help="stop timing rounds after this many seconds of timing (default 480)")
     ap.add_argument("--index-timeout", type=float, default=1500, help="give up building an index after this long")
@@ -298,6 +298,12 @@ def main():
         shutil.copytree(data, os.path.join(bindir, "share", "folio"))
         open(os.path.join(bindir, ".complete"), "w").close()
     args.folio = os.path.join(bindir, "bin", "folio")
+    if "xapian" in args.engines:
+        args.bare_search = os.path.join(args.cache, "bare_search")
+        src = os.path.join(ROOT, "bench", "search", "bare_search.cpp")
+        if not os.path.exists(args.bare_search) or os.path.getmtime(args.bare_search) < os.path.getmtime(src):
+            log("compiling bench/search/bare_search.cpp")
+            subprocess.run(["g++", "-O2", "-std=c++17", src, "-o", args.bare_search, "-lxapian"], check=True)
     os.environ.pop("FOLIO_DATA_DIR", None)
     version = subprocess.run([args.folio, "--version"], capture_output=True, text=True).stdout.strip()
     log(f"folio: {args.folio_orig} ({version}), copied to {args.folio}")
