@@ -47,7 +47,7 @@ std::string author_term(std::string_view author) {
     space = false;
     term += c;
   }
-  return term;
+  return bounded(std::move(term), kMaxTermBytes);
 }
 
 std::string file_key(std::string_view article_id) {

@@ -218,10 +218,19 @@ std::string fold(std::string_view text) {
   return out;
 }
 
+std::string bounded(std::string text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  const std::string tail = "-" + to_hex(fnv1a64(text));
+  std::size_t cut = max_bytes > tail.size() ? max_bytes - tail.size() : 0;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + tail;
+}
+
 std::string slug(std::string_view name) {
   std::string s = fold(name);
   std::replace(s.begin(), s.end(), ' ', '-');
-  return s;
+  return bounded(std::move(s), kMaxSlugBytes);
 }
 
 

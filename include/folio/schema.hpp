@@ -63,6 +63,8 @@
 //
 // Ids: article-id = 16 hex digits of FNV-1a-64 of the file's absolute path,
 // so terms stay far below Xapian's 245-byte limit whatever the path length.
+// Person and place ids are slugs, at most kMaxSlugBytes (text.hpp); author
+// terms longer than kMaxTermBytes end with a hash (bounded()).
 // Do not renumber slots or reuse prefixes: append, and bump kVersion.
 #pragma once
 
@@ -80,6 +82,9 @@ namespace folio::schema {
 
 inline constexpr int kVersion = 6;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
+
+// Xapian (glass) refuses longer terms.
+inline constexpr std::size_t kMaxTermBytes = 245;
 
 inline constexpr std::string_view kStubFile = "XAPIANDB";
 inline constexpr unsigned kMaxShards = 8;

@@ -47,7 +47,17 @@ std::string to_hex(std::uint64_t value);
 // japanese". The form in which names are compared.
 std::string fold(std::string_view text);
 
-// fold() with '-' for spaces: "Zoë Kowalczyk" -> "zoe-kowalczyk".
+// `text` if it has at most `max_bytes`, else its start (cut at a UTF-8
+// character boundary) and "-" with 16 hex digits of its FNV-1a-64 hash, in
+// `max_bytes` in all: still distinct, and the same for the same text.
+std::string bounded(std::string text, std::size_t max_bytes);
+
+// The longest slug: ids must fit in Xapian terms and metadata keys (245
+// bytes with their prefix).
+inline constexpr std::size_t kMaxSlugBytes = 160;
+
+// fold() with '-' for spaces: "Zoë Kowalczyk" -> "zoe-kowalczyk"; bounded()
+// to kMaxSlugBytes.
 std::string slug(std::string_view name);
 
 }  // namespace folio

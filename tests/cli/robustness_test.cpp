@@ -250,6 +250,12 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   fs::create_symlink("loop-b.txt", a / "loop-a.txt");
   fs::create_symlink("loop-a.txt", a / "loop-b.txt");
   write(std::string("bad-\xff-name.txt"), "Title\n\nText.\n");
+  // An author and a person whose names are longer than a Xapian term may be.
+  std::string author, person;
+  for (int i = 0; i < 30; ++i) author += "Averyverylongname ";
+  for (int i = 0; i < 6; ++i) person += "Q" + std::string(60, 'x') + " ";
+  write("long-names.txt", "Long Names\n\nBy " + author + "| June 1, 2023\n\nYesterday " + person +
+                              "said that " + person + "was right.\n");
 
   const Run r = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--max-size", "3",
                                  "--json"});
@@ -269,8 +275,8 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   CHECK(reasons.count("bad-\xef\xbf\xbd-name.txt") == 1);
   // One stderr line per skipped file, each naming it.
   CHECK(static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')) == summary.at("skipped").size());
-  // 3 generated + latin1 + utf16 + page + headings.
-  CHECK(summary.at("added").get<int>() == 7);
+  // 3 generated + latin1 + utf16 + page + headings + long-names.
+  CHECK(summary.at("added").get<int>() == 8);
 
   const Run cafe = folio(tmp.path, {"--db", (tmp.path / "db").string(), "search", "São Paulo", "--json"});
   CHECK(cafe.status == 0);

@@ -41,6 +41,11 @@ TEST_CASE("ids and boolean terms are spelled by the schema", "[schema]") {
   CHECK(schema::file_key(id) == "folio.file:" + id);
   // Ids stay short whatever the path length: terms have a 245-byte limit.
   CHECK(schema::article_id(std::string(4000, 'x')).size() == 16);
+  // So do authors' terms, and two long names stay apart.
+  const std::string long_name(1000, 'a');
+  CHECK(schema::author_term(long_name).size() == schema::kMaxTermBytes);
+  CHECK(schema::author_term(long_name) != schema::author_term(long_name + "b"));
+  CHECK(schema::author_term(long_name) == schema::author_term(long_name));
 }
 
 TEST_CASE("date terms follow the precision", "[schema]") {

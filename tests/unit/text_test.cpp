@@ -48,3 +48,22 @@ TEST_CASE("fnv1a64 is stable", "[text]") {
   CHECK(folio::fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
   CHECK(folio::to_hex(0xabcULL) == "0000000000000abc");
 }
+
+TEST_CASE("bounded() and slug() keep ids within Xapian's limits", "[text]") {
+  CHECK(folio::bounded("short", 10) == "short");
+  const std::string cut = folio::bounded(std::string(100, 'x'), 40);
+  CHECK(cut.size() == 40);
+  CHECK(cut.starts_with(std::string(23, 'x') + "-"));
+  CHECK(folio::bounded(std::string(100, 'x'), 40) != folio::bounded(std::string(101, 'x'), 40));
+  // Never half a character: "é" is two bytes.
+  std::string accents;
+  for (int i = 0; i < 50; ++i) accents += "\xc3\xa9";
+  const std::string cut_accents = folio::bounded(accents, 40);
+  CHECK(folio::is_valid_utf8(cut_accents));
+  CHECK(cut_accents.size() <= 40);
+
+  std::string name;
+  for (int i = 0; i < 40; ++i) name += "Quenvikxxxxxxxxxx ";
+  CHECK(folio::slug(name).size() == folio::kMaxSlugBytes);
+  CHECK(folio::slug("Zo\xc3\xab Kowalczyk") == "zoe-kowalczyk");
+}
