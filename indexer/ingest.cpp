@@ -371,8 +371,10 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
       registry.flush();
       db.commit();
     } catch (...) {
-      std::lock_guard lock(report_mutex);
-      if (!error) error = std::current_exception();
+      {
+        std::lock_guard lock(report_mutex);
+        if (!error) error = std::current_exception();
+      }
       failed.store(true);
       // Let the workers finish: they may be waiting for room in this queue.
       while (queue.pop()) {
