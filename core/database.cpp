@@ -104,6 +104,15 @@ void Index::for_each_metadata(
   }
 }
 
+std::size_t Index::count_metadata(std::string_view prefix) const {
+  const std::string p(prefix);
+  std::size_t n = 0;
+  for (const Xapian::Database& shard : shards_) {
+    for (auto it = shard.metadata_keys_begin(p); it != shard.metadata_keys_end(p); ++it) ++n;
+  }
+  return n;
+}
+
 std::optional<schema::EntityRecord> Index::entity(schema::EntityRecord::Type type,
                                                   std::string_view id) const {
   const std::string key = schema::entity_key(type, id);

@@ -286,8 +286,7 @@ IndexStats index_stats(const Index& index) {
   stats.path = index.dir().string();
   stats.shards = index.shard_count();
   stats.sections = db.get_doccount();
-  index.for_each_metadata(schema::kFileKeyPrefix,
-                          [&](const std::string&, const std::string&) { ++stats.articles; });
+  stats.articles = index.count_metadata(schema::kFileKeyPrefix);
   // Xapian's value bounds may be loose after deletions: scan for exact ones.
   std::string earliest, latest;
   for (auto v = db.valuestream_begin(schema::kDateSlot);

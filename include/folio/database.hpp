@@ -35,6 +35,8 @@ class Index {
   void for_each_metadata(std::string_view prefix,
                          const std::function<void(const std::string& key,
                                                   const std::string& value)>& fn) const;
+  // How many metadata keys start with `prefix`, over all shards.
+  std::size_t count_metadata(std::string_view prefix) const;
   // An entity's registry entry, its aliases merged over the shards.
   std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type,
                                              std::string_view id) const;
