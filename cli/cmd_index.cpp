@@ -155,7 +155,8 @@ void add_index_command(CLI::App& app, Context& ctx) {
   sub->add_option("PATH", args->paths, "Article files or folders")->required();
   sub->add_option("--exclude", args->excludes,
                   "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable")
-      ->type_name("GLOB");
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
   sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   sub->add_option("--shards", args->shards,

@@ -96,14 +96,17 @@ void add_search_command(CLI::App& app, Context& ctx) {
   filters->add_option("--person", args->people,
                       "Sections that mention this person: id, name or alias in any case "
                       "(Biden, \"qin gang\", joe-biden) or a unique prefix")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   filters->add_option("--place", args->places,
                       "Sections that mention this place (a country includes its cities)")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   filters->add_flag("--place-exact", args->place_exact,
                     "--place matches the place itself, not the places in it");
   filters->add_option("--author", args->authors, "Articles by this author (whole name or words of it)")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   filters->add_option("--since", args->since,
                       "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
                       "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
@@ -118,7 +121,8 @@ void add_search_command(CLI::App& app, Context& ctx) {
                      "author (with :N for the top N, default 10) and date (date:year, "
                      "date:month, date:day); comma-separated or repeated")
       ->delimiter(',')
-      ->type_name("FIELD");
+      ->type_name("FIELD")
+      ->allow_extra_args(false);
   facets->add_option("--facet-by", args->facet_by, "Count sections or articles")
       ->check(CLI::IsMember({"section", "article"}))
       ->capture_default_str();

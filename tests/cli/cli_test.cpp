@@ -1359,6 +1359,18 @@ TEST_CASE_METHOD(CliFixture, "filters: every hit is about the person, place or a
   }
 }
 
+TEST_CASE_METHOD(CliFixture, "filters and facets take one value each: the query may come after them",
+                 "[cli][filters]") {
+  index_corpus();
+  const json after = search_json({"balloon", "--person", "Biden", "--facet", "place"});
+  REQUIRE(after.at("total") > 0);
+  const json before = search_json({"--person", "Biden", "--facet", "place", "balloon"});
+  CHECK(before.at("total") == after.at("total"));
+  CHECK(before.at("query") == "balloon");
+  CHECK(before.at("facets") == after.at("facets"));
+  CHECK(search_json({"--place", "taiwan", "--author", "chen", "semiconductor"}).at("query") == "semiconductor");
+}
+
 TEST_CASE_METHOD(CliFixture, "filters: the same flag twice is OR, different flags are AND",
                  "[cli][filters]") {
   index_corpus();
