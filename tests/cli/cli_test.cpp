@@ -1644,7 +1644,7 @@ TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TOD
   }
 }
 
-TEST_CASE_METHOD(CliFixture, "filters: --until covers its whole period; a month counts as its 1st",
+TEST_CASE_METHOD(CliFixture, "filters: --until covers its whole period, a month counts as its 1st",
                  "[cli][filters][dates]") {
   index_corpus();
   // 010 is dated 2023-06-25, 009 2023-07-03.
@@ -1829,7 +1829,7 @@ TEST_CASE_METHOD(CliFixture, "facets: date facets count by year, month or day, i
   CHECK(std::is_sorted(values.begin(), values.end()));
 }
 
-TEST_CASE_METHOD(CliFixture, "facets: highest counts first; FIELD:N keeps the top N",
+TEST_CASE_METHOD(CliFixture, "facets: highest counts first, FIELD:N keeps the top N",
                  "[cli][facets]") {
   index_corpus();
   const json full = search_json({"--since", "1900", "--facet", "person:1000,place:1000"});
@@ -2306,7 +2306,7 @@ TEST_CASE_METHOD(CliFixture, "search: a word not in the index gets a did-you-mea
   CHECK(search_json({"balloon", "--person", "Biden"}).at("suggestion").is_null());
 }
 
-TEST_CASE_METHOD(CliFixture, "search: a filter needs no query; with neither it exits 2",
+TEST_CASE_METHOD(CliFixture, "search: a filter needs no query, with neither it exits 2",
                  "[cli][search][filters][exit]") {
   index_corpus();
   const json people = entities_json(*this, {"--type", "person"});

@@ -142,7 +142,7 @@ IndexState check_complete(const fs::path& db_dir) {
 
 }  // namespace
 
-TEST_CASE("kill -9 at random moments leaves the last commit whole; a rerun converges",
+TEST_CASE("kill -9 at random moments leaves the last commit whole, a rerun converges",
           "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
@@ -169,7 +169,7 @@ TEST_CASE("kill -9 at random moments leaves the last commit whole; a rerun conve
   CHECK(resumed.ids == fresh.ids);
 }
 
-TEST_CASE("Ctrl-C commits what is done and exits 130; the next run finishes", "[robustness]") {
+TEST_CASE("Ctrl-C commits what is done and exits 130, the next run finishes", "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
   write_articles(articles, 1500);
@@ -190,7 +190,7 @@ TEST_CASE("Ctrl-C commits what is done and exits 130; the next run finishes", "[
   CHECK(check_complete(tmp.path / "db").documents == 1500 * 5);
 }
 
-TEST_CASE("a second indexer exits 2 at once naming the first; searches keep working",
+TEST_CASE("a second indexer exits 2 at once naming the first, searches keep working",
           "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
@@ -293,7 +293,7 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   CHECK(big.out.find("1 added") != std::string::npos);
 }
 
-TEST_CASE("an unreadable file is named with the system's reason; the rest is indexed", "[robustness]") {
+TEST_CASE("an unreadable file is named with the system's reason, the rest is indexed", "[robustness]") {
   TempDir tmp;
   const fs::path a = tmp.path / "articles";
   write_articles(a, 2);

@@ -100,7 +100,7 @@ TEST_CASE("short mentions belong to the full name of the article", "[entities]")
   CHECK(a.sections[1].people[0].name == "Vivian Balakrishnan");
 }
 
-TEST_CASE("titles are stripped; a titled surname alone is a person", "[entities]") {
+TEST_CASE("titles are stripped, a titled surname alone is a person", "[entities]") {
   CHECK(all_people(paragraph("Secretary of State Antony Blinken met Prime Minister Fumio "
                              "Kishida and Mr. Reagan.")) ==
         Ids{"antony-blinken", "fumio-kishida", "reagan"});

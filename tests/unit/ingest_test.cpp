@@ -95,7 +95,7 @@ TEST_CASE("indexing adds one document per section, and re-indexing is idempotent
   ix.check_shards();
 }
 
-TEST_CASE("a touched file is not re-indexed; a changed file replaces all its sections",
+TEST_CASE("a touched file is not re-indexed, a changed file replaces all its sections",
           "[ingest]") {
   Indexer ix(GENERATE(1u, 3u));
   const fs::path a = ix.articles / "a.txt";
@@ -140,7 +140,7 @@ TEST_CASE("files that are gone lose their documents, only under the roots indexe
   ix.check_shards();
 }
 
-TEST_CASE("bad files are skipped with a reason; the run goes on", "[ingest]") {
+TEST_CASE("bad files are skipped with a reason, the run goes on", "[ingest]") {
   Indexer ix;
   write_file(ix.articles / "empty.txt", "");
   write_file(ix.articles / "blank.txt", "  \n\n \n");

@@ -73,7 +73,7 @@ TEST_CASE("straight and curly apostrophes search the same", "[search]") {
   CHECK(std::find(h.begin(), h.end(), "Blinken’s Historic Visit") != h.end());
 }
 
-TEST_CASE("AND is the default; OR, NOT and fields work", "[search]") {
+TEST_CASE("AND is the default, OR, NOT and fields work", "[search]") {
   const auto both = run("balloon Biden");
   const auto either = run("balloon OR Kishida");
   CHECK(both.total > 0);
@@ -193,7 +193,7 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
                                                 Catch::Contains("georgia-us"));
 }
 
-TEST_CASE("same filter flag is OR, different flags AND; the query language agrees",
+TEST_CASE("same filter flag is OR, different flags AND, the query language agrees",
           "[search][filters]") {
   folio::SearchRequest biden, qin, both, either;
   biden.people = {"Biden"};
