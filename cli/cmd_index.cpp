@@ -90,8 +90,9 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   options.files_per_commit = args.batch;
   options.stop = &g_interrupted;
 
-  // Reading and parsing take about as much CPU as Xapian's writing: half
-  // the cores write (docs/benchmarks.md measures 1 and 2 shards on 2 cores).
+  // Xapian's writing takes a little more than half of the CPU, parsing and
+  // extraction the rest: half the cores write (docs/benchmarks.md measures
+  // 1 and 2 shards on 2 cores).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   WritableIndex index = open_for_writing(database_dir(global), args.shards > 0 ? args.shards : cores / 2);
   if (args.shards > 0 && index.shards.size() != args.shards) {

@@ -30,11 +30,6 @@ class Index {
   const Xapian::Database& db() const { return all_; }
   std::size_t shard_count() const { return shards_.size(); }
 
-  // Calls `fn(key, value)` for each metadata key starting with `prefix`,
-  // shard by shard (a key may come once per shard).
-  void for_each_metadata(std::string_view prefix,
-                         const std::function<void(const std::string& key,
-                                                  const std::string& value)>& fn) const;
   // How many metadata keys start with `prefix`, over all shards.
   std::size_t count_metadata(std::string_view prefix) const;
   // An entity's registry entry, its aliases merged over the shards.
@@ -47,6 +42,12 @@ class Index {
   void reopen();
 
  private:
+  // Calls `fn(key, value)` for each metadata key starting with `prefix`,
+  // shard by shard (a key may come once per shard).
+  void for_each_metadata(std::string_view prefix,
+                         const std::function<void(const std::string& key,
+                                                  const std::string& value)>& fn) const;
+
   std::filesystem::path dir_;
   std::vector<Xapian::Database> shards_;
   Xapian::Database all_;

@@ -654,6 +654,51 @@ TEST_CASE_METHOD(CliFixture, "index: indexing again changes nothing and says so"
   }
 }
 
+TEST_CASE_METHOD(CliFixture, "index: --shards splits a new index, and searches see one index", "[cli][index]") {
+  const Run one = folio_without_db({"--db", (root() / "one").string(), "index", "corpus", "--shards", "1"});
+  REQUIRE(one.exit_code == 0);
+  const Run run = folio({"index", "corpus", "--shards", "3"});
+  INFO(run);
+  REQUIRE(run.exit_code == 0);
+  CHECK(stats().at("shards") == 3);
+  CHECK(stats().at("articles") == kCorpusArticles);
+  // The same hits, facets and entities as from one shard.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"taiwan", "--facet", "person,place,date", "--limit", "50"},
+        {"balloon", "--person", "Biden"},
+        {"--place", "china", "--by-article"}}) {
+    std::vector<std::string> a{"search"};
+    a.insert(a.end(), args.begin(), args.end());
+    a.emplace_back("--json");
+    json sharded = json::parse(folio(a).out);
+    std::vector<std::string> b{"--db", (root() / "one").string()};
+    b.insert(b.end(), a.begin(), a.end());
+    json single = json::parse(folio_without_db(b).out);
+    CHECK(sharded.at("total") == single.at("total"));
+    CHECK(sharded.at("facets") == single.at("facets"));
+    std::set<std::string> ids_sharded, ids_single;
+    for (const json& h : sharded.at("hits")) ids_sharded.insert(h.at("id").get<std::string>());
+    for (const json& h : single.at("hits")) ids_single.insert(h.at("id").get<std::string>());
+    CHECK(ids_sharded == ids_single);
+  }
+  // The same entities and counts; aliases merged from several shards may
+  // come in another order.
+  auto entities = [](const std::string& out) {
+    json list = json::parse(out).at("entities");
+    for (json& e : list) std::sort(e.at("aliases").begin(), e.at("aliases").end());
+    return list;
+  };
+  CHECK(entities(folio({"entities", "--json"}).out) ==
+        entities(folio_without_db({"--db", (root() / "one").string(), "entities", "--json"}).out));
+
+  // The number is the index's own from then on.
+  const Run again = folio({"index", "corpus", "--shards", "2"});
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("has 3 shards: --shards only applies to a new index") != std::string::npos);
+  CHECK(folio({"index", "corpus"}).exit_code == 0);
+  CHECK(stats().at("shards") == 3);
+}
+
 TEST_CASE_METHOD(CliFixture, "index: a new mtime alone is unchanged, new content is updated",
                  "[cli][index]") {
   index_corpus();
