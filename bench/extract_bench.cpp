@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   sources.data_dir = data_dir;
   auto lexicon = folio::Lexicon::load(sources);
   const auto t1 = Clock::now();
-  const folio::ArticleReader plain(folio::SiteBoilerplate::load(data_dir / "boilerplate.txt"), nullptr);
+  const folio::ArticleReader plain(folio::SiteBoilerplate::load(data_dir / "boilerplate.txt"),
+                                    std::shared_ptr<const folio::Lexicon>());
   const folio::ArticleReader full(folio::SiteBoilerplate::load(data_dir / "boilerplate.txt"), lexicon);
 
   std::size_t sections = 0, people = 0, places = 0;

@@ -54,7 +54,8 @@ ArticleReader load_article_reader() {
   const fs::path data = data_dir();
   LexiconSources sources;
   sources.data_dir = data;
-  return ArticleReader(SiteBoilerplate::load(data / "boilerplate.txt"), Lexicon::load(sources));
+  return ArticleReader(SiteBoilerplate::load(data / "boilerplate.txt"),
+                       [sources] { return Lexicon::load(sources); });
 }
 
 bool use_color(const GlobalOptions& global) {

@@ -147,8 +147,35 @@ fs::path absolute_root(const fs::path& root) {
 
 }  // namespace
 
+struct ArticleReader::LazyLexicon {
+  std::once_flag once;
+  LexiconLoader load;
+  std::shared_ptr<const Lexicon> lexicon;
+  std::string error;  // why `load` failed
+};
+
 ArticleReader::ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const Lexicon> lexicon)
-    : boilerplate_(std::move(boilerplate)), lexicon_(std::move(lexicon)) {}
+    : boilerplate_(std::move(boilerplate)), lexicon_(std::make_shared<LazyLexicon>()) {
+  std::call_once(lexicon_->once, [&] { lexicon_->lexicon = std::move(lexicon); });
+}
+
+ArticleReader::ArticleReader(SiteBoilerplate boilerplate, LexiconLoader load)
+    : boilerplate_(std::move(boilerplate)), lexicon_(std::make_shared<LazyLexicon>()) {
+  lexicon_->load = std::move(load);
+}
+
+std::shared_ptr<const Lexicon> ArticleReader::lexicon() const {
+  LazyLexicon& lazy = *lexicon_;
+  std::call_once(lazy.once, [&] {
+    try {
+      lazy.lexicon = lazy.load();
+    } catch (const std::exception& e) {
+      lazy.error = e.what();
+    }
+  });
+  if (!lazy.error.empty()) throw LexiconLoadError(lazy.error);
+  return lazy.lexicon;
+}
 
 Article ArticleReader::parse(std::string_view bytes, const std::string& path) const {
   // Checked after decoding: a UTF-16 file may hold only its byte-order mark.
@@ -166,7 +193,7 @@ Article ArticleReader::parse(std::string_view bytes, const std::string& path) co
       article = parse_plain_text_article(decoded.text, path, boilerplate_);
       break;
   }
-  if (lexicon_) EntityExtractor(lexicon_).annotate(article);
+  if (std::shared_ptr<const Lexicon> lexicon = this->lexicon()) EntityExtractor(lexicon).annotate(article);
   return article;
 }
 
@@ -300,12 +327,26 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
   std::atomic<bool> failed{false};  // a writer failed: everyone stops
   auto stopped = [&] { return failed.load() || (options.stop != nullptr && options.stop->load()); };
   for (auto& q : queues) q->set_producers(jobs);
+  // The first error that is not one file's (Xapian's, the lexicon's) stops
+  // every thread and is thrown once they are done.
+  std::exception_ptr error;
+  auto fail = [&](std::exception_ptr e) {
+    {
+      std::lock_guard lock(report_mutex);
+      if (!error) error = std::move(e);
+    }
+    failed.store(true);
+  };
   std::vector<std::thread> workers;
   for (unsigned j = 0; j < jobs; ++j) {
     workers.emplace_back([&] {
-      for (std::size_t i; !stopped() && (i = next.fetch_add(1)) < files.size();) {
-        FileResult r = process_file(files[i], known, options, reader);
-        queues[schema::shard_of(r.id, shard_count)]->push(std::move(r));
+      try {
+        for (std::size_t i; !stopped() && (i = next.fetch_add(1)) < files.size();) {
+          FileResult r = process_file(files[i], known, options, reader);
+          queues[schema::shard_of(r.id, shard_count)]->push(std::move(r));
+        }
+      } catch (...) {
+        fail(std::current_exception());
       }
       for (auto& q : queues) q->producer_done();
     });
@@ -314,7 +355,6 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
   std::set<std::string> seen;
   IndexProgress progress;
   progress.files_total = files.size();
-  std::exception_ptr error;
   auto write_shard = [&](std::size_t k) {
     Xapian::WritableDatabase& db = index.shards[k];
     ResultQueue& queue = *queues[k];
@@ -371,11 +411,7 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
       registry.flush();
       db.commit();
     } catch (...) {
-      {
-        std::lock_guard lock(report_mutex);
-        if (!error) error = std::current_exception();
-      }
-      failed.store(true);
+      fail(std::current_exception());
       // Let the workers finish: they may be waiting for room in this queue.
       while (queue.pop()) {
       }

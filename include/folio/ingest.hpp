@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -62,12 +63,26 @@ struct IndexReport {
   bool interrupted = false;
 };
 
+// Thrown when the lexicon cannot be loaded: not one file's fault, so
+// index_paths() stops the whole run with it.
+class LexiconLoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Turns a file's bytes into an Article with its people and places, the way
 // `folio index` and `folio extract` see it.
 class ArticleReader {
  public:
+  using LexiconLoader = std::function<std::shared_ptr<const Lexicon>()>;
+
   // `lexicon` may be null: then no people or places are extracted.
   ArticleReader(SiteBoilerplate boilerplate, std::shared_ptr<const Lexicon> lexicon);
+  // The lexicon is loaded by `load` when the first article is parsed, once
+  // for all threads, so a run that parses nothing (re-indexing an unchanged
+  // folder) does not pay for it. If it fails, parse() throws
+  // LexiconLoadError.
+  ArticleReader(SiteBoilerplate boilerplate, LexiconLoader load);
 
   // UTF-8 is repaired, plain text is parsed, entities are extracted.
   // Throws folio::Error for an empty or binary file.
@@ -77,8 +92,12 @@ class ArticleReader {
   Article read(const std::filesystem::path& file) const;
 
  private:
+  struct LazyLexicon;
+  // The lexicon, loading it the first time; may be null.
+  std::shared_ptr<const Lexicon> lexicon() const;
+
   SiteBoilerplate boilerplate_;
-  std::shared_ptr<const Lexicon> lexicon_;
+  std::shared_ptr<LazyLexicon> lexicon_;
 };
 
 // Brings `index` up to date with the files under options.roots. Unchanged

@@ -228,3 +228,34 @@ TEST_CASE("an index keeps the number of shards it was created with", "[ingest]")
   CHECK(folio::open_for_writing(tmp.path(), 1).shards.size() == 3);
   CHECK(folio::open_for_writing(tmp.path() / "big", 1000).shards.size() == folio::schema::kMaxShards);
 }
+
+TEST_CASE("the lexicon is loaded only when an article is parsed, and its failure stops the run",
+          "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "a.txt", kThreeSections);
+  ix.run();
+
+  int loads = 0;
+  const folio::ArticleReader failing(folio::test::boilerplate(), [&]() -> std::shared_ptr<const folio::Lexicon> {
+    ++loads;
+    throw folio::Error("cannot read the place names");
+  });
+  folio::IndexOptions options;
+  options.roots = {ix.articles};
+  {
+    folio::WritableIndex index = folio::open_for_writing(ix.db_dir);
+    // Nothing changed: nothing is parsed, the lexicon is not needed.
+    CHECK(folio::index_paths(index, options, failing, [](const folio::SkippedFile&) {}).unchanged == 1);
+  }
+  CHECK(loads == 0);
+
+  write_file(ix.articles / "b.txt", kOneSection);
+  write_file(ix.articles / "c.txt", kOneSection + "More.\n");
+  folio::WritableIndex index = folio::open_for_writing(ix.db_dir);
+  // Not a file's fault: not a skipped file but an error for the whole run.
+  CHECK_THROWS_AS(folio::index_paths(index, options, failing, [](const folio::SkippedFile&) {}),
+                  folio::LexiconLoadError);
+  CHECK(loads == 1);
+  index.close();
+  CHECK(ix.doccount() == 3);
+}

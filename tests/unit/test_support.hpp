@@ -58,7 +58,7 @@ inline std::shared_ptr<const Lexicon> lexicon() {
 
 // Parses articles without entity extraction (fast).
 inline const ArticleReader& plain_reader() {
-  static const ArticleReader reader(boilerplate(), nullptr);
+  static const ArticleReader reader(boilerplate(), std::shared_ptr<const Lexicon>());
   return reader;
 }
 
