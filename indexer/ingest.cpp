@@ -310,7 +310,7 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
 
   std::vector<fs::path> roots;
   for (const fs::path& r : options.roots) roots.push_back(absolute_root(r));
-  const std::vector<fs::path> files = walk::list_article_files(roots, options.excludes, skip);
+  const std::vector<std::string> files = walk::list_article_files(roots, options.excludes, skip);
   std::map<std::string, schema::FileRecord> known;
   for (const Xapian::WritableDatabase& shard : index.shards) known.merge(load_file_records(shard));
 

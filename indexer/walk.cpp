@@ -80,20 +80,22 @@ bool is_ignored(const fs::path& path, bool is_dir, const std::vector<IgnoreRule>
   return ignored;
 }
 
-std::vector<fs::path> list_article_files(const std::vector<fs::path>& roots,
+std::vector<std::string> list_article_files(const std::vector<fs::path>& roots,
                                          const std::vector<std::string>& excludes,
                                          const std::function<void(const SkippedFile&)>& skip) {
   struct Pending {
     fs::path dir;
     std::shared_ptr<const std::vector<IgnoreRule>> rules;
   };
-  std::vector<fs::path> files;
+  // Strings, not fs::path: a path keeps its parsed components too, several
+  // times the memory, and a folder may hold millions of files.
+  std::vector<std::string> files;
   std::vector<Pending> pending;
   for (const fs::path& root : roots) {
     std::error_code ec;
     const fs::file_status st = fs::status(root, ec);
     if (fs::is_regular_file(st)) {
-      files.push_back(root);
+      files.push_back(root.native());
     } else if (fs::is_directory(st)) {
       auto rules = std::make_shared<std::vector<IgnoreRule>>();
       for (const std::string& e : excludes) {
@@ -135,7 +137,7 @@ std::vector<fs::path> list_article_files(const std::vector<fs::path>& roots,
           skip({repair_utf8(p.native()), "file name is not valid UTF-8"});
           continue;
         }
-        files.push_back(p);
+        files.push_back(p.native());
       } else if (is_article_file_name(p.filename().string()) && sec) {
         // A symbolic link loop or a dangling link.
         skip({p.string(), sec.message()});

@@ -27,13 +27,14 @@ bool parse_ignore_rule(std::string_view line, const std::filesystem::path& base,
 // Whether the last rule matching `path` excludes it.
 bool is_ignored(const std::filesystem::path& path, bool is_dir, const std::vector<IgnoreRule>& rules);
 
-// The article files (is_article_file_name) under `roots`, sorted. Hidden
+// The paths of the article files (is_article_file_name) under `roots`,
+// sorted. Hidden
 // files and folders are skipped, and so is what `excludes` or a
 // .folioignore in a folder (for that folder and below) matches. A root that
 // is a file is listed whatever its name. Folders behind symbolic links are
 // not followed. Unreadable folders and file names that are not UTF-8 are
 // reported through `skip`. Throws folio::Error for a root that does not exist.
-std::vector<std::filesystem::path> list_article_files(
+std::vector<std::string> list_article_files(
     const std::vector<std::filesystem::path>& roots, const std::vector<std::string>& excludes,
     const std::function<void(const SkippedFile&)>& skip);
 
