@@ -108,7 +108,8 @@ class ArticleReader {
 // shard, each an atomic commit. `on_skip` is called for each file that
 // could not be indexed, `on_progress` (may be empty) after each file; one
 // call at a time, from any of these threads. Throws folio::Error if a root
-// does not exist; lets Xapian::Error through.
+// does not exist; lets Xapian::Error and LexiconLoadError through, once
+// every thread has stopped.
 IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
                         const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
