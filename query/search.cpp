@@ -101,6 +101,37 @@ std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer
   return stem;
 }
 
+// The most frequent word one edit (a letter deleted, added, changed, or two
+// swapped) away from `word` whose stem is indexed; "" when none. It sees
+// through inflections: "negotiatons" stems to "negotiaton", far from
+// "negoti", but adding an "i" gives "negotiations".
+std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                          const std::string& word) {
+  std::string best;
+  Xapian::doccount best_freq = 0;
+  auto consider = [&](const std::string& candidate) {
+    const Xapian::doccount freq =
+        db.get_termfreq(std::string(schema::kStemPrefix) + stemmer(candidate));
+    if (freq > best_freq) {
+      best = candidate;
+      best_freq = freq;
+    }
+  };
+  for (std::size_t i = 0; i <= word.size(); ++i) {
+    if (i < word.size()) consider(word.substr(0, i) + word.substr(i + 1));
+    if (i + 1 < word.size()) {
+      std::string swapped = word;
+      std::swap(swapped[i], swapped[i + 1]);
+      if (swapped != word) consider(swapped);
+    }
+    for (char c = 'a'; c <= 'z'; ++c) {
+      consider(word.substr(0, i) + c + word.substr(i));
+      if (i < word.size() && word[i] != c) consider(word.substr(0, i) + c + word.substr(i + 1));
+    }
+  }
+  return best;
+}
+
 // The indexed word closest to `word`, compared as stems (edit distance 1,
 // or 2 for words of six letters or more), preferring frequent ones; ""
 // when none.
@@ -158,7 +189,8 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
     const std::string lower = to_lower_ascii(word);
     if (!operator_word && !field && !special && !after_field &&
         !db.term_exists(std::string(schema::kStemPrefix) + stemmer(lower))) {
-      const std::string fix = closest_word(db, stemmer, lower);
+      std::string fix = one_edit_away(db, stemmer, lower);
+      if (fix.empty()) fix = closest_word(db, stemmer, lower);
       if (!fix.empty()) {
         out += fix;
         changed = true;

@@ -2339,6 +2339,7 @@ TEST_CASE_METHOD(CliFixture, "search: a word not in the index gets a did-you-mea
       {"ballon", "balloon"},
       {"ballon episode", "balloon episode"},
       {"clmate talks", "climate talks"},
+      {"negotiatons", "negotiations"},  // one edit away; its stem is far from "negoti"
       {"person:biden ballon", "person:biden balloon"},
   };
   for (const auto& [typed, meant] : cases) {
