@@ -189,6 +189,19 @@ std::string as_markdown(const SampleArticle& s) {
   return out;
 }
 
+std::string as_html(const SampleArticle& s) {
+  // One element per line, as sites save them; the byline one <p> per line.
+  std::string out = "<!DOCTYPE html>\n<html><head><title>" + s.title + " | Site</title></head>\n<body>\n" +
+                    "<nav>Home World</nav>\n<article>\n<h1>" + s.title + "</h1>\n";
+  for (const std::string& line : s.byline) out += "<p>" + line + "</p>\n";
+  for (const HeadedSection& section : s.sections) {
+    if (!section.heading.empty()) out += "<h2>" + section.heading + "</h2>\n";
+    for (const Paragraph& p : section.paragraphs) out += "<p>" + join(p.lines, "\n") + "</p>\n";
+  }
+  for (const std::string& line : s.trailer) out += "<p>" + line + "</p>\n";
+  return out + "</article>\n<footer>Copyright</footer>\n</body></html>\n";
+}
+
 const folio::Article& check_same(const std::vector<folio::Article>& parsed) {
   const folio::Article& first = parsed.front();
   for (const folio::Article& a : parsed) {
@@ -256,13 +269,14 @@ const std::vector<SampleArticle> kSamples = {
      {{"", ""}}},
 };
 
-TEST_CASE("the same article reads the same from plain text and Markdown",
+TEST_CASE("the same article reads the same from plain text, Markdown and HTML",
           "[section_builder][formats]") {
   for (const SampleArticle& s : kSamples) {
     SECTION(s.name) {
       const std::vector<folio::Article> parsed = {
           folio::parse_plain_text_article(as_plain_text(s), "/x/sample.txt", boilerplate()),
           folio::parse_markdown_article(as_markdown(s), "/x/sample.md", boilerplate()),
+          folio::parse_html_article(as_html(s), "/x/sample.html", boilerplate()),
       };
       const folio::Article& a = check_same(parsed);
       CHECK(a.title == s.title);
