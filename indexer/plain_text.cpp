@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "folio/date.hpp"
+#include "folio/byline_date.hpp"
 #include "folio/text.hpp"
 
 namespace folio {

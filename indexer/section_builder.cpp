@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "folio/date.hpp"
+#include "folio/byline_date.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
 
