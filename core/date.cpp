@@ -10,14 +10,6 @@
 namespace folio {
 namespace {
 
-constexpr std::array<std::string_view, 12> kMonths = {
-    "january", "february", "march",     "april",   "may",      "june",
-    "july",    "august",   "september", "october", "november", "december"};
-
-constexpr std::array<std::string_view, 7> kWeekdays = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday"};
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool all_digits(std::string_view s) {
@@ -38,8 +30,8 @@ int to_int(std::string_view digits) {
 int month_number(std::string_view token) {
   const std::string t = to_lower_ascii(token);
   if (t.size() < 3) return 0;
-  for (std::size_t i = 0; i < kMonths.size(); ++i) {
-    if (kMonths[i] == t || kMonths[i].substr(0, 3) == t) {
+  for (std::size_t i = 0; i < kMonthNames.size(); ++i) {
+    if (kMonthNames[i] == t || kMonthNames[i].substr(0, 3) == t) {
       return static_cast<int>(i) + 1;
     }
   }
@@ -49,7 +41,7 @@ int month_number(std::string_view token) {
 bool is_weekday(std::string_view token) {
   const std::string t = to_lower_ascii(token);
   if (t.size() < 3) return false;
-  for (auto day : kWeekdays) {
+  for (auto day : kWeekdayNames) {
     if (day == t || day.substr(0, 3) == t || (t == "tues" || t == "thurs")) {
       return true;
     }

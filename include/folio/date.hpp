@@ -3,6 +3,7 @@
 // filter_date.hpp). The Date type itself is in model.hpp.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,14 @@
 #include "folio/model.hpp"
 
 namespace folio {
+
+// Month names, January first, and weekday names, Monday first: lower-case
+// English, as parse_date reads them (and their three-letter abbreviations).
+inline constexpr std::array<std::string_view, 12> kMonthNames = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+inline constexpr std::array<std::string_view, 7> kWeekdayNames = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
 // Parses a whole string as a date, keeping its precision. Accepts
 // "2023-06-18", "2023/06/18", "2023-06", "2023", "June 18, 2023",
