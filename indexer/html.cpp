@@ -8,6 +8,7 @@
 
 #include "folio/date.hpp"
 #include "folio/formats.hpp"
+#include "folio/section_builder.hpp"
 #include "folio/text.hpp"
 
 namespace folio {
@@ -260,58 +261,23 @@ Article parse_html_article(std::string_view text, const std::string& path,
       [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
   const Metadata meta = read_metadata(output->document);
 
-  Article article;
-  article.path = path;
-  article.title = !meta.og_title.empty() ? meta.og_title
-                  : !meta.h1.empty()     ? meta.h1
-                                         : meta.title_tag;
-  if (article.title.empty()) article.title = std::filesystem::path(path).stem().string();
-  article.authors = meta.authors;
-  article.date = meta.date;
+  SectionBuilder builder(path, boilerplate);
+  builder.set_title(!meta.og_title.empty() ? meta.og_title
+                    : !meta.h1.empty()     ? meta.h1
+                                           : meta.title_tag);
+  builder.set_markup_metadata(meta.authors, meta.date);
 
   std::vector<Block> blocks;
   if (const GumboNode* root = article_root(output->document)) collect_blocks(root, blocks);
 
-  Section current;
-  int next_index = 1;
-  bool metadata_allowed = true;
-  auto flush = [&] {
-    if (!current.text.empty() || !current.heading.empty()) article.sections.push_back(std::move(current));
-  };
   for (const Block& b : blocks) {
-    if (boilerplate.ends_article(b.text)) break;
     if (b.heading) {
-      flush();
-      current = Section{};
-      current.index = next_index++;
-      current.heading = b.text;
-      current.line = b.line;
-      metadata_allowed = false;
-      continue;
-    }
-    if (metadata_allowed) {
-      if (const auto byline = parse_byline(b.text)) {
-        if (article.authors.empty()) article.authors = byline->authors;
-        if (!article.date.known()) article.date = byline->date;
-        continue;
-      }
-    }
-    if (boilerplate.is_dropped(b.text)) continue;
-    metadata_allowed = false;
-    if (current.text.empty()) {
-      if (current.line == 0) current.line = b.line;
+      builder.add_heading(b.text, b.line);
     } else {
-      current.text += '\n';
+      builder.add_paragraph(b.text, b.line);
     }
-    current.text += b.text;
   }
-  flush();
-  if (article.sections.empty()) {
-    Section only;
-    only.line = 1;
-    article.sections.push_back(std::move(only));
-  }
-  return article;
+  return builder.finish();
 }
 
 }  // namespace folio
