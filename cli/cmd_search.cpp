@@ -1,10 +1,7 @@
 // folio search QUERY...: ranked sections matching a query, with filters and
 // facets.
-#include <fmt/format.h>
-
 #include "command.hpp"
 #include "folio/database.hpp"
-#include "folio/error.hpp"
 #include "folio/search.hpp"
 
 namespace folio::cli {
@@ -41,15 +38,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.until = args.until;
   request.undated = args.undated;
   request.today = today();
-  for (const std::string& f : args.facets) {
-    const FacetSpec spec = parse_facet_spec(f);
-    for (const FacetSpec& other : request.facets) {
-      if (other.field == spec.field) {
-        throw Error(fmt::format("facet '{}' is given twice: one per field", to_string(spec.field)));
-      }
-    }
-    request.facets.push_back(spec);
-  }
+  for (const std::string& f : args.facets) request.facets.push_back(parse_facet_spec(f));
   request.facet_by_article = args.facet_by == "article";
   request.disjunctive = args.disjunctive;
   request.by_article = args.by_article;

@@ -109,7 +109,8 @@ struct SearchResults {
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
 // parse; folio::Error for an empty query without filters, a name that is
-// unknown or ambiguous (the message lists candidates), or a bad date.
+// unknown or ambiguous (the message lists candidates), a bad date, or a
+// facet field given twice.
 SearchResults search(const Index& index, const SearchRequest& request);
 
 // The section with the given id ("<article-id>-<n>"), or every section of an

@@ -320,6 +320,19 @@ TEST_CASE("facets by article, by date, and parsing of facet specs", "[search][fa
   CHECK_THROWS_AS(folio::parse_facet_spec("date:week"), folio::Error);
 }
 
+TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]") {
+  folio::SearchRequest r;
+  r.query = "Blinken";
+  r.facets = {folio::parse_facet_spec("person:3"), folio::parse_facet_spec("place"),
+              folio::parse_facet_spec("person")};
+  CHECK_THROWS_WITH(run_request(r), "facet 'person' is given twice: one per field");
+  r.facets = {folio::parse_facet_spec("date:year"), folio::parse_facet_spec("date:month")};
+  CHECK_THROWS_WITH(run_request(r), "facet 'date' is given twice: one per field");
+  // Different fields are fine, country and place included.
+  r.facets = {folio::parse_facet_spec("place"), folio::parse_facet_spec("country")};
+  CHECK(run_request(r).facets.size() == 2);
+}
+
 TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   folio::SearchRequest r;
   r.query = "China";
