@@ -41,8 +41,8 @@ json section_json(const schema::SectionData& s) {
           {"date", date_json(s.date)},
           {"date_precision", to_string(s.date.precision)},
           {"authors", s.authors},
-          {"people", people_json(s.people)},
-          {"places", places_json(s.places)}};
+          {std::string(schema::info(schema::Field::person).plural), people_json(s.people)},
+          {std::string(schema::info(schema::Field::place).plural), places_json(s.places)}};
 }
 
 class JsonPrinter final : public Printer {
@@ -93,12 +93,12 @@ class JsonPrinter final : public Printer {
              {"disjunctive", facet.disjunctive},
              {"distinct", facet.distinct},
              {"values", std::move(values)}};
-      if (facet.spec.field == FacetField::date) {
+      if (schema::info(facet.spec.field).kind == schema::FieldKind::date) {
         f["granularity"] = facet.spec.granularity == DateGranularity::year    ? "year"
                            : facet.spec.granularity == DateGranularity::month ? "month"
                                                                               : "day";
       }
-      facets[to_string(facet.spec.field)] = std::move(f);
+      facets[std::string(to_string(facet.spec.field))] = std::move(f);
     }
     emit({{"version", kJsonFormatVersion},
           {"query", results.query},
@@ -138,14 +138,14 @@ class JsonPrinter final : public Printer {
   void entities(const std::vector<EntityCount>& list) override {
     json items = json::array();
     for (const auto& e : list) {
-      const bool person = e.record.type == schema::EntityRecord::Type::person;
-      json j{{"type", person ? "person" : "place"},
+      const schema::FieldInfo& field = schema::info(e.record.type);
+      json j{{"type", std::string(field.name)},
              {"id", e.record.id},
              {"name", e.record.name},
              {"aliases", e.record.aliases},
              {"sections", e.sections},
              {"articles", e.articles}};
-      if (!person) {
+      if (field.roll_up) {
         j["kind"] = to_string(e.record.kind);
         j["country"] = e.record.country.empty() ? json(nullptr) : json(e.record.country);
       }
@@ -160,8 +160,8 @@ class JsonPrinter final : public Printer {
       sections.push_back({{"index", s.index},
                           {"heading", s.heading},
                           {"line", s.line},
-                          {"people", people_json(s.people)},
-                          {"places", places_json(s.places)},
+                          {std::string(schema::info(schema::Field::person).plural), people_json(s.people)},
+                          {std::string(schema::info(schema::Field::place).plural), places_json(s.places)},
                           {"text", s.text}});
     }
     emit({{"version", kJsonFormatVersion},

@@ -48,8 +48,11 @@ std::string names(const std::vector<Entity>& entities) {
 // "people: A, B · places: C" or "" when there are none.
 std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places) {
   std::string out;
-  if (!people.empty()) out = "people: " + names(people);
-  if (!places.empty()) out += (out.empty() ? "" : " · ") + ("places: " + names(places));
+  if (!people.empty()) out = fmt::format("{}: {}", schema::info(schema::Field::person).plural, names(people));
+  if (!places.empty()) {
+    out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::place).plural,
+                       names(places));
+  }
   return out;
 }
 
@@ -168,9 +171,10 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "{}{:<7} {} {} {:>8} {:>8}  {}{}\n", c_.dim, "type", pad("id", id_width),
                pad("name", name_width), "sections", "articles", "aliases", c_.reset);
     for (const auto& e : list) {
-      const bool person = e.record.type == schema::EntityRecord::Type::person;
+      // Places by their kind: "country", "city" ...
+      const schema::FieldInfo& field = schema::info(e.record.type);
       fmt::print(out_, "{:<7} {} {}{}{} {:>8} {:>8}  {}\n",
-                 person ? "person" : to_string(e.record.kind), pad(e.record.id, id_width), c_.bold,
+                 field.roll_up ? std::string_view(to_string(e.record.kind)) : field.name, pad(e.record.id, id_width), c_.bold,
                  pad(e.record.name, name_width), c_.reset, e.sections, e.articles,
                  join(e.record.aliases, ", "));
     }
@@ -193,8 +197,8 @@ class TextPrinter final : public Printer {
 
  private:
   void print_facet(const Facet& facet) {
-    std::string title = to_string(facet.spec.field);
-    if (facet.spec.field == FacetField::date) {
+    std::string title(to_string(facet.spec.field));
+    if (schema::info(facet.spec.field).kind == schema::FieldKind::date) {
       title += facet.spec.granularity == DateGranularity::year    ? " by year"
                : facet.spec.granularity == DateGranularity::month ? " by month"
                                                                   : " by day";

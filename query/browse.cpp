@@ -15,7 +15,7 @@ namespace folio {
 
 std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
                                                const std::string& id) {
-  const bool is_section = id.find('-') != std::string::npos;
+  const bool is_section = schema::parse_section_id(id).has_value();
   const std::string term = is_section ? schema::section_id_term(id)
                                       : schema::article_term(id);
   std::vector<schema::SectionData> sections;
@@ -58,7 +58,6 @@ IndexStats index_stats(const Index& index) {
 
 std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& query) {
   const Xapian::Database& db = index.db();
-  using Type = schema::EntityRecord::Type;
   const std::string fragment = fold(query.fragment);
   auto matches = [&](const schema::EntityRecord& r) {
     if (fragment.empty()) return true;
@@ -71,8 +70,10 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
     });
   };
   std::vector<EntityCount> out;
-  for (const Type type : {Type::person, Type::place}) {
-    if ((type == Type::person && !query.people) || (type == Type::place && !query.places)) {
+  for (const schema::FieldInfo& field : schema::kFields) {
+    const schema::Field type = field.field;
+    if ((field.flags & schema::kRegistry) == 0 ||
+        (!query.types.empty() && std::find(query.types.begin(), query.types.end(), type) == query.types.end())) {
       continue;
     }
     for (schema::EntityRecord& record : index.entities(type)) {
@@ -80,8 +81,7 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
       const std::string id = record.id;
       EntityCount c;
       c.record = std::move(record);
-      const std::string term =
-          type == Type::person ? schema::person_term(id) : schema::place_term(id);
+      const std::string term = schema::entity_term(type, id);
       std::set<std::string> articles;
       for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
         articles.insert(db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot));

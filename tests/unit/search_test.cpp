@@ -11,6 +11,7 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using folio::schema::Field;
 
 namespace {
 
@@ -129,7 +130,7 @@ TEST_CASE("show finds a section or a whole article by id", "[search]") {
   const auto one = folio::find_sections(CorpusIndex::get().index().db(), id);
   REQUIRE(one.size() == 1);
   CHECK(one[0].text.find("Diaoyutai") != std::string::npos);
-  const auto all = folio::find_sections(CorpusIndex::get().index().db(), id.substr(0, id.find('-')));
+  const auto all = folio::find_sections(CorpusIndex::get().index().db(), folio::schema::parse_section_id(id).value().article_id);
   REQUIRE(all.size() == 10);
   CHECK(all[9].heading == "Blinken’s Historic Visit");
   CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"),
@@ -176,7 +177,7 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
   for (const char* name : {"joe-biden", "Joe Biden", "biden", "BIDEN", "President Biden", "joe b"}) {
     INFO(name);
     folio::SearchRequest r;
-    r.people = {name};
+    r.filters[Field::person] = {name};
     r.limit = 100;
     const auto results = run_request(r);
     CHECK(results.total == 6);
@@ -184,11 +185,11 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
     CHECK(results.filters[0].id == "joe-biden");
   }
   folio::SearchRequest unknown;
-  unknown.people = {"Bidden"};
+  unknown.filters[Field::person] = {"Bidden"};
   CHECK_THROWS_WITH(run_request(unknown), Catch::Contains("no person 'Bidden'") &&
                                               Catch::Contains("closest: Joe Biden"));
   folio::SearchRequest ambiguous;
-  ambiguous.places = {"Georgia"};
+  ambiguous.filters[Field::place] = {"Georgia"};
   CHECK_THROWS_WITH(run_request(ambiguous), Catch::Contains("ambiguous") &&
                                                 Catch::Contains("georgia-us"));
 }
@@ -196,11 +197,11 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
 TEST_CASE("same filter flag is OR, different flags AND, the query language agrees",
           "[search][filters]") {
   folio::SearchRequest biden, qin, both, either;
-  biden.people = {"Biden"};
-  qin.people = {"Qin Gang"};
-  either.people = {"Biden", "Qin Gang"};
-  both.people = {"Biden"};
-  both.places = {"Taiwan"};
+  biden.filters[Field::person] = {"Biden"};
+  qin.filters[Field::person] = {"Qin Gang"};
+  either.filters[Field::person] = {"Biden", "Qin Gang"};
+  both.filters[Field::person] = {"Biden"};
+  both.filters[Field::place] = {"Taiwan"};
   for (auto* r : {&biden, &qin, &both, &either}) r->limit = 100;
   const auto b = hit_ids(run_request(biden));
   const auto q = hit_ids(run_request(qin));
@@ -209,7 +210,7 @@ TEST_CASE("same filter flag is OR, different flags AND, the query language agree
   CHECK(hit_ids(run_request(either)) == united);
 
   folio::SearchRequest taiwan;
-  taiwan.places = {"taiwan"};
+  taiwan.filters[Field::place] = {"taiwan"};
   taiwan.limit = 100;
   const auto t = hit_ids(run_request(taiwan));
   std::set<std::string> intersection;
@@ -226,10 +227,10 @@ TEST_CASE("same filter flag is OR, different flags AND, the query language agree
 
 TEST_CASE("a country includes its places unless exact", "[search][filters]") {
   folio::SearchRequest china, exact, beijing;
-  china.places = {"China"};
-  exact.places = {"China"};
+  china.filters[Field::place] = {"China"};
+  exact.filters[Field::place] = {"China"};
   exact.place_exact = true;
-  beijing.places = {"Beijing"};
+  beijing.filters[Field::place] = {"Beijing"};
   for (auto* r : {&china, &exact, &beijing}) r->limit = 100;
   const auto all = hit_ids(run_request(china));
   const auto only = hit_ids(run_request(exact));
@@ -269,7 +270,7 @@ TEST_CASE("facet counts are exact over all matches and follow the filters", "[se
     INFO(v.value);
     folio::SearchRequest check;
     check.query = "China";
-    check.people = {v.value};
+    check.filters[Field::person] = {v.value};
     CHECK(run_request(check).total == v.count);
   }
   const auto& places = facet_of(results, folio::FacetField::place);
@@ -279,7 +280,7 @@ TEST_CASE("facet counts are exact over all matches and follow the filters", "[se
 
   // Disjunctive: the person facet ignores the person filter.
   folio::SearchRequest filtered;
-  filtered.people = {"Biden"};
+  filtered.filters[Field::person] = {"Biden"};
   filtered.limit = 0;
   filtered.facets = {folio::parse_facet_spec("person")};
   const auto plain = facet_of(run_request(filtered), folio::FacetField::person);
@@ -342,7 +343,7 @@ TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   std::set<std::string> articles;
   Xapian::doccount sections = 0;
   for (const auto& h : grouped.hits) {
-    articles.insert(h.id.substr(0, h.id.find('-')));
+    articles.insert(folio::schema::parse_section_id(h.id).value().article_id);
     sections += 1 + h.other_sections;
   }
   CHECK(articles.size() == grouped.hits.size());
