@@ -150,7 +150,7 @@ TEST_CASE("search results as JSON: hits with highlights, filters, facets by fiel
   CHECK(j.at("suggestion") == "talk");
 }
 
-TEST_CASE("--format paths prints path:line per hit and nothing else", "[printers]") {
+TEST_CASE("the paths printer (--format paths) prints path:line per hit and nothing else", "[printers]") {
   CHECK(printed(paths_printer(), [](Printer& p) { p.search_results(sample_results()); }) ==
         "2023/talks.txt:12\n");
 }
