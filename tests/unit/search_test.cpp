@@ -334,6 +334,28 @@ TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]
   CHECK(run_request(r).facets.size() == 2);
 }
 
+TEST_CASE("filters apply only to the fields the table makes filters", "[search][filters]") {
+  folio::SearchRequest r;
+  r.query = "Blinken";
+  r.filters[Field::title] = {"Beijing"};
+  CHECK_THROWS_WITH(run_request(r), "there is no title filter");
+  r.filters.clear();
+  r.filters[Field::country] = {"china"};
+  CHECK_THROWS_WITH(run_request(r), "there is no country filter");
+  // Every kFilter field filters, and its resolved filter carries its name.
+  for (const auto& [field, value] : {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
+                                     std::pair{Field::author, "Chen Wei"}}) {
+    INFO(folio::schema::info(field).name);
+    REQUIRE(folio::schema::has(field, folio::schema::kFilter));
+    folio::SearchRequest f;
+    f.filters[field] = {value};
+    f.limit = 1;
+    const folio::SearchResults results = run_request(f);
+    REQUIRE(results.filters.size() == 1);
+    CHECK(results.filters[0].field == folio::schema::info(field).name);
+  }
+}
+
 TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   folio::SearchRequest r;
   r.query = "China";
