@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -321,6 +324,22 @@ TEST_CASE("facets by article, by date, and parsing of facet specs", "[search][fa
   CHECK_THROWS_AS(folio::parse_facet_spec("date:week"), folio::Error);
 }
 
+TEST_CASE("every facet field of the table parses from its name, and only those", "[search][facets][fields]") {
+  for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
+    INFO(f.name);
+    CHECK(folio::to_string(f.field) == f.name);
+    if ((f.flags & folio::schema::kFacet) == 0) {
+      CHECK_THROWS_WITH(folio::parse_facet_spec(f.name), Catch::StartsWith("unknown facet"));
+      continue;
+    }
+    CHECK(folio::parse_facet_spec(f.name).field == f.field);
+    const std::string with_arg = std::string(f.name) + (f.kind == folio::schema::FieldKind::date ? ":day" : ":7");
+    CHECK(folio::parse_facet_spec(with_arg).field == f.field);
+    // The error lists every facet field.
+    CHECK_THROWS_WITH(folio::parse_facet_spec("colour"), Catch::Contains(std::string(f.name)));
+  }
+}
+
 TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]") {
   folio::SearchRequest r;
   r.query = "Blinken";
@@ -332,6 +351,25 @@ TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]
   // Different fields are fine, country and place included.
   r.facets = {folio::parse_facet_spec("place"), folio::parse_facet_spec("country")};
   CHECK(run_request(r).facets.size() == 2);
+}
+
+TEST_CASE("each filter field means the same as a flag and in the query language", "[search][filters][fields]") {
+  // A value of each kFilter field in corpus/; a new filter field needs one.
+  const std::map<Field, std::string> samples{
+      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::author, "Chen Wei"}};
+  for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
+    if ((f.flags & folio::schema::kFilter) == 0) continue;
+    INFO(f.name);
+    REQUIRE(samples.count(f.field) == 1);
+    REQUIRE((f.flags & folio::schema::kQueryField) != 0);
+    folio::SearchRequest flag;
+    flag.filters[f.field] = {samples.at(f.field)};
+    folio::SearchRequest query;
+    query.query = fmt::format("{}:\"{}\"", f.name, samples.at(f.field));
+    const auto by_flag = run_request(flag);
+    CHECK(by_flag.total > 0);
+    CHECK(run_request(query).total == by_flag.total);
+  }
 }
 
 TEST_CASE("filters apply only to the fields the table makes filters", "[search][filters]") {
