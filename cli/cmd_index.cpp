@@ -7,7 +7,6 @@
 #include <chrono>
 #include <csignal>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "folio/database.hpp"
@@ -115,25 +114,8 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   index.close();
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (args.json) {
-    nlohmann::json skipped = nlohmann::json::array();
-    for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
-    fmt::print("{}\n", nlohmann::json{{"version", kJsonFormatVersion},
-                                      {"added", report.added},
-                                      {"updated", report.updated},
-                                      {"removed", report.removed},
-                                      {"unchanged", report.unchanged},
-                                      {"skipped", std::move(skipped)},
-                                      {"sections", report.sections},
-                                      {"seconds", seconds},
-                                      {"interrupted", report.interrupted}}
-                           .dump());
-  } else if (!args.quiet) {
-    fmt::print("{} added, {} updated, {} removed, {} unchanged, {} skipped; "
-               "{} sections written in {:.2f}s\n",
-               report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), report.sections, seconds);
-  }
+  // --quiet drops the summary line, not the JSON a script asked for.
+  if (args.json || !args.quiet) make_printer(global, args.json)->index_report(report, seconds);
   if (report.interrupted) {
     print_error("interrupted: the files indexed so far are committed; run the same "
                 "command again to finish");
