@@ -59,7 +59,10 @@ struct IndexReport {
   std::size_t unchanged = 0;  // same size, mtime or content
   std::size_t removed = 0;    // indexed files that are gone from the roots
   std::size_t sections = 0;   // sections written for added and updated files
-  std::vector<SkippedFile> skipped;
+  std::vector<SkippedFile> skipped;  // reported by on_skip in this run
+  // Files skipped by an earlier run and unchanged since: not read, not
+  // reported again (the index remembers them, see docs/schema.md).
+  std::size_t skipped_unchanged = 0;
   bool interrupted = false;
 };
 
