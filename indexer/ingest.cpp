@@ -322,7 +322,11 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
                         const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress) {
-  return IndexRun(index, options, reader, on_skip, on_progress).run();
+  try {
+    return IndexRun(index, options, reader, on_skip, on_progress).run();
+  } catch (const Xapian::Error&) {
+    rethrow_write_error(index.dir, std::current_exception());
+  }
 }
 
 }  // namespace folio

@@ -357,3 +357,144 @@ TEST_CASE("an unreadable file is named with the system's reason, the rest is ind
   const Run after = folio(tmp.path, {"--db", (tmp.path / "db").string(), "stats", "--json"});
   CHECK(nlohmann::json::parse(after.out).at("skipped_files") == 0);
 }
+
+namespace {
+
+// A tmpfs of `size` mounted on `dir` for the life of the object; mounted()
+// is false when this process may not mount (not root, no CAP_SYS_ADMIN).
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& dir, const std::string& size) : dir_(dir) {
+    fs::create_directories(dir);
+    mounted_ = ::geteuid() == 0 && run({"/bin/mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.string()});
+  }
+  ~Tmpfs() {
+    if (mounted_) run({"/bin/umount", dir_.string()});
+  }
+  bool mounted() const { return mounted_; }
+  // Remounts with other options ("ro", "rw,size=200m"); true on success.
+  bool remount(const std::string& options) {
+    return run({"/bin/mount", "-o", "remount," + options, dir_.string()});
+  }
+
+ private:
+  static bool run(std::vector<std::string> args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a full disk: the message says what to do, the last commit stays whole, a rerun converges",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 600);
+  const fs::path db = tmp.path / "db";
+  Tmpfs disk(db, "2m");
+  if (!disk.mounted()) {
+    WARN("skipped: cannot mount a 2 MB tmpfs here (this test needs root, as in CI)");
+    return;
+  }
+  const Run full = folio(tmp.path, {"--db", db.string(), "index", articles.string(), "--batch", "25"});
+  INFO(full.err);
+  REQUIRE(full.status == 2);
+  const IndexState committed = check_complete(db);
+  CHECK(committed.documents < 600 * 5);
+  const std::size_t articles_committed = committed.documents / 5;
+  CHECK(articles_committed > 0);  // the first batches fit
+  CHECK(full.err == "folio: no space left on the device holding the index at " + db.string() +
+                        "; the index is as of the last commit (" + std::to_string(articles_committed) +
+                        " articles); free space and run the same command again\n");
+  // Searches still work on what was committed.
+  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status == (articles_committed > 0 ? 0 : 1));
+
+  REQUIRE(disk.remount("size=200m"));
+  const Run again = folio(tmp.path, {"--db", db.string(), "index", articles.string()});
+  INFO(again.err);
+  CHECK(again.status == 0);
+  CHECK(check_complete(db).documents == 600 * 5);
+}
+
+TEST_CASE("a read-only index: the message says so, searches work, the index is untouched",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 3);
+  const fs::path db = tmp.path / "db";
+  Tmpfs disk(db, "20m");
+  if (!disk.mounted()) {
+    WARN("skipped: cannot mount a tmpfs here (this test needs root, as in CI)");
+    return;
+  }
+  REQUIRE(folio(tmp.path, {"--db", db.string(), "index", articles.string()}).status == 0);
+  write_articles(articles, 4);
+  REQUIRE(disk.remount("ro"));
+  const Run ro = folio(tmp.path, {"--db", db.string(), "index", articles.string()});
+  CHECK(ro.status == 2);
+  CHECK(ro.err == "folio: cannot write to the index at " + db.string() +
+                      ": Read-only file system; the index is as it was (3 articles); make the folder "
+                      "writable and run the same command again\n");
+  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status == 0);
+  CHECK(check_complete(db).documents == 3 * 5);
+
+  REQUIRE(disk.remount("rw"));
+  CHECK(folio(tmp.path, {"--db", db.string(), "index", articles.string()}).status == 0);
+  CHECK(check_complete(db).documents == 4 * 5);
+
+  // A new index on a read-only file system.
+  REQUIRE(disk.remount("ro"));
+  const Run create = folio(tmp.path, {"--db", (db / "new").string(), "index", articles.string()});
+  CHECK(create.status == 2);
+  CHECK(create.err == "folio: cannot create index directory " + (db / "new").string() +
+                          ": Read-only file system\n");
+}
+
+TEST_CASE("a folder that is not a folio index is left alone", "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 2);
+  // A folder of other files: folio does not write into it.
+  const Run others = folio(tmp.path, {"--db", articles.string(), "index", articles.string()});
+  CHECK(others.status == 2);
+  CHECK(others.err.find("folio: " + articles.string() + " is not a folio index: it holds other files (article-") == 0);
+  CHECK(!fs::exists(articles / "XAPIANDB"));
+  CHECK(!fs::exists(articles / "shard0"));
+  // Someone else's Xapian database.
+  const fs::path xdb = tmp.path / "xdb";
+  {
+    Xapian::WritableDatabase w(xdb.string(), Xapian::DB_CREATE);
+    Xapian::Document doc;
+    doc.add_term("foo");
+    w.add_document(doc);
+    w.commit();
+  }
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"index", articles.string()}, {"search", "foo"}, {"stats"}}) {
+    std::vector<std::string> full = {"--db", xdb.string()};
+    full.insert(full.end(), args.begin(), args.end());
+    const Run r = folio(tmp.path, full);
+    INFO(args[0]);
+    CHECK(r.status == 2);
+    CHECK(r.err == "folio: " + xdb.string() +
+                       " is not a folio index: it holds a Xapian database that folio did not make; "
+                       "choose an empty or new folder with --db (or $FOLIO_DB)\n");
+  }
+  CHECK(Xapian::Database(xdb.string()).get_doccount() == 1);
+}
