@@ -132,7 +132,11 @@ bool is_errno(const Xapian::Error& e, std::initializer_list<int> codes) {
 
 }  // namespace
 
-Index::Index(const fs::path& dir) : dir_(dir) {
+Index::Index(const fs::path& dir) : dir_(fs::absolute(dir).lexically_normal()) {
+  // "db/" normalises to "db/", with an empty file name: drop it.
+  if (!dir_.has_filename() && dir_.has_parent_path() && dir_ != dir_.root_path()) {
+    dir_ = dir_.parent_path();
+  }
   std::error_code ec;
   std::optional<std::vector<std::string>> names = read_stub(dir);
   if (!names) {
@@ -252,10 +256,6 @@ WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
     throw Error(fmt::format("the index at {} is being updated by another folio process{}",
                             dir.string(), pid.empty() ? "" : fmt::format(" (pid {})", pid)));
   }
-  {
-    std::ofstream out(pid_file, std::ios::trunc);
-    out << ::getpid() << '\n';
-  }
   try {
     for (Xapian::WritableDatabase& shard : index.shards) {
       if (shard.get_metadata(std::string(schema::kVersionKey)).empty() &&
@@ -267,6 +267,10 @@ WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
     }
   } catch (const Xapian::Error&) {
     rethrow_write_error(dir, std::current_exception());
+  }
+  {
+    std::ofstream out(pid_file, std::ios::trunc);
+    out << ::getpid() << '\n';
   }
   // Last, once every shard exists: until then readers see no index.
   if (create) write_stub(dir, *names);

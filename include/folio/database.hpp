@@ -26,6 +26,7 @@ class Index {
   // folio's; lets Xapian::Error through for a damaged or unreadable one.
   explicit Index(const std::filesystem::path& dir);
 
+  // The index folder, absolute.
   const std::filesystem::path& dir() const { return dir_; }
   // Every shard, for queries, term and value statistics, documents.
   const Xapian::Database& db() const { return all_; }
