@@ -141,7 +141,7 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "index:          {}\n", st.path);
     fmt::print(out_, "schema version: {}\n", st.schema_version);
     fmt::print(out_, "articles:       {}\n", st.articles);
-    fmt::print(out_, "not indexed:    {} files (empty, binary, too large or unreadable)\n", st.skipped_files);
+    fmt::print(out_, "not indexed:    {} file{} (empty, binary, too large or unreadable)\n", st.skipped_files, st.skipped_files == 1 ? "" : "s");
     fmt::print(out_, "sections:       {}\n", st.sections);
     fmt::print(out_, "undated:        {} sections\n", st.undated_sections);
     if (!st.earliest.empty()) {
