@@ -211,33 +211,31 @@ void Index::reopen() {
   for (Xapian::Database& shard : shards_) shard.reopen();
 }
 
-WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw Error(fmt::format("cannot create index directory {}: {}", dir.string(),
-                            ec.message()));
-  }
-  std::optional<std::vector<std::string>> names = read_stub(dir);
-  const bool create = !names;
-  if (create) {
-    if (fs::exists(dir / "iamglass", ec)) reject_unsharded(dir);
-    check_no_foreign_files(dir);
-    if (const std::string reason = unwritable_reason(dir); !reason.empty()) {
-      throw Error(fmt::format("cannot create an index at {}: {}; choose a folder you can write "
-                              "with --db (or $FOLIO_DB)",
-                              dir.string(), reason));
-    }
-    names.emplace();
-    const unsigned n = std::clamp(new_shards, 1u, schema::kMaxShards);
-    for (unsigned k = 0; k < n; ++k) names->push_back(schema::shard_name(k));
-  }
+namespace {
 
-  const fs::path pid_file = dir / kPidFile;
+// The shard names of a new index at `dir`, once it is known that folio may
+// create one there.
+std::vector<std::string> new_index_shards(const fs::path& dir, unsigned new_shards) {
+  std::error_code ec;
+  if (fs::exists(dir / "iamglass", ec)) reject_unsharded(dir);
+  check_no_foreign_files(dir);
+  if (const std::string reason = unwritable_reason(dir); !reason.empty()) {
+    throw Error(fmt::format("cannot create an index at {}: {}; choose a folder you can write "
+                            "with --db (or $FOLIO_DB)",
+                            dir.string(), reason));
+  }
+  std::vector<std::string> names;
+  const unsigned n = std::clamp(new_shards, 1u, schema::kMaxShards);
+  for (unsigned k = 0; k < n; ++k) names.push_back(schema::shard_name(k));
+  return names;
+}
+
+// Opens (or creates) each shard for writing, which takes Xapian's lock.
+WritableIndex open_shards(const fs::path& dir, const std::vector<std::string>& names) {
   WritableIndex index;
   index.dir = dir;
   try {
-    for (const std::string& name : *names) {
+    for (const std::string& name : names) {
       index.shards.emplace_back((dir / name).string(),
                                 Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
     }
@@ -250,12 +248,17 @@ WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
     }
     // Xapian's lock is held by the other writer's process and released
     // when it exits; the pid file only names that process.
-    std::ifstream in(pid_file);
+    std::ifstream in(dir / kPidFile);
     std::string pid;
     std::getline(in, pid);
     throw Error(fmt::format("the index at {} is being updated by another folio process{}",
                             dir.string(), pid.empty() ? "" : fmt::format(" (pid {})", pid)));
   }
+  return index;
+}
+
+// Writes the schema version into new shards, and checks it in every one.
+void stamp_and_check_versions(WritableIndex& index) {
   try {
     for (Xapian::WritableDatabase& shard : index.shards) {
       if (shard.get_metadata(std::string(schema::kVersionKey)).empty() &&
@@ -263,13 +266,30 @@ WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
         shard.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kVersion));
         shard.commit();
       }
-      check_version(shard, dir);
+      check_version(shard, index.dir);
     }
   } catch (const Xapian::Error&) {
-    rethrow_write_error(dir, std::current_exception());
+    rethrow_write_error(index.dir, std::current_exception());
   }
+}
+
+}  // namespace
+
+WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw Error(fmt::format("cannot create index directory {}: {}", dir.string(),
+                            ec.message()));
+  }
+  std::optional<std::vector<std::string>> names = read_stub(dir);
+  const bool create = !names;
+  if (create) names = new_index_shards(dir, new_shards);
+  WritableIndex index = open_shards(dir, *names);
+  stamp_and_check_versions(index);
+  // Once the index is known to be folio's and this process holds the lock.
   {
-    std::ofstream out(pid_file, std::ios::trunc);
+    std::ofstream out(dir / kPidFile, std::ios::trunc);
     out << ::getpid() << '\n';
   }
   // Last, once every shard exists: until then readers see no index.
