@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include "command.hpp"
@@ -21,6 +22,33 @@ using Clock = std::chrono::steady_clock;
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+// Test hook, for tests/cli/robustness_test.cpp only: with
+// FOLIO_TEST_PAUSE_AFTER_FILES=N in the environment, the run stops after
+// the N-th file, says "folio: test: paused after N files" on stderr, and
+// waits there (holding the write lock) for SIGINT or SIGTERM, which
+// interrupt it as usual, or SIGUSR1, which lets it go on. The libraries
+// know nothing of it: it lives in the progress callback.
+std::atomic<bool> g_resume{false};
+
+extern "C" void on_sigusr1(int) { g_resume.store(true); }
+
+std::size_t test_pause_after_files() {
+  const char* value = std::getenv("FOLIO_TEST_PAUSE_AFTER_FILES");
+  if (value == nullptr || *value == '\0') return 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigusr1;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, nullptr);
+  return std::stoul(value);
+}
+
+void test_pause(std::size_t files_done) {
+  print_error(fmt::format("test: paused after {} files", files_done));
+  while (!g_interrupted.load() && !g_resume.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
 
 // The first Ctrl-C asks the indexer to commit and stop; a second one kills.
 void install_sigint_handler() {
@@ -99,6 +127,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
                             index.dir.string(), index.shards.size(), index.shards.size() == 1 ? "" : "s"));
   }
   install_sigint_handler();
+  const std::size_t pause_after = test_pause_after_files();
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
   // Progress goes to stderr, only on a terminal, never with --quiet or --json.
@@ -109,7 +138,10 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
         bar.clear();
         print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
       },
-      [&](const IndexProgress& p) { bar.update(p); });
+      [&](const IndexProgress& p) {
+        bar.update(p);
+        if (p.files_done == pause_after) test_pause(p.files_done);
+      });
   bar.clear();
   index.close();
 

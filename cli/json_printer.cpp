@@ -58,6 +58,7 @@ class JsonPrinter final : public Printer {
           {"removed", report.removed},
           {"unchanged", report.unchanged},
           {"skipped", std::move(skipped)},
+          {"skipped_unchanged", report.skipped_unchanged},
           {"sections", report.sections},
           {"seconds", seconds},
           {"interrupted", report.interrupted}});
@@ -127,6 +128,7 @@ class JsonPrinter final : public Printer {
           {"path", st.path},
           {"schema_version", st.schema_version},
           {"articles", st.articles},
+          {"skipped_files", st.skipped_files},
           {"sections", st.sections},
           {"undated_sections", st.undated_sections},
           {"earliest", st.earliest.empty() ? json(nullptr) : json(st.earliest)},

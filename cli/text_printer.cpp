@@ -68,11 +68,16 @@ class TextPrinter final : public Printer {
       : out_(out), style_(std::move(style)), c_(style_.color ? kColor : kPlain) {}
 
   void index_report(const IndexReport& report, double seconds) override {
+    // Files skipped before and unchanged since were reported then: only counted now.
+    const std::string earlier =
+        report.skipped_unchanged == 0
+            ? ""
+            : fmt::format(" (and {} skipped before, unchanged)", report.skipped_unchanged);
     fmt::print(out_,
-               "{} added, {} updated, {} removed, {} unchanged, {} skipped; "
+               "{} added, {} updated, {} removed, {} unchanged, {} skipped{}; "
                "{} sections written in {:.2f}s\n",
                report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), report.sections, seconds);
+               report.skipped.size(), earlier, report.sections, seconds);
   }
 
   void search_results(const SearchResults& results) override {
@@ -148,6 +153,7 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "index:          {}\n", st.path);
     fmt::print(out_, "schema version: {}\n", st.schema_version);
     fmt::print(out_, "articles:       {}\n", st.articles);
+    fmt::print(out_, "not indexed:    {} file{} (empty, binary, too large or unreadable)\n", st.skipped_files, st.skipped_files == 1 ? "" : "s");
     fmt::print(out_, "sections:       {}\n", st.sections);
     fmt::print(out_, "undated:        {} sections\n", st.undated_sections);
     if (!st.earliest.empty()) {

@@ -72,6 +72,10 @@ std::string file_key(std::string_view article_id) {
   return fmt::format("{}{}", kFileKeyPrefix, article_id);
 }
 
+std::string bad_file_key(std::string_view article_id) {
+  return fmt::format("{}{}", kBadFileKeyPrefix, article_id);
+}
+
 std::vector<std::string> date_terms(const Date& date) {
   if (!date.known()) return {std::string(kUndatedTerm)};
   std::vector<std::string> terms;
@@ -193,6 +197,25 @@ FileRecord FileRecord::from_json(std::string_view text) {
     r.mtime_ns = j.at("mtime_ns").get<std::int64_t>();
     r.content_hash = std::stoull(j.at("hash").get<std::string>(), nullptr, 16);
     r.sections = j.at("sections").get<int>();
+    return r;
+  });
+}
+
+std::string BadFileRecord::to_json() const {
+  return json{{"path", path},         {"size", size},     {"mtime_ns", mtime_ns},
+              {"ctime_ns", ctime_ns}, {"reason", reason}, {"too_large", too_large}}
+      .dump();
+}
+
+BadFileRecord BadFileRecord::from_json(std::string_view text) {
+  return parse_stored(text, "bad file record", [](const json& j) {
+    BadFileRecord r;
+    r.path = j.at("path").get<std::string>();
+    r.size = j.at("size").get<std::uint64_t>();
+    r.mtime_ns = j.at("mtime_ns").get<std::int64_t>();
+    r.ctime_ns = j.at("ctime_ns").get<std::int64_t>();
+    r.reason = j.at("reason").get<std::string>();
+    r.too_large = j.at("too_large").get<bool>();
     return r;
   });
 }

@@ -38,6 +38,7 @@ IndexStats index_stats(const Index& index) {
   stats.shards = index.shard_count();
   stats.sections = db.get_doccount();
   stats.articles = index.count_metadata(schema::kFileKeyPrefix);
+  stats.skipped_files = index.count_metadata(schema::kBadFileKeyPrefix);
   // Xapian's value bounds may be loose after deletions: scan for exact ones.
   std::string earliest, latest;
   for (auto v = db.valuestream_begin(schema::kDateSlot);

@@ -56,6 +56,12 @@
 //     folio.schema_version          kVersion, as decimal text, in every shard
 //     folio.file:<article-id>       JSON FileRecord of one indexed file, in
 //                                   the article's shard
+//     folio.bad:<article-id>        JSON BadFileRecord of a file that could
+//                                   not be indexed (empty, binary, too large,
+//                                   unreadable), in the article's shard; a
+//                                   file has a folio.file: or a folio.bad:
+//                                   key, never both. Added in version 6
+//                                   without a bump: older folios ignore it.
 //     folio.person:<id>, folio.place:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
@@ -95,6 +101,7 @@ std::string shard_name(std::size_t k);
 // The shard that holds an article, of `shards`.
 std::size_t shard_of(std::string_view article_id, std::size_t shards);
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
+inline constexpr std::string_view kBadFileKeyPrefix = "folio.bad:";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";
@@ -265,6 +272,7 @@ std::string article_term(std::string_view article_id);
 // Lower-cases ASCII and collapses white space: "Jane  DOE" -> "Ajane doe".
 std::string author_term(std::string_view author);
 std::string file_key(std::string_view article_id);
+std::string bad_file_key(std::string_view article_id);
 
 // Date terms for a known date: Y always, M with month, D with day precision;
 // {kUndatedTerm} for an unknown date.
@@ -280,6 +288,22 @@ struct FileRecord {
   std::string to_json() const;
   // Throws folio::Error if `json` is not a FileRecord.
   static FileRecord from_json(std::string_view json);
+};
+
+// What folio remembers about a file it could not index (metadata
+// folio.bad:<id>), so that the next run does not read it again while it
+// stays the same: it is retried when its size, mtime or ctime (a chmod)
+// change, or, if it was too large, when it fits under the run's limit.
+struct BadFileRecord {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  std::string reason;      // as reported: "empty file", "Permission denied", ...
+  bool too_large = false;  // skipped for the size limit
+  std::string to_json() const;
+  // Throws folio::Error if `json` is not a BadFileRecord.
+  static BadFileRecord from_json(std::string_view json);
 };
 
 // Everything a search hit or `folio show` prints, stored as document data.

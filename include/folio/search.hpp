@@ -127,6 +127,7 @@ std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
 struct IndexStats {
   Xapian::doccount sections = 0;
   std::size_t articles = 0;
+  std::size_t skipped_files = 0;  // files that could not be indexed (folio.bad:)
   std::string earliest;  // ISO date, "" when nothing is dated
   std::string latest;
   Xapian::doccount undated_sections = 0;
