@@ -7,6 +7,7 @@
 #include <map>
 
 #include "folio/entities.hpp"
+#include "folio/tagger.hpp"
 #include "folio/text.hpp"
 
 namespace folio {
@@ -28,6 +29,13 @@ const std::unordered_set<std::string> kLocatives = {
     "in", "at", "from", "near", "to", "outside", "around", "across", "toward",
     "towards", "into", "via", "visit", "visited", "visiting", "of", "through"};
 
+// Context that makes an unknown name the tagger reads as a place one:
+// "in Kismayo", "the port town of Kismayo".
+const std::unordered_set<std::string> kStrongLocatives = {"in", "at", "near", "outside"};
+const std::unordered_set<std::string> kPlaceNouns = {
+    "town", "city", "village", "province", "region", "district", "port", "capital", "state",
+    "island", "county", "area", "outskirts", "suburb"};
+
 constexpr std::size_t kMaxNameTokens = 6;
 constexpr std::uint32_t kCityWithoutContext = 200'000;
 constexpr std::uint32_t kBigCityPopulation = 1'000'000;
@@ -42,6 +50,8 @@ struct Token {
   bool joined = false;          // follows the previous token without a break
   bool hyphen = false;          // joined by a hyphen ("U.S.-Japanese")
   bool comma_before = false;
+  bool stop_before = false;   // after a full stop, '!' or '?': a new sentence
+  bool quote_before = false;  // after an opening quote or bracket
 };
 
 bool is_upper(unsigned ch) {
@@ -75,6 +85,8 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
   const Xapian::Utf8Iterator end;
   std::string gap;  // non-space characters since the last token
   bool boundary = true;
+  bool stop_gap = true;
+  bool quote_gap = false;
   auto offset = [&](const Xapian::Utf8Iterator& i) {
     return static_cast<std::size_t>(i.raw() - base);
   };
@@ -85,6 +97,8 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
           ch == '(') {
         boundary = true;
       }
+      if (ch == '.' || ch == '!' || ch == '?') stop_gap = true;
+      if (ch == 0x201C || ch == '"' || ch == '(' || ch == '[') quote_gap = true;
       if (!Xapian::Unicode::is_whitespace(ch)) gap += static_cast<char>(ch < 0x80 ? ch : '~');
       ++it;
       continue;
@@ -150,9 +164,13 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
     t.hyphen = !tokens.empty() && gap == "-";
     t.joined = !tokens.empty() && (gap.empty() || t.hyphen) && !tokens.back().possessive;
     t.comma_before = gap.find(',') != std::string::npos;
+    t.stop_before = stop_gap;
+    t.quote_before = quote_gap;
     if (!t.key.empty()) tokens.push_back(std::move(t));
     gap.clear();
     boundary = false;
+    stop_gap = false;
+    quote_gap = false;
   }
   return tokens;
 }
@@ -186,14 +204,36 @@ struct PlaceMention {
   std::size_t unit = 0;  // which line of the article
 };
 
+// One line of an article (a heading or a paragraph) as tokens, with what
+// the tagger says of each.
+struct Unit {
+  std::size_t section = 0;
+  bool heading = false;       // a heading, or a line in capitals
+  std::size_t dateline = 0;   // leading tokens that are a dateline ("NEW YORK,")
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> labels;  // the tagger's IOB2 labels; empty without it
+};
+
+// A place the tagger found that no gazetteer has: it keeps a slug id and
+// the name as written.
+struct ExtraPlace {
+  std::size_t section;
+  Place place;
+};
+
 class ArticleScan {
  public:
   explicit ArticleScan(const Lexicon& lx) : lx_(lx) {}
 
-  void scan_unit(std::string_view text, std::size_t section, bool heading) {
-    std::vector<Token> t = tokenize(text, lx_, heading);
+  // Tokenizes one line and decides how to read it: an all-capitals line
+  // reads like a heading, and a dateline ("NEW YORK, Feb 26 -", "SAN JOSE,
+  // Calif.") opens a paragraph with capitals read as a heading's words.
+  static Unit read_unit(const Lexicon& lx, std::string_view text, std::size_t section, bool heading) {
+    Unit u;
+    u.section = section;
+    u.tokens = tokenize(text, lx, heading);
+    std::vector<Token>& t = u.tokens;
     if (!heading) {
-      // An all-capitals line reads like a heading.
       std::size_t upper = 0;
       for (const Token& tok : t) upper += tok.upper ? 1 : 0;
       if (upper * 2 > t.size() && t.size() >= 2) {
@@ -201,24 +241,86 @@ class ArticleScan {
         heading = true;
       }
     }
-    // A dateline ("NEW YORK, Feb 26 -", "SAN JOSE, Calif.") opens a
-    // paragraph with capitals: read those words as a heading's.
+    u.heading = heading;
     std::size_t caps = 0;
     while (caps < t.size() && t[caps].upper && !t[caps].comma_before) ++caps;
     if (!heading && caps > 0 && caps <= 4 && caps < t.size() && t[caps].comma_before) {
-      std::vector<Token> dateline(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
-      for (Token& tok : dateline) tok.sentence_start = true;
-      scan_tokens(dateline, section, true);
-      t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
-      if (!t.empty()) t.front().sentence_start = true;
+      u.dateline = caps;
+      for (std::size_t k = 0; k < caps; ++k) t[k].sentence_start = true;
+      t[caps].sentence_start = true;
     }
-    scan_tokens(t, section, heading);
+    return u;
+  }
+
+  // Runs the tagger over every unit: first what the article says of each
+  // word (TagDocument), then each sentence. Headings and datelines are
+  // tagged as headlines.
+  static void tag_units(const Lexicon& lx, std::vector<Unit>& units) {
+    const TaggerModel* model = lx.tagger();
+    if (model == nullptr) return;
+    struct Piece {
+      std::size_t unit, begin;
+      TagSentence sentence;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      const std::vector<Token>& t = units[u].tokens;
+      for (std::size_t i = 0; i < t.size();) {
+        // A sentence: to the next full stop, or the dateline alone.
+        std::size_t e = i + 1;
+        if (i < units[u].dateline) {
+          e = units[u].dateline;
+        } else {
+          while (e < t.size() && !t[e].stop_before) ++e;
+        }
+        Piece p{u, i, {}};
+        p.sentence.headline = units[u].heading || i < units[u].dateline;
+        for (std::size_t k = i; k < e; ++k) {
+          TagToken tt;
+          tt.text = t[k].text;
+          tt.key = t[k].key;
+          tt.possessive = t[k].possessive;
+          tt.comma_before = t[k].comma_before && k > i;
+          tt.quote_before = t[k].quote_before;
+          tt.hyphen = t[k].hyphen && k > i;
+          p.sentence.tokens.push_back(tt);
+        }
+        pieces.push_back(std::move(p));
+        i = e;
+      }
+    }
+    TagDocument document;
+    for (const Piece& p : pieces) document.add(p.sentence);
+    for (Unit& u : units) u.labels.assign(u.tokens.size(), 0);
+    for (const Piece& p : pieces) {
+      const std::vector<std::uint8_t> labels = model->tag(lx, document, p.sentence);
+      std::copy(labels.begin(), labels.end(),
+                units[p.unit].labels.begin() + static_cast<std::ptrdiff_t>(p.begin));
+    }
+  }
+
+  // Finds the people and places of one unit.
+  void scan_unit(const Unit& u) {
+    const std::uint8_t* labels = u.labels.empty() ? nullptr : u.labels.data();
+    if (u.dateline > 0) {
+      const std::vector<Token> dateline(u.tokens.begin(),
+                                        u.tokens.begin() + static_cast<std::ptrdiff_t>(u.dateline));
+      const std::vector<Token> rest(u.tokens.begin() + static_cast<std::ptrdiff_t>(u.dateline),
+                                    u.tokens.end());
+      scan_tokens(dateline, labels, u.section, true);
+      scan_tokens(rest, labels == nullptr ? nullptr : labels + u.dateline, u.section, false);
+    } else {
+      scan_tokens(u.tokens, labels, u.section, u.heading);
+    }
     ++unit_;
   }
 
   std::vector<PersonSpan> people;
   std::vector<ShortMention> shorts;
   std::vector<PlaceMention> places;
+  std::vector<ExtraPlace> extra_places;
+  std::vector<ShortMention> tagged_singles;  // one-word people the tagger found
+  std::unordered_set<std::string> organisation_words;  // keys of organisations' names
 
  private:
   struct Match {
@@ -338,6 +440,44 @@ class ArticleScan {
     return {n, 0};
   }
 
+  // Whether the tagger's person [i, i + n) may be one: at the start of a
+  // sentence a capitalised word says little, so a given name must open it;
+  // a single word must be no ordinary word or contraction ("I’m").
+  bool plausible_name(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (t[k].text.find('\'') != std::string_view::npos ||
+          t[k].text.find("\u2019") != std::string_view::npos) {
+        return false;
+      }
+    }
+    if (t[i].sentence_start && !lx_.is_given_name(t[i].key)) return false;
+    if (n == 1 && (t[i].key.size() < 3 || ordinary(t[i].key))) return false;
+    return true;
+  }
+
+  static bool place_at(const Match& m) { return m.phrase != nullptr && !m.phrase->places.empty(); }
+
+  // A word of [i, i + n) is a place, an organisation, an organisation's
+  // suffix or an acronym in the lexicon ("LA Lakers", "Aston Villa").
+  bool has_lexicon_word(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (lx_.is_organisation_suffix(t[k].key) || lx_.acronym(t[k].text) != nullptr) return true;
+      const Lexicon::Phrase* p = lx_.phrase(t[k].key);
+      if (p != nullptr && (p->organisation || !p->places.empty())) return true;
+    }
+    return false;
+  }
+
+  // No word of [i, i + n) names a place, a title or an organisation in the
+  // lexicon, or is a calendar word.
+  bool unknown_words(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (kCalendarWords.count(t[k].key) != 0 || lx_.is_organisation_suffix(t[k].key)) return false;
+      if (lx_.phrase(t[k].key) != nullptr || lx_.acronym(t[k].text) != nullptr) return false;
+    }
+    return true;
+  }
+
   void add_place(const std::vector<Token>& t, std::size_t i, const Match& m,
                  std::size_t section, bool heading) {
     PlaceMention pm;
@@ -371,7 +511,32 @@ class ArticleScan {
     places.push_back(std::move(pm));
   }
 
-  void scan_tokens(const std::vector<Token>& t, std::size_t section, bool heading) {
+  // The tagger's span that token i starts: its type and length ({none, 0}
+  // if i starts none).
+  struct TaggedSpan {
+    EntityType type = EntityType::none;
+    std::size_t length = 0;
+  };
+  static TaggedSpan tagged_at(const std::uint8_t* labels, std::size_t size, std::size_t i) {
+    if (labels == nullptr || labels[i] == 0 || !label_begins(labels[i])) return {};
+    const EntityType type = label_type(labels[i]);
+    std::size_t e = i + 1;
+    while (e < size && labels[e] != 0 && !label_begins(labels[e]) && label_type(labels[e]) == type) ++e;
+    return {type, e - i};
+  }
+  // True if the tagger calls every token of [i, i + n) part of a name other
+  // than a person's: "Aston Villa", "West Indies", "Castel Gandolfo".
+  static bool tagged_not_person(const std::uint8_t* labels, std::size_t i, std::size_t n) {
+    if (labels == nullptr) return false;
+    for (std::size_t k = i; k < i + n; ++k) {
+      const EntityType type = label_type(labels[k]);
+      if (type == EntityType::none || type == EntityType::person) return false;
+    }
+    return true;
+  }
+
+  void scan_tokens(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t section,
+                   bool heading) {
     bool titled = false;
     std::size_t title_start = 0;
     for (std::size_t i = 0; i < t.size();) {
@@ -387,12 +552,44 @@ class ArticleScan {
       }
       const Match m = longest_phrase(t, i, heading);
       NameSpan name = name_span(t, i, titled, heading);
+      const TaggedSpan tagged = tagged_at(labels, t.size(), i);
+      // The rules' name, when the tagger reads it as another kind of name
+      // and it does not open with a given name ("Aston Villa", "West Indies").
+      if (name.length > 0 && !titled && !tok.sentence_start && tagged_not_person(labels, i, name.length) &&
+          !lx_.is_given_name(tok.key) && !lx_.is_surname_first(tok.key) &&
+          (ordinary(tok.key) || has_lexicon_word(t, i, name.length))) {
+        name.length = 0;
+      }
+      // A person the rules do not know ("Naoki Soma", "C. Harris") or took
+      // for a city ("Yamaguchi"); never in a heading or a line in capitals.
+      if (tagged.type == EntityType::person && !heading && name.length == 0 && name.organisation == 0 &&
+          tok.cap && t[i + tagged.length - 1].cap && plausible_name(t, i, tagged.length)) {
+        const bool strong_place =
+            m.phrase != nullptr && !m.phrase->places.empty() && m.length >= tagged.length &&
+            (m.phrase->demonym ||
+             lx_.places()[m.phrase->places.front()].place.kind != PlaceKind::city);
+        const bool title = m.phrase != nullptr && m.phrase->title;
+        if (!strong_place && !title && !lx_.is_organisation_suffix(tok.key)) {
+          if (tagged.length >= 2) {
+            name = {tagged.length, 0};
+          } else if (!place_at(m)) {
+            // One word ("Clinton said"): a later mention of a full name if
+            // the article has one, else a person of its own.
+            shorts.push_back({section, std::string(tok.text), tok.key});
+            tagged_singles.push_back({section, std::string(tok.text), tok.key});
+            titled = false;
+            ++i;
+            continue;
+          }
+        }
+      }
       if (m.phrase != nullptr && m.phrase->organisation && m.length >= name.length) {
         name.organisation = std::max(name.organisation, m.length);
       }
       if (name.organisation > 0) {
         // An organisation is neither a person nor a place, but the places in
         // its name count ("Bank of Japan", "Georgian Dream").
+        for (std::size_t k = i; k < i + name.organisation; ++k) organisation_words.insert(t[k].key);
         for (std::size_t k = i; k < i + name.organisation; ++k) {
           const Match inner = longest_place(t, k, i + name.organisation - k);
           // "Toyota" the company is not Toyota the city.
@@ -437,11 +634,43 @@ class ArticleScan {
         continue;
       }
       titled = false;
+      // A team or company named like a place ("Barcelona", "Liverpool") is
+      // no place; a place inside a longer name still is ("Bank of Japan").
+      // Only a city, and only without a place's context ("in Liverpool").
+      if (place && tagged.type == EntityType::organisation && tagged.length == m.length &&
+          !m.phrase->demonym &&
+          lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city) {
+        add_place(t, i, m, section, heading);
+        if (!places.back().context) places.pop_back();
+        i += m.length;
+        continue;
+      }
       if (place) {
         if (m.length == 1) shorts.push_back({section, std::string(tok.text), tok.key});
         add_place(t, i, m, section, heading);
         i += m.length;
         continue;
+      }
+      // A place the gazetteers lack ("Kismayo"): its name as written.
+      // It needs a place's context too: "the port town of Kismayo".
+      const bool locative =
+          i > 0 && !t[i - 1].cap && !tok.sentence_start &&
+          (kStrongLocatives.count(t[i - 1].key) != 0 ||
+           (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
+      if (tagged.type == EntityType::location && !heading && m.phrase == nullptr && locative &&
+          tok.cap && t[i + tagged.length - 1].cap && unknown_words(t, i, tagged.length)) {
+        const auto* first = t[i].text.data();
+        const auto& last = t[i + tagged.length - 1].text;
+        Place p;
+        p.name = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
+        p.id = slug(p.name);
+        p.kind = PlaceKind::region;
+        if (!p.id.empty()) {
+          p.aliases.push_back(p.name);
+          extra_places.push_back({section, std::move(p)});
+          i += tagged.length;
+          continue;
+        }
       }
       // An unknown capitalised word may be a later mention of a name.
       if (tok.key.size() >= 2) shorts.push_back({section, std::string(tok.text), tok.key});
@@ -479,19 +708,22 @@ EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
 void EntityExtractor::annotate(Article& article) const {
   const Lexicon& lx = *lexicon_;
   ArticleScan scan(lx);
+  std::vector<Unit> units;
   for (std::size_t s = 0; s < article.sections.size(); ++s) {
     Section& section = article.sections[s];
     section.people.clear();
     section.places.clear();
-    if (!section.heading.empty()) scan.scan_unit(section.heading, s, true);
+    if (!section.heading.empty()) units.push_back(ArticleScan::read_unit(lx, section.heading, s, true));
     std::string_view text = section.text;
     while (!text.empty()) {
       const std::size_t nl = text.find('\n');
-      scan.scan_unit(text.substr(0, nl), s, false);
+      units.push_back(ArticleScan::read_unit(lx, text.substr(0, nl), s, false));
       if (nl == std::string_view::npos) break;
       text.remove_prefix(nl + 1);
     }
   }
+  ArticleScan::tag_units(lx, units);
+  for (const Unit& u : units) scan.scan_unit(u);
 
   // People with full names, and the words that refer to them later:
   // the surname, or the family name written first ("Xi" of "Xi Jinping").
@@ -539,6 +771,32 @@ void EntityExtractor::annotate(Article& article) const {
     if (p.keys.size() == 1 && by_word.count(p.keys[0]) == 0 && ambiguous.count(p.keys[0]) == 0) {
       people.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
       refer(p.keys[0], p.keys[0]);
+    }
+  }
+  // A one-word person the tagger found, with no full name in the article
+  // ("Clinton said"), stands alone too.
+  // A word inside a full name ("Lula" of "Luiz Inácio Lula da Silva")
+  // belongs to it if no other full name has it; a word of an
+  // organisation's name ("Rubin" of "Vera C. Rubin Observatory") is none.
+  for (const ShortMention& m : scan.tagged_singles) {
+    if (by_word.count(m.key) != 0 || ambiguous.count(m.key) != 0) continue;
+    if (scan.organisation_words.count(m.key) != 0) {
+      ambiguous.insert(m.key);
+      continue;
+    }
+    std::string owner;
+    bool several = false;
+    for (const auto& [full, person] : people) {
+      const std::string padded = " " + full + " ";
+      if (padded.find(" " + m.key + " ") == std::string::npos) continue;
+      several = several || !owner.empty();
+      owner = full;
+    }
+    if (!owner.empty() && !several) {
+      refer(m.key, owner);
+    } else if (owner.empty()) {
+      people.try_emplace(m.key, Person{slug(m.surface), m.surface, {}});
+      refer(m.key, m.key);
     }
   }
   auto person_for = [&](const std::string& key) -> const Person* {
@@ -604,6 +862,11 @@ void EntityExtractor::annotate(Article& article) const {
       continue;
     }
     add_unique(article.sections[m.section].places, entry.place, m.surface);
+  }
+  for (const ExtraPlace& e : scan.extra_places) {
+    if (person_words.count(fold(e.place.name) + "#" + std::to_string(e.section)) != 0) continue;
+    if (by_word.count(fold(e.place.name)) != 0) continue;
+    add_unique(article.sections[e.section].places, e.place, e.place.name);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "folio/entities.hpp"
+#include "folio/tagger.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
 
@@ -405,6 +406,10 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
     if (const auto it = country_names.find(e.place.country); it != country_names.end()) {
       e.place.country_name = it->second;
     }
+  }
+  if (const fs::path model = sources.data_dir / "ner" / "model.bin";
+      sources.tagger && fs::exists(model)) {
+    lx->tagger_ = TaggerModel::load(model);
   }
   return lx;
 }

@@ -125,7 +125,7 @@ std::uint64_t feature(char tmpl, std::string_view a, std::string_view b = {}) {
 // What the lexicon says of one folded word, as letters: G given name, F
 // family name written first, T title, P place (then its kind), D demonym,
 // R organisation, O organisation suffix, Q ordinary lower-case word.
-std::string lexicon_word(const Lexicon& lx, const std::string& key) {
+std::string describe_lexicon_word(const Lexicon& lx, const std::string& key) {
   std::string out;
   if (lx.is_given_name(key)) out += 'G';
   if (lx.is_surname_first(key)) out += 'F';
@@ -145,28 +145,61 @@ std::string lexicon_word(const Lexicon& lx, const std::string& key) {
   return out;
 }
 
+// Only what the first character says: capitalised, a digit, or neither.
+// Cheaper than describe(), for every word of an article.
+enum class Initial { lower, cap, digit };
+Initial initial(std::string_view text) {
+  if (text.empty()) return Initial::lower;
+  const auto c = static_cast<unsigned char>(text[0]);
+  if (c < 0x80) {
+    if (c >= 'A' && c <= 'Z') return Initial::cap;
+    if (c >= '0' && c <= '9') return Initial::digit;
+    return Initial::lower;
+  }
+  Xapian::Utf8Iterator it(text.data(), text.size());
+  return is_upper_cp(*it) ? Initial::cap : Initial::lower;
+}
+
+// Two or more letters, all upper case (ASCII words; others count as not).
+bool all_upper_ascii(std::string_view text) {
+  unsigned letters = 0;
+  for (char ch : text) {
+    if (ch >= 'a' && ch <= 'z') return false;
+    if (static_cast<unsigned char>(ch) >= 0x80) return false;
+    if (ch >= 'A' && ch <= 'Z') ++letters;
+  }
+  return letters >= 2;
+}
+
 }  // namespace
 
 void TagDocument::add(const TagSentence& sentence) {
+  if (sentence.headline) return;  // capitals there say nothing
   const auto& t = sentence.tokens;
-  std::vector<Word> words;
-  words.reserve(t.size());
-  for (const TagToken& tok : t) words.push_back(describe(tok.text));
-  for (std::size_t i = 0; i < t.size(); ++i) {
+  const std::size_t n = t.size();
+  std::vector<Initial> first(n);
+  for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  for (std::size_t i = 0; i < n; ++i) {
     std::uint8_t bits = 0;
-    if (!words[i].cap && !words[i].digit && !sentence.headline) bits |= 1;
-    if (words[i].cap && !sentence.headline && !words[i].upper) {
+    if (first[i] == Initial::lower) bits |= 1;
+    if (first[i] == Initial::cap && !all_upper_ascii(t[i].text)) {
       if (i > 0 && !t[i].quote_before) bits |= 2;
-      const bool next = i + 1 < t.size() && words[i + 1].cap && !t[i + 1].comma_before;
-      const bool prev = i > 0 && words[i - 1].cap && !t[i].comma_before;
+      const bool next = i + 1 < n && first[i + 1] == Initial::cap && !t[i + 1].comma_before;
+      const bool prev = i > 0 && first[i - 1] == Initial::cap && !t[i].comma_before;
       if (next || prev) bits |= 4;
     }
-    if (bits != 0) seen_[std::string(t[i].key)] |= bits;
+    if (bits != 0) seen_[t[i].key] |= bits;
   }
 }
 
+const std::string& TagDocument::lexicon_word(const Lexicon& lx, std::string_view key) const {
+  auto [it, fresh] = lexicon_words_.try_emplace(std::string(key));
+  if (fresh) it->second = describe_lexicon_word(lx, it->first);
+  return it->second;
+}
+
 std::uint8_t TagDocument::evidence(std::string_view key) const {
-  const auto it = seen_.find(std::string(key));
+  const auto it = seen_.find(key);
   return it == seen_.end() ? 0 : it->second;
 }
 
@@ -174,31 +207,39 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
                       TagFeatures& out) {
   const auto& t = s.tokens;
   const std::size_t n = t.size();
-  out.features.assign(n, {});
+  if (out.features.size() < n) out.features.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out.features[i].clear();
   out.candidate.assign(n, false);
-  std::vector<Word> w;
-  w.reserve(n);
-  for (const TagToken& tok : t) w.push_back(describe(tok.text));
-  auto capital = [&](std::size_t i) { return w[i].cap; };
+  std::vector<Initial> first(n);
+  for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  auto capital = [&](std::size_t i) { return first[i] == Initial::cap; };
+  std::vector<Word> w(n);  // described only near candidates, below
+  auto short_word = [&](std::size_t i) { return t[i].text.size() <= 4; };
   // Candidates: capitalised words, and up to two short lower-case words
   // between capitalised ones.
   for (std::size_t i = 0; i < n; ++i) out.candidate[i] = capital(i);
   for (std::size_t i = 1; i + 1 < n; ++i) {
-    if (capital(i) || !capital(i - 1) || w[i].lower.size() > 4 || t[i].comma_before) continue;
+    if (capital(i) || !capital(i - 1) || !short_word(i) || t[i].comma_before) continue;
     std::size_t k = i;
-    while (k < n && k < i + 2 && !capital(k) && w[k].lower.size() <= 4) ++k;
+    while (k < n && k < i + 2 && !capital(k) && short_word(k)) ++k;
     if (k < n && capital(k) && !t[k].comma_before) {
       for (std::size_t j = i; j < k; ++j) out.candidate[j] = true;
     }
   }
   // Hyphenated names: "al-Qaida", "Tsai Ing-wen".
   for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (t[i + 1].hyphen && capital(i + 1) && !w[i].digit) out.candidate[i] = true;
-    if (t[i + 1].hyphen && capital(i) && !w[i + 1].digit) out.candidate[i + 1] = true;
+    if (t[i + 1].hyphen && capital(i + 1) && first[i] != Initial::digit) out.candidate[i] = true;
+    if (t[i + 1].hyphen && capital(i) && first[i + 1] != Initial::digit) out.candidate[i + 1] = true;
   }
   bool any = false;
   for (std::size_t i = 0; i < n; ++i) any = any || out.candidate[i];
   if (!any) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool near = out.candidate[i] || (i + 1 < n && out.candidate[i + 1]) ||
+                      (i > 0 && out.candidate[i - 1]) || (i + 2 < n && out.candidate[i + 2]) ||
+                      (i > 1 && out.candidate[i - 2]);
+    if (near) w[i] = describe(t[i].text);
+  }
 
   // Lexicon phrases of two or more words (places, organisations, titles):
   // "New York", "Secretary of State", "World Bank". Per token: B/I and what.
@@ -233,7 +274,7 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
   std::vector<std::string> lex(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (out.candidate[i] || (i + 1 < n && out.candidate[i + 1]) || (i > 0 && out.candidate[i - 1])) {
-      lex[i] = lexicon_word(lx, std::string(t[i].key));
+      lex[i] = doc.lexicon_word(lx, t[i].key);
     }
   }
   const bool headline = s.headline;
@@ -252,7 +293,6 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
   for (std::size_t i = 0; i < n; ++i) {
     if (!out.candidate[i]) continue;
     auto& f = out.features[i];
-    f.reserve(48);
     const auto si = static_cast<std::ptrdiff_t>(i);
     const std::string& lw = w[i].lower;
     f.push_back(feature('b', ""));
@@ -445,7 +485,7 @@ void TaggerModel::add_weights(std::uint64_t f, float* scores) const {
 
 std::vector<std::uint8_t> TaggerModel::tag(const Lexicon& lexicon, const TagDocument& document,
                                            const TagSentence& sentence) const {
-  TagFeatures tf;
+  thread_local TagFeatures tf;  // its vectors keep their capacity
   extract_features(lexicon, document, sentence, tf);
   const std::size_t n = sentence.tokens.size();
   std::vector<float> scores(n * kTagLabels, 0.0F);

@@ -52,7 +52,8 @@ struct TagSentence {
 };
 
 // What the article says about each word elsewhere: written in lower case,
-// capitalised inside a sentence. Filled from every sentence before tagging.
+// capitalised inside a sentence. Filled from every sentence before tagging;
+// it keeps views of the tokens' keys, which must outlive it.
 class TagDocument {
  public:
   void add(const TagSentence& sentence);
@@ -60,9 +61,13 @@ class TagDocument {
   // and not in a headline; bit 4: capitalised next to another capitalised
   // word (in a longer name).
   std::uint8_t evidence(std::string_view key) const;
+  // What the lexicon says of a word (letters, see tagger.cpp), computed
+  // once per article: words repeat. Not thread-safe (one per article).
+  const std::string& lexicon_word(const Lexicon& lexicon, std::string_view key) const;
 
  private:
-  std::unordered_map<std::string, std::uint8_t> seen_;
+  std::unordered_map<std::string_view, std::uint8_t> seen_;
+  mutable std::unordered_map<std::string, std::string> lexicon_words_;
 };
 
 // The features of a sentence's tokens, shared by the tagger and its trainer.
@@ -70,7 +75,7 @@ class TagDocument {
 // lower-case words between them: "Bank of England", "bin Laden") get
 // features; the others are O without being scored.
 struct TagFeatures {
-  std::vector<std::vector<std::uint64_t>> features;  // per token
+  std::vector<std::vector<std::uint64_t>> features;  // per token (may hold more)
   std::vector<bool> candidate;                       // per token
 };
 void extract_features(const Lexicon& lexicon, const TagDocument& document,
