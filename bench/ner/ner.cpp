@@ -354,6 +354,7 @@ void print_counts(const Counts& c) {
 std::shared_ptr<const folio::Lexicon> load_lexicon(const std::string& data_dir) {
   folio::LexiconSources sources;
   sources.data_dir = data_dir;
+  sources.tagger = false;  // the features read the lexicon, never the model
   return folio::Lexicon::load(sources);
 }
 
