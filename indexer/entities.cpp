@@ -409,12 +409,20 @@ class ArticleScan {
       if (!next.cap && !particles && !hyphen_tail) break;
       if (next.cap && lx_.is_organisation_suffix(next.key)) return {0, n + 1};
       if (next.cap && (starts_strong_place(t, i + n) || kCalendarWords.count(next.key) != 0)) break;
-      if (const Lexicon::Phrase* p = lx_.phrase(next.key); p != nullptr && p->title) break;
+      // A title word that is also a given name, after two or more name
+      // words, is a name word: "Martin Luther King Jr.".
+      if (const Lexicon::Phrase* p = lx_.phrase(next.key);
+          p != nullptr && p->title && (n < 2 || !lx_.is_given_name(next.key))) {
+        break;
+      }
       // In a heading every word is capitalised: "MINISTER RILWANU LUKMAN SAID TODAY".
       if (heading && ordinary(next.key)) break;
       has_particles = has_particles || particles;
       n = particles ? k - i + 1 : n + 1;
     }
+    // "THE PRESIDENT SAID": in capitals a title before an ordinary word
+    // names nobody.
+    if (titled && heading && ordinary(t[i].key)) return {};
     if (titled) return {n, 0};
     if (heading || n < 2) return {};  // in Title Case any two words look like a name
     const Lexicon::Phrase* first = lx_.phrase(t[i].key);
@@ -557,7 +565,9 @@ class ArticleScan {
       // and it does not open with a given name ("Aston Villa", "West Indies").
       if (name.length > 0 && !titled && !tok.sentence_start && tagged_not_person(labels, i, name.length) &&
           !lx_.is_given_name(tok.key) && !lx_.is_surname_first(tok.key) &&
-          (ordinary(tok.key) || has_lexicon_word(t, i, name.length))) {
+          (ordinary(tok.key) || has_lexicon_word(t, i, name.length) ||
+           (tagged.type == EntityType::organisation && tagged.length == name.length &&
+            !t[i + name.length - 1].possessive))) {
         name.length = 0;
       }
       // A person the rules do not know ("Naoki Soma", "C. Harris") or took
@@ -610,6 +620,18 @@ class ArticleScan {
           const NameSpan rest = name_span(t, i + 1, true, heading);
           if (rest.length >= 2) name = {rest.length + 1, 0};
         }
+        // "Dean Wilson, the coach": a title that is also a given name, when
+        // an apposition gives the person another role, is the first name.
+        if (m.length == 1 && !heading && lx_.is_given_name(tok.key) && i + 2 < t.size() &&
+            t[i + 1].cap && t[i + 1].joined) {
+          const NameSpan rest = name_span(t, i + 1, true, heading);
+          const std::size_t after = i + 1 + rest.length;
+          if (rest.length >= 1 && after + 1 < t.size() && t[after].comma_before &&
+              (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") &&
+              !t[after + 1].cap && t[after + 1].key != tok.key) {
+            name = {rest.length + 1, 0};
+          }
+        }
         if (name.length <= m.length) {
           if (!titled) title_start = i;
           titled = true;
@@ -617,7 +639,13 @@ class ArticleScan {
           continue;
         }
       }
-      const bool place = m.phrase != nullptr && !m.phrase->places.empty();
+      bool place = m.phrase != nullptr && !m.phrase->places.empty();
+      // "President Clinton": after a title, a city's or a state's name is a
+      // person's.
+      if (place && titled && name.length > 0 && !m.phrase->demonym) {
+        const PlaceKind kind = lx_.places()[m.phrase->places.front()].place.kind;
+        if (kind == PlaceKind::city || kind == PlaceKind::subdivision) place = false;
+      }
       if (name.length > 0 && (!place || name.length > m.length)) {
         const auto* first = t[i].text.data();
         const auto& last = t[i + name.length - 1].text;

@@ -386,9 +386,14 @@ int main(int argc, char** argv) {
   std::size_t errors = 0;
   bool upper = false;
   eval->add_option("--model", model_path, "the model file");
-  eval->add_option("part", part, "a part of the split (test.txt)")->required();
+  eval->add_option("part", part, "a part of the split (test.txt)");
   eval->add_option("--errors", errors, "print this many sentences with errors");
   eval->add_flag("--upper", upper, "score the part written in capitals");
+
+  CLI::App* tag = app.add_subcommand("tag", "tag the sentences of a text file, one a line");
+  std::string text_path;
+  tag->add_option("--model", model_path, "the model file");
+  tag->add_option("file", text_path, "a text file: one sentence a line")->required();
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -435,6 +440,47 @@ int main(int argc, char** argv) {
       return 0;
     }
     const auto model = folio::TaggerModel::load(model_path);
+    if (*tag) {
+      // Words split off their punctuation as a treebank would, one document.
+      std::ifstream in(text_path);
+      if (!in) throw folio::Error("cannot read '" + text_path + "'");
+      Document d;
+      std::string line;
+      while (std::getline(in, line)) {
+        Sentence s;
+        bool comma = false;
+        bool quote = false;
+        std::string word;
+        auto flush = [&] {
+          if (!word.empty()) add_token(s, word, 0, comma, quote);
+          word.clear();
+        };
+        for (char c : line) {
+          if (c == ' ') {
+            flush();
+          } else if (c == ',' || c == '"' || c == '(' || c == ')' || c == '!' || c == '?' ||
+                     c == ';' || c == ':') {
+            flush();
+            word = std::string(1, c);
+            flush();
+          } else {
+            word += c;
+          }
+        }
+        if (word.size() > 1 && word.back() == '.') word.pop_back();
+        flush();
+        if (!s.texts.empty()) d.sentences.push_back(std::move(s));
+      }
+      prepare(*lx, d, false);
+      for (Sentence& s : d.sentences) {
+        const auto labels = model->tag(*lx, d.evidence, s.tag);
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+          fmt::print("{}{}", s.texts[i], labels[i] == 0 ? "" : "/" + folio::label_name(labels[i]));
+          fmt::print("{}", i + 1 < labels.size() ? " " : "\n");
+        }
+      }
+      return 0;
+    }
     std::vector<Document> docs = read_part(part);
     for (Document& d : docs) {
       if (upper) d = upper_copy(d);
