@@ -77,6 +77,7 @@ class Lexicon {
  private:
   Lexicon() = default;
   friend class LexiconBuilder;
+  friend class LexiconLoader;
 
   std::vector<PlaceEntry> places_;
   std::unordered_map<std::string, Phrase> phrases_;
