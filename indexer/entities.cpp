@@ -728,14 +728,174 @@ void add_unique(std::vector<T>& list, T item, const std::string& alias) {
   }
 }
 
-}  // namespace
+// Turns what ArticleScan found into the sections' people and places: full
+// names and the words that refer to them, then the places that stay
+// places once the people are known.
+class ArticleEntities {
+ public:
+  ArticleEntities(const Lexicon& lx, const ArticleScan& scan) : lx_(lx), scan_(scan) {}
 
-EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
-    : lexicon_(std::move(lexicon)) {}
+  // People with full names, and the words that refer to them later: the
+  // surname, or the family name written first ("Xi" of "Xi Jinping").
+  void index_people() {
+    // Longest names first, so that "Von der Leyen" is found in "Ursula von
+    // der Leyen" rather than becoming a person of its own.
+    std::vector<const PersonSpan*> spans;
+    for (const PersonSpan& p : scan_.people) {
+      if (p.keys.size() >= 2) spans.push_back(&p);
+    }
+    std::stable_sort(spans.begin(), spans.end(), [](const PersonSpan* a, const PersonSpan* b) {
+      return a->keys.size() > b->keys.size();
+    });
+    for (const PersonSpan* p : spans) {
+      const std::string full = join_keys(p->keys, 0);
+      if (by_word_.count(full) != 0) continue;
+      people_.try_emplace(full, Person{slug(p->name), p->name, {}});
+      refer(full, full);
+      if (lx_.is_surname_first(p->keys.front())) {
+        refer(p->keys.front(), full);
+        continue;
+      }
+      // Every tail of the name: "de Minaur", "Minaur".
+      for (std::size_t k = 1; k < p->keys.size(); ++k) {
+        if (p->keys[k].size() >= 2 && kNameParticles.count(p->keys[k]) == 0) {
+          refer(join_keys(p->keys, k), full);
+        }
+        if (k + 1 < p->keys.size() && kNameParticles.count(p->keys[k]) != 0) {
+          refer(join_keys(p->keys, k), full);
+        }
+      }
+    }
+    // A titled single name ("President Reagan") with no full name stands alone.
+    for (const PersonSpan& p : scan_.people) {
+      if (p.keys.size() == 1 && by_word_.count(p.keys[0]) == 0 && ambiguous_.count(p.keys[0]) == 0) {
+        people_.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
+        refer(p.keys[0], p.keys[0]);
+      }
+    }
+    // A one-word person the tagger found, with no full name in the article
+    // ("Clinton said"), stands alone too.
+    // A word inside a full name ("Lula" of "Luiz Inácio Lula da Silva")
+    // belongs to it if no other full name has it; a word of an
+    // organisation's name ("Rubin" of "Vera C. Rubin Observatory") is none.
+    for (const ShortMention& m : scan_.tagged_singles) {
+      if (by_word_.count(m.key) != 0 || ambiguous_.count(m.key) != 0) continue;
+      if (scan_.organisation_words.count(m.key) != 0) {
+        ambiguous_.insert(m.key);
+        continue;
+      }
+      std::string owner;
+      bool several = false;
+      for (const auto& [full, person] : people_) {
+        const std::string padded = " " + full + " ";
+        if (padded.find(" " + m.key + " ") == std::string::npos) continue;
+        several = several || !owner.empty();
+        owner = full;
+      }
+      if (!owner.empty() && !several) {
+        refer(m.key, owner);
+      } else if (owner.empty()) {
+        people_.try_emplace(m.key, Person{slug(m.surface), m.surface, {}});
+        refer(m.key, m.key);
+      }
+    }
+  }
 
-void EntityExtractor::annotate(Article& article) const {
-  const Lexicon& lx = *lexicon_;
-  ArticleScan scan(lx);
+  // Each section's people: its full names, and the short mentions of them.
+  void attach_people(Article& article) {
+    for (const PersonSpan& p : scan_.people) {
+      if (const Person* person = person_for(join_keys(p.keys, 0))) {
+        add_unique(article.sections[p.section].people, *person, p.name);
+        if (!p.with_title.empty()) add_unique(article.sections[p.section].people, *person, p.with_title);
+      }
+    }
+    for (const ShortMention& m : scan_.shorts) {
+      if (const Person* person = person_for(m.key)) {
+        add_unique(article.sections[m.section].people, *person, m.surface);
+        person_words_.insert(m.key + "#" + std::to_string(m.section));
+      }
+    }
+  }
+
+  void attach_places(Article& article) const {
+    // Places. Countries named anywhere in the article help choose between
+    // cities of the same name and admit smaller cities.
+    std::unordered_set<std::string> countries;
+    for (const PlaceMention& m : scan_.places) {
+      const Place& p = lx_.places()[m.phrase->places.front()].place;
+      if (p.kind == PlaceKind::country) countries.insert(p.id);
+    }
+    for (const PlaceMention& m : scan_.places) {
+      if (m.single && person_words_.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
+      if (m.single && by_word_.count(m.key) != 0) continue;  // "Jordan" the surname
+      const auto& candidates = m.phrase->places;
+      std::uint32_t chosen = candidates.front();
+      const Place& top = lx_.places()[chosen].place;
+      const bool city_here = top.kind == PlaceKind::city && top.country == m.city_country;
+      if (m.state_context || (!m.city_country.empty() && !city_here)) {
+        for (std::uint32_t c : candidates) {
+          const Place& p = lx_.places()[c].place;
+          if (p.kind == PlaceKind::subdivision &&
+              (m.city_country.empty() || p.country == m.city_country)) {
+            chosen = c;
+            break;
+          }
+        }
+      } else if (top.kind == PlaceKind::city && lx_.places()[chosen].population < kCityWithoutContext) {
+        // A small city: one of that name in a country the article names.
+        for (std::uint32_t c : candidates) {
+          const Place& p = lx_.places()[c].place;
+          if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
+            chosen = c;
+            break;
+          }
+        }
+      }
+      const Lexicon::PlaceEntry& entry = lx_.places()[chosen];
+      // "a nice day", "Reading the report"; but China, Japan, Turkey and
+      // Brussels are places whenever capitalised.
+      const bool small = entry.place.kind == PlaceKind::subdivision ||
+                         (entry.place.kind == PlaceKind::city && entry.population < kBigCityPopulation);
+      if (m.ordinary && small && !m.context) continue;
+      if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
+          !m.context) {
+        continue;
+      }
+      add_unique(article.sections[m.section].places, entry.place, m.surface);
+    }
+    for (const ExtraPlace& e : scan_.extra_places) {
+      if (person_words_.count(fold(e.place.name) + "#" + std::to_string(e.section)) != 0) continue;
+      if (by_word_.count(fold(e.place.name)) != 0) continue;
+      add_unique(article.sections[e.section].places, e.place, e.place.name);
+    }
+  }
+
+ private:
+  void refer(const std::string& word, const std::string& full) {
+    if (ambiguous_.count(word) != 0) return;
+    auto [it, fresh] = by_word_.try_emplace(word, full);
+    if (!fresh && it->second != full) {
+      by_word_.erase(it);
+      ambiguous_.insert(word);
+    }
+  }
+
+  const Person* person_for(const std::string& key) const {
+    const auto w = by_word_.find(key);
+    return w == by_word_.end() ? nullptr : &people_.at(w->second);
+  }
+
+  const Lexicon& lx_;
+  const ArticleScan& scan_;
+  std::map<std::string, Person> people_;        // by fold(full name)
+  std::map<std::string, std::string> by_word_;  // word key -> full-name key
+  std::unordered_set<std::string> ambiguous_;
+  std::unordered_set<std::string> person_words_;  // "key#section" of short mentions
+};
+
+// Every line of the article (headings too) as a Unit, in order; clears the
+// sections' entities.
+std::vector<Unit> read_units(const Lexicon& lx, Article& article) {
   std::vector<Unit> units;
   for (std::size_t s = 0; s < article.sections.size(); ++s) {
     Section& section = article.sections[s];
@@ -750,152 +910,24 @@ void EntityExtractor::annotate(Article& article) const {
       text.remove_prefix(nl + 1);
     }
   }
+  return units;
+}
+
+}  // namespace
+
+EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
+    : lexicon_(std::move(lexicon)) {}
+
+void EntityExtractor::annotate(Article& article) const {
+  const Lexicon& lx = *lexicon_;
+  std::vector<Unit> units = read_units(lx, article);
   ArticleScan::tag_units(lx, units);
+  ArticleScan scan(lx);
   for (const Unit& u : units) scan.scan_unit(u);
-
-  // People with full names, and the words that refer to them later:
-  // the surname, or the family name written first ("Xi" of "Xi Jinping").
-  std::map<std::string, Person> people;          // by fold(full name)
-  std::map<std::string, std::string> by_word;    // word key -> full-name key
-  std::unordered_set<std::string> ambiguous;
-  auto refer = [&](const std::string& word, const std::string& full) {
-    if (ambiguous.count(word) != 0) return;
-    auto [it, fresh] = by_word.try_emplace(word, full);
-    if (!fresh && it->second != full) {
-      by_word.erase(it);
-      ambiguous.insert(word);
-    }
-  };
-  // Longest names first, so that "Von der Leyen" is found in "Ursula von
-  // der Leyen" rather than becoming a person of its own.
-  std::vector<const PersonSpan*> spans;
-  for (const PersonSpan& p : scan.people) {
-    if (p.keys.size() >= 2) spans.push_back(&p);
-  }
-  std::stable_sort(spans.begin(), spans.end(), [](const PersonSpan* a, const PersonSpan* b) {
-    return a->keys.size() > b->keys.size();
-  });
-  for (const PersonSpan* p : spans) {
-    const std::string full = join_keys(p->keys, 0);
-    if (by_word.count(full) != 0) continue;
-    people.try_emplace(full, Person{slug(p->name), p->name, {}});
-    refer(full, full);
-    if (lx.is_surname_first(p->keys.front())) {
-      refer(p->keys.front(), full);
-      continue;
-    }
-    // Every tail of the name: "de Minaur", "Minaur".
-    for (std::size_t k = 1; k < p->keys.size(); ++k) {
-      if (p->keys[k].size() >= 2 && kNameParticles.count(p->keys[k]) == 0) {
-        refer(join_keys(p->keys, k), full);
-      }
-      if (k + 1 < p->keys.size() && kNameParticles.count(p->keys[k]) != 0) {
-        refer(join_keys(p->keys, k), full);
-      }
-    }
-  }
-  // A titled single name ("President Reagan") with no full name stands alone.
-  for (const PersonSpan& p : scan.people) {
-    if (p.keys.size() == 1 && by_word.count(p.keys[0]) == 0 && ambiguous.count(p.keys[0]) == 0) {
-      people.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
-      refer(p.keys[0], p.keys[0]);
-    }
-  }
-  // A one-word person the tagger found, with no full name in the article
-  // ("Clinton said"), stands alone too.
-  // A word inside a full name ("Lula" of "Luiz Inácio Lula da Silva")
-  // belongs to it if no other full name has it; a word of an
-  // organisation's name ("Rubin" of "Vera C. Rubin Observatory") is none.
-  for (const ShortMention& m : scan.tagged_singles) {
-    if (by_word.count(m.key) != 0 || ambiguous.count(m.key) != 0) continue;
-    if (scan.organisation_words.count(m.key) != 0) {
-      ambiguous.insert(m.key);
-      continue;
-    }
-    std::string owner;
-    bool several = false;
-    for (const auto& [full, person] : people) {
-      const std::string padded = " " + full + " ";
-      if (padded.find(" " + m.key + " ") == std::string::npos) continue;
-      several = several || !owner.empty();
-      owner = full;
-    }
-    if (!owner.empty() && !several) {
-      refer(m.key, owner);
-    } else if (owner.empty()) {
-      people.try_emplace(m.key, Person{slug(m.surface), m.surface, {}});
-      refer(m.key, m.key);
-    }
-  }
-  auto person_for = [&](const std::string& key) -> const Person* {
-    const auto w = by_word.find(key);
-    return w == by_word.end() ? nullptr : &people.at(w->second);
-  };
-
-  for (const PersonSpan& p : scan.people) {
-    if (const Person* person = person_for(join_keys(p.keys, 0))) {
-      add_unique(article.sections[p.section].people, *person, p.name);
-      if (!p.with_title.empty()) add_unique(article.sections[p.section].people, *person, p.with_title);
-    }
-  }
-  std::unordered_set<std::string> person_words;
-  for (const ShortMention& m : scan.shorts) {
-    if (const Person* person = person_for(m.key)) {
-      add_unique(article.sections[m.section].people, *person, m.surface);
-      person_words.insert(m.key + "#" + std::to_string(m.section));
-    }
-  }
-
-  // Places. Countries named anywhere in the article help choose between
-  // cities of the same name and admit smaller cities.
-  std::unordered_set<std::string> countries;
-  for (const PlaceMention& m : scan.places) {
-    const Place& p = lx.places()[m.phrase->places.front()].place;
-    if (p.kind == PlaceKind::country) countries.insert(p.id);
-  }
-  for (const PlaceMention& m : scan.places) {
-    if (m.single && person_words.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
-    if (m.single && by_word.count(m.key) != 0) continue;  // "Jordan" the surname
-    const auto& candidates = m.phrase->places;
-    std::uint32_t chosen = candidates.front();
-    const Place& top = lx.places()[chosen].place;
-    const bool city_here = top.kind == PlaceKind::city && top.country == m.city_country;
-    if (m.state_context || (!m.city_country.empty() && !city_here)) {
-      for (std::uint32_t c : candidates) {
-        const Place& p = lx.places()[c].place;
-        if (p.kind == PlaceKind::subdivision &&
-            (m.city_country.empty() || p.country == m.city_country)) {
-          chosen = c;
-          break;
-        }
-      }
-    } else if (top.kind == PlaceKind::city && lx.places()[chosen].population < kCityWithoutContext) {
-      // A small city: one of that name in a country the article names.
-      for (std::uint32_t c : candidates) {
-        const Place& p = lx.places()[c].place;
-        if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
-          chosen = c;
-          break;
-        }
-      }
-    }
-    const Lexicon::PlaceEntry& entry = lx.places()[chosen];
-    // "a nice day", "Reading the report"; but China, Japan, Turkey and
-    // Brussels are places whenever capitalised.
-    const bool small = entry.place.kind == PlaceKind::subdivision ||
-                       (entry.place.kind == PlaceKind::city && entry.population < kBigCityPopulation);
-    if (m.ordinary && small && !m.context) continue;
-    if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
-        !m.context) {
-      continue;
-    }
-    add_unique(article.sections[m.section].places, entry.place, m.surface);
-  }
-  for (const ExtraPlace& e : scan.extra_places) {
-    if (person_words.count(fold(e.place.name) + "#" + std::to_string(e.section)) != 0) continue;
-    if (by_word.count(fold(e.place.name)) != 0) continue;
-    add_unique(article.sections[e.section].places, e.place, e.place.name);
-  }
+  ArticleEntities entities(lx, scan);
+  entities.index_people();
+  entities.attach_people(article);
+  entities.attach_places(article);
 }
 
 }  // namespace folio
