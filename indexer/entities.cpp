@@ -543,6 +543,96 @@ class ArticleScan {
     return true;
   }
 
+  // The rules' name [i, i + n) is none when the tagger reads it as another
+  // kind of name, it does not open a sentence or with a given name, and a
+  // word of it says so too ("Aston Villa", "West Indies", "LA Lakers").
+  bool tagger_vetoes_name(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t i,
+                          std::size_t n, const TaggedSpan& tagged) const {
+    const Token& tok = t[i];
+    if (tok.sentence_start || !tagged_not_person(labels, i, n)) return false;
+    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key)) return false;
+    return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
+           (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
+  }
+
+  // An organisation's name [i, i + n) is neither a person nor a place, but
+  // the places in it count ("Bank of Japan", "Georgian Dream").
+  void add_organisation(const std::vector<Token>& t, std::size_t i, std::size_t n,
+                        std::size_t section, bool heading) {
+    for (std::size_t k = i; k < i + n; ++k) organisation_words.insert(t[k].key);
+    for (std::size_t k = i; k < i + n; ++k) {
+      const Match inner = longest_place(t, k, i + n - k);
+      // "Toyota" the company is not Toyota the city.
+      if (inner.phrase != nullptr && !(k == i && inner.length == n)) {
+        add_place(t, k, inner, section, heading);
+        k += inner.length - 1;
+      }
+    }
+  }
+
+  // The length of a name that starts with the one-word title at i when the
+  // title is also a given name and is one here, else 0: before a name that
+  // starts with a particle ("Sultan Al Jaber"), or when an apposition gives
+  // the person another role ("Dean Wilson, the coach").
+  std::size_t title_as_given_name(const std::vector<Token>& t, std::size_t i, bool heading) const {
+    const Token& tok = t[i];
+    if (!lx_.is_given_name(tok.key) || i + 1 >= t.size()) return 0;
+    if (kNameParticles.count(t[i + 1].key) != 0 && t[i + 1].cap) {
+      const NameSpan rest = name_span(t, i + 1, true, heading);
+      if (rest.length >= 2) return rest.length + 1;
+    }
+    if (!heading && i + 2 < t.size() && t[i + 1].cap && t[i + 1].joined) {
+      const NameSpan rest = name_span(t, i + 1, true, heading);
+      const std::size_t after = i + 1 + rest.length;
+      if (rest.length >= 1 && after + 1 < t.size() && t[after].comma_before &&
+          (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") &&
+          !t[after + 1].cap && t[after + 1].key != tok.key) {
+        return rest.length + 1;
+      }
+    }
+    return 0;
+  }
+
+  // A person's name [i, i + n), after the title that starts at `title` (or
+  // nullptr).
+  void add_person(const std::vector<Token>& t, std::size_t i, std::size_t n, const Token* title,
+                  std::size_t section) {
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + n - 1].text;
+    const char* end = last.data() + last.size();
+    PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {},
+                 title != nullptr, {}};
+    if (title != nullptr) {
+      const char* start = title->text.data();
+      p.with_title = std::string(start, static_cast<std::size_t>(end - start));
+    }
+    for (std::size_t k = i; k < i + n; ++k) p.keys.push_back(t[k].key);
+    people.push_back(std::move(p));
+  }
+
+  // A place the tagger found at [i, i + n) that the gazetteers lack
+  // ("Kismayo") keeps its name as written, with a place's context: "in
+  // Kismayo", "the port town of Kismayo". Returns whether it was added.
+  bool add_unknown_place(const std::vector<Token>& t, std::size_t i, std::size_t n,
+                         std::size_t section) {
+    const bool locative =
+        i > 0 && !t[i - 1].cap && !t[i].sentence_start &&
+        (kStrongLocatives.count(t[i - 1].key) != 0 ||
+         (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
+    if (!locative || !t[i].cap || !t[i + n - 1].cap || !unknown_words(t, i, n)) return false;
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + n - 1].text;
+    Place p;
+    p.name = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
+    p.id = slug(p.name);
+    p.kind = PlaceKind::region;
+    if (p.id.empty()) return false;
+    p.aliases.push_back(p.name);
+    extra_places.push_back({section, std::move(p)});
+    return true;
+  }
+
+  // The people, places and organisations of a run of tokens, left to right.
   void scan_tokens(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t section,
                    bool heading) {
     bool titled = false;
@@ -561,13 +651,7 @@ class ArticleScan {
       const Match m = longest_phrase(t, i, heading);
       NameSpan name = name_span(t, i, titled, heading);
       const TaggedSpan tagged = tagged_at(labels, t.size(), i);
-      // The rules' name, when the tagger reads it as another kind of name
-      // and it does not open with a given name ("Aston Villa", "West Indies").
-      if (name.length > 0 && !titled && !tok.sentence_start && tagged_not_person(labels, i, name.length) &&
-          !lx_.is_given_name(tok.key) && !lx_.is_surname_first(tok.key) &&
-          (ordinary(tok.key) || has_lexicon_word(t, i, name.length) ||
-           (tagged.type == EntityType::organisation && tagged.length == name.length &&
-            !t[i + name.length - 1].possessive))) {
+      if (name.length > 0 && !titled && tagger_vetoes_name(t, labels, i, name.length, tagged)) {
         name.length = 0;
       }
       // A person the rules do not know ("Naoki Soma", "C. Harris") or took
@@ -597,40 +681,14 @@ class ArticleScan {
         name.organisation = std::max(name.organisation, m.length);
       }
       if (name.organisation > 0) {
-        // An organisation is neither a person nor a place, but the places in
-        // its name count ("Bank of Japan", "Georgian Dream").
-        for (std::size_t k = i; k < i + name.organisation; ++k) organisation_words.insert(t[k].key);
-        for (std::size_t k = i; k < i + name.organisation; ++k) {
-          const Match inner = longest_place(t, k, i + name.organisation - k);
-          // "Toyota" the company is not Toyota the city.
-          if (inner.phrase != nullptr && !(k == i && inner.length == name.organisation)) {
-            add_place(t, k, inner, section, heading);
-            k += inner.length - 1;
-          }
-        }
+        add_organisation(t, i, name.organisation, section, heading);
         titled = false;
         i += name.organisation;
         continue;
       }
       if (m.phrase != nullptr && m.phrase->title && m.length >= name.length) {
-        // "Sultan Al Jaber": a title that is also a given name, before a
-        // name that starts with a particle, is part of the name.
-        if (m.length == 1 && lx_.is_given_name(tok.key) && i + 1 < t.size() &&
-            kNameParticles.count(t[i + 1].key) != 0 && t[i + 1].cap) {
-          const NameSpan rest = name_span(t, i + 1, true, heading);
-          if (rest.length >= 2) name = {rest.length + 1, 0};
-        }
-        // "Dean Wilson, the coach": a title that is also a given name, when
-        // an apposition gives the person another role, is the first name.
-        if (m.length == 1 && !heading && lx_.is_given_name(tok.key) && i + 2 < t.size() &&
-            t[i + 1].cap && t[i + 1].joined) {
-          const NameSpan rest = name_span(t, i + 1, true, heading);
-          const std::size_t after = i + 1 + rest.length;
-          if (rest.length >= 1 && after + 1 < t.size() && t[after].comma_before &&
-              (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") &&
-              !t[after + 1].cap && t[after + 1].key != tok.key) {
-            name = {rest.length + 1, 0};
-          }
+        if (m.length == 1) {
+          if (const std::size_t n = title_as_given_name(t, i, heading); n > 0) name = {n, 0};
         }
         if (name.length <= m.length) {
           if (!titled) title_start = i;
@@ -647,16 +705,7 @@ class ArticleScan {
         if (kind == PlaceKind::city || kind == PlaceKind::subdivision) place = false;
       }
       if (name.length > 0 && (!place || name.length > m.length)) {
-        const auto* first = t[i].text.data();
-        const auto& last = t[i + name.length - 1].text;
-        const char* end = last.data() + last.size();
-        PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {}, titled, {}};
-        if (titled) {
-          const char* start = t[title_start].text.data();
-          p.with_title = std::string(start, static_cast<std::size_t>(end - start));
-        }
-        for (std::size_t k = i; k < i + name.length; ++k) p.keys.push_back(t[k].key);
-        people.push_back(std::move(p));
+        add_person(t, i, name.length, titled ? &t[title_start] : nullptr, section);
         titled = false;
         i += name.length;
         continue;
@@ -679,26 +728,10 @@ class ArticleScan {
         i += m.length;
         continue;
       }
-      // A place the gazetteers lack ("Kismayo"): its name as written.
-      // It needs a place's context too: "the port town of Kismayo".
-      const bool locative =
-          i > 0 && !t[i - 1].cap && !tok.sentence_start &&
-          (kStrongLocatives.count(t[i - 1].key) != 0 ||
-           (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
-      if (tagged.type == EntityType::location && !heading && m.phrase == nullptr && locative &&
-          tok.cap && t[i + tagged.length - 1].cap && unknown_words(t, i, tagged.length)) {
-        const auto* first = t[i].text.data();
-        const auto& last = t[i + tagged.length - 1].text;
-        Place p;
-        p.name = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
-        p.id = slug(p.name);
-        p.kind = PlaceKind::region;
-        if (!p.id.empty()) {
-          p.aliases.push_back(p.name);
-          extra_places.push_back({section, std::move(p)});
-          i += tagged.length;
-          continue;
-        }
+      if (tagged.type == EntityType::location && !heading && m.phrase == nullptr &&
+          add_unknown_place(t, i, tagged.length, section)) {
+        i += tagged.length;
+        continue;
       }
       // An unknown capitalised word may be a later mention of a name.
       if (tok.key.size() >= 2) shorts.push_back({section, std::string(tok.text), tok.key});
