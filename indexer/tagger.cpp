@@ -193,8 +193,8 @@ void TagDocument::add(const TagSentence& sentence) {
 }
 
 const std::string& TagDocument::lexicon_word(const Lexicon& lx, std::string_view key) const {
-  auto [it, fresh] = lexicon_words_.try_emplace(std::string(key));
-  if (fresh) it->second = describe_lexicon_word(lx, it->first);
+  auto [it, fresh] = lexicon_words_.try_emplace(key);
+  if (fresh) it->second = describe_lexicon_word(lx, std::string(key));
   return it->second;
 }
 
@@ -271,10 +271,11 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
     }
   }
 
-  std::vector<std::string> lex(n);
+  static const std::string kNothing;
+  std::vector<const std::string*> lex(n, &kNothing);
   for (std::size_t i = 0; i < n; ++i) {
     if (out.candidate[i] || (i + 1 < n && out.candidate[i + 1]) || (i > 0 && out.candidate[i - 1])) {
-      lex[i] = doc.lexicon_word(lx, t[i].key);
+      lex[i] = &doc.lexicon_word(lx, t[i].key);
     }
   }
   const bool headline = s.headline;
@@ -335,20 +336,20 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
       f.push_back(feature('r', std::string(1, static_cast<char>('0' + len)) + pos));
     }
     // The lexicon: this word, its neighbours, phrases around it.
-    f.push_back(feature('L', lex[i]));
-    f.push_back(feature('L', lex[i], headline ? "H" : (i == 0 ? "F" : "")));
-    for (char c : lex[i]) {
+    f.push_back(feature('L', *lex[i]));
+    f.push_back(feature('L', *lex[i], headline ? "H" : (i == 0 ? "F" : "")));
+    for (char c : *lex[i]) {
       f.push_back(feature('K', std::string_view(&c, 1)));
     }
-    f.push_back(feature('m', i > 0 ? std::string_view(lex[i - 1]) : "<s>"));
-    f.push_back(feature('n', i + 1 < n ? std::string_view(lex[i + 1]) : "</s>"));
+    f.push_back(feature('m', i > 0 ? std::string_view(*lex[i - 1]) : "<s>"));
+    f.push_back(feature('n', i + 1 < n ? std::string_view(*lex[i + 1]) : "</s>"));
     if (!phrase_tag[i].empty()) f.push_back(feature('M', phrase_tag[i]));
     if (i > 0 && !phrase_tag[i - 1].empty()) f.push_back(feature('N', phrase_tag[i - 1]));
     // Document: the same word elsewhere in the article.
     const std::uint8_t ev = doc.evidence(t[i].key);
     const char evc = static_cast<char>('0' + ev);
     f.push_back(feature('E', std::string_view(&evc, 1), headline ? "H" : (i == 0 ? "F" : "")));
-    f.push_back(feature('E', std::string_view(&evc, 1), lex[i]));
+    f.push_back(feature('E', std::string_view(&evc, 1), *lex[i]));
   }
 }
 

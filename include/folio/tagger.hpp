@@ -67,7 +67,7 @@ class TagDocument {
 
  private:
   std::unordered_map<std::string_view, std::uint8_t> seen_;
-  mutable std::unordered_map<std::string, std::string> lexicon_words_;
+  mutable std::unordered_map<std::string_view, std::string> lexicon_words_;
 };
 
 // The features of a sentence's tokens, shared by the tagger and its trainer.
