@@ -369,7 +369,7 @@ int main(int argc, char** argv) {
   CLI::App* train = app.add_subcommand("train", "train a model on train.txt, report on dev.txt");
   std::string split = FOLIO_SOURCE_DIR "/build/ner";
   std::string out = FOLIO_SOURCE_DIR "/data/ner/model.bin";
-  int epochs = 8;
+  int epochs = 4;
   unsigned seed = 1;
   double upper_share = 0.1;
   float floor = 0.05F;
