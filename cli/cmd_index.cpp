@@ -6,10 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <thread>
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "folio/compact.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
@@ -42,6 +44,8 @@ struct IndexArgs {
   unsigned jobs = 0;
   unsigned shards = 0;
   std::size_t batch = 1000;
+  // --compact / --no-compact; unset: compact an index this run created.
+  std::optional<bool> compact;
 };
 
 // "[ 1234/21563 files]  12.3 MB/s  ETA 0:12" on one line of a terminal.
@@ -94,6 +98,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   // extraction the rest: half the cores write (docs/benchmarks.md measures
   // 1 and 2 shards on 2 cores).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const bool fresh = !std::filesystem::exists(database_dir(global) / schema::kStubFile);
   WritableIndex index = open_for_writing(database_dir(global), args.shards > 0 ? args.shards : cores / 2);
   if (args.shards > 0 && index.shards.size() != args.shards) {
     throw Error(fmt::format("the index at {} has {} shard{}: --shards only applies to a new index",
@@ -113,6 +118,10 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       [&](const IndexProgress& p) { bar.update(p); });
   bar.clear();
   index.close();
+  // Compacting a fresh index costs a few percent of the time it took and
+  // halves its size (docs/benchmarks.md); an update rewrites too little to pay.
+  std::optional<CompactReport> compacted;
+  if (!report.interrupted && args.compact.value_or(fresh)) compacted = compact_index(index.dir);
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.json) {
@@ -126,6 +135,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
                                       {"skipped", std::move(skipped)},
                                       {"sections", report.sections},
                                       {"seconds", seconds},
+                                      {"compacted", compacted.has_value()},
                                       {"interrupted", report.interrupted}}
                            .dump());
   } else if (!args.quiet) {
@@ -171,6 +181,13 @@ void add_index_command(CLI::App& app, Context& ctx) {
   sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  CLI::Option* compact = sub->add_flag_callback(
+      "--compact", [args] { args->compact = true; },
+      "Compact the index at the end, as `folio compact` does (default: only an index "
+      "this run created)");
+  sub->add_flag_callback("--no-compact", [args] { args->compact = false; },
+                         "Do not compact, not even a new index")
+      ->excludes(compact);
   sub->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
   sub->add_flag("--json", args->json,
                 "Print the summary as one JSON document (docs/json-format.md)");
