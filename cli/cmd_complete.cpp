@@ -98,8 +98,8 @@ std::vector<std::string> member_values(CLI::Option& opt) {
 int print_values(const GlobalOptions& global, CLI::App& cmd, const std::string& option,
                  const std::string& prefix) {
   if (option == "--person" || option == "--place") {
-    const auto type = option == "--person" ? schema::EntityRecord::Type::person
-                                           : schema::EntityRecord::Type::place;
+    const auto type =
+        option == "--person" ? schema::EntityRecord::Type::person : schema::EntityRecord::Type::place;
     // No index yet, or one being rebuilt: nothing to offer, no error.
     try {
       const Index index = open_for_reading(database_dir(global));
@@ -111,8 +111,8 @@ int print_values(const GlobalOptions& global, CLI::App& cmd, const std::string& 
     return kExitFound;
   }
   if (option == "--facet") {
-    for (const char* field : {"person", "place", "country", "author", "date", "date:year",
-                              "date:month", "date:day"}) {
+    for (const char* field :
+         {"person", "place", "country", "author", "date", "date:year", "date:month", "date:day"}) {
       if (std::string_view(field).starts_with(prefix)) fmt::print("{}\n", field);
     }
     return kExitFound;
@@ -127,8 +127,7 @@ int print_values(const GlobalOptions& global, CLI::App& cmd, const std::string& 
   return kExitFound;
 }
 
-int run_complete(CLI::App& root, const GlobalOptions& global,
-                 const std::vector<std::string>& words) {
+int run_complete(CLI::App& root, const GlobalOptions& global, const std::vector<std::string>& words) {
   if (words.empty()) return kExitError;
   if (words[0] == "commands") {
     for (CLI::App* sub : root.get_subcommands({})) {

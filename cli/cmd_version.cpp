@@ -11,14 +11,15 @@ namespace folio::cli {
 std::string version_text() {
   // Xapian's version is the library folio runs with, not the headers it was
   // built against: they differ after an upgrade of libxapian30.
-  return fmt::format("folio {}\nXapian {}\nindex schema version {}", FOLIO_VERSION,
-                     Xapian::version_string(), schema::kVersion);
+  return fmt::format("folio {}\nXapian {}\nindex schema version {}", FOLIO_VERSION, Xapian::version_string(),
+                     schema::kVersion);
 }
 
 void add_version_command(CLI::App& app, Context& ctx) {
-  CLI::App* sub = app.add_subcommand(
-      "version", "Print folio's version, the Xapian library's and the index schema version "
-                 "(as --version does).");
+  CLI::App* sub =
+      app.add_subcommand("version",
+                         "Print folio's version, the Xapian library's and the index schema version "
+                         "(as --version does).");
   sub->callback([&ctx] {
     ctx.run = [] {
       fmt::print("{}\n", version_text());

@@ -61,8 +61,8 @@ std::vector<std::string> shard_names(const fs::path& dir) {
     if (line.starts_with(kAuto)) names.push_back(line.substr(kAuto.size()));
   }
   if (names.empty()) {
-    throw Error(fmt::format("the index at {} is damaged: {} lists no shard", dir.string(),
-                            schema::kStubFile));
+    throw Error(
+        fmt::format("the index at {} is damaged: {} lists no shard", dir.string(), schema::kStubFile));
   }
   return names;
 }
@@ -146,8 +146,7 @@ CompactReport compact_index(const fs::path& index_dir) {
       // Same document ids as before: a multi-shard index interleaves them,
       // and the order of hits of equal weight depends on them.
       Xapian::Database shard((dir / name).string(), Xapian::DB_BACKEND_GLASS);
-      shard.compact((temp / name).string(),
-                    Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULL);
+      shard.compact((temp / name).string(), Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULL);
       sync_path(temp / name);
     }
     // The stub file and whatever else the index folder holds (the pid file).

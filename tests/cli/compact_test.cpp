@@ -22,8 +22,8 @@
 #include "folio/schema.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using Catch::Matchers::Contains;
+using nlohmann::json;
 
 namespace {
 
@@ -175,8 +175,7 @@ TEST_CASE("compact: same search results and stats, a smaller index", "[compact]"
   CHECK(fx.snapshot() == before);
 }
 
-TEST_CASE("compact: the folder a killed compaction left is removed, the index kept",
-          "[compact]") {
+TEST_CASE("compact: the folder a killed compaction left is removed, the index kept", "[compact]") {
   Fixture fx;
   fx.index({"--no-compact"});
   const json before = fx.snapshot();
