@@ -7,9 +7,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "command.hpp"
+#include "folio/compact.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
@@ -69,6 +71,8 @@ struct IndexArgs {
   unsigned jobs = 0;
   unsigned shards = 0;
   std::size_t batch = 1000;
+  // --compact / --no-compact; unset: compact an index this run created.
+  std::optional<bool> compact;
 };
 
 // "[ 1234/21563 files]  12.3 MB/s  ETA 0:12" on one line of a terminal.
@@ -121,6 +125,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   // extraction the rest: half the cores write (docs/benchmarks.md measures
   // 1 and 2 shards on 2 cores).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const bool fresh = !std::filesystem::exists(database_dir(global) / schema::kStubFile);
   WritableIndex index = open_for_writing(database_dir(global), args.shards > 0 ? args.shards : cores / 2);
   if (args.shards > 0 && index.shards.size() != args.shards) {
     throw Error(fmt::format("the index at {} has {} shard{}: --shards only applies to a new index",
@@ -144,10 +149,22 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       });
   bar.clear();
   index.close();
+  // Compacting a fresh index costs a few percent of the time it took and
+  // halves its size (docs/benchmarks.md); an update rewrites too little to pay.
+  std::optional<CompactReport> compacted;
+  if (!report.interrupted && args.compact.value_or(fresh)) {
+    try {
+      compacted = compact_index(index.dir);
+    } catch (const std::exception& e) {
+      // Asked for, compaction must succeed; by default it is only a saving.
+      if (args.compact.value_or(false)) throw;
+      print_error(fmt::format("the new index is not compacted: {}", e.what()));
+    }
+  }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   // --quiet drops the summary line, not the JSON a script asked for.
-  if (args.json || !args.quiet) make_printer(global, args.json)->index_report(report, seconds);
+  if (args.json || !args.quiet) make_printer(global, args.json)->index_report(report, seconds, compacted.has_value());
   if (report.interrupted) {
     print_error("interrupted: the files indexed so far are committed; run the same "
                 "command again to finish");
@@ -185,6 +202,13 @@ void add_index_command(CLI::App& app, Context& ctx) {
   sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  CLI::Option* compact = sub->add_flag_callback(
+      "--compact", [args] { args->compact = true; },
+      "Compact the index at the end, as `folio compact` does (default: only an index "
+      "this run created)");
+  sub->add_flag_callback("--no-compact", [args] { args->compact = false; },
+                         "Do not compact, not even a new index")
+      ->excludes(compact);
   sub->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
   sub->add_flag("--json", args->json,
                 "Print the summary as one JSON document (docs/json-format.md)");

@@ -38,6 +38,12 @@ void add_show_command(CLI::App& app, Context& ctx);
 void add_stats_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
 void add_entities_command(CLI::App& app, Context& ctx);
+void add_compact_command(CLI::App& app, Context& ctx);
+void add_version_command(CLI::App& app, Context& ctx);
+void add_complete_command(CLI::App& app, Context& ctx);  // hidden: __complete
+
+// "folio 0.1.0\nXapian 1.4.22\nindex schema version 6" (no final newline).
+std::string version_text();
 
 // --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio, else
 // ~/.local/share/folio. Throws folio::Error when none can be worked out.

@@ -49,7 +49,7 @@ class JsonPrinter final : public Printer {
  public:
   explicit JsonPrinter(std::FILE* out) : out_(out) {}
 
-  void index_report(const IndexReport& report, double seconds) override {
+  void index_report(const IndexReport& report, double seconds, bool compacted) override {
     json skipped = json::array();
     for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
     emit({{"version", kJsonFormatVersion},
@@ -61,6 +61,7 @@ class JsonPrinter final : public Printer {
           {"skipped_unchanged", report.skipped_unchanged},
           {"sections", report.sections},
           {"seconds", seconds},
+          {"compacted", compacted},
           {"interrupted", report.interrupted}});
   }
 

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   using namespace folio::cli;
   CLI::App app(kDescription, "folio");
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string(FOLIO_VERSION));
+  app.set_version_flag("--version", version_text(),
+                       "Print folio's, Xapian's and the index schema's versions and exit");
   app.require_subcommand(1);
   Context ctx;
   app.add_option("--db", ctx.global.db, "Index folder (default: $FOLIO_DB, "
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
   add_stats_command(app, ctx);
   add_extract_command(app, ctx);
   add_entities_command(app, ctx);
+  add_compact_command(app, ctx);
+  add_version_command(app, ctx);
+  add_complete_command(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

@@ -14,8 +14,8 @@ class PathsPrinter final : public Printer {
  public:
   PathsPrinter(std::FILE* out, TextStyle style)
       : out_(out), base_(style.relative_to), text_(make_text_printer(out, std::move(style))) {}
-  void index_report(const IndexReport& report, double seconds) override {
-    text_->index_report(report, seconds);
+  void index_report(const IndexReport& report, double seconds, bool compacted) override {
+    text_->index_report(report, seconds, compacted);
   }
   void search_results(const SearchResults& results) override {
     for (const Hit& hit : results.hits) {

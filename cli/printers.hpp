@@ -29,7 +29,7 @@ class Printer {
  public:
   virtual ~Printer() = default;
   // `folio index`: what one run did, and how long it took.
-  virtual void index_report(const IndexReport& report, double seconds) = 0;
+  virtual void index_report(const IndexReport& report, double seconds, bool compacted) = 0;
   virtual void search_results(const SearchResults& results) = 0;
   // `folio show`: sections of one article, in order.
   virtual void sections(const std::vector<schema::SectionData>& sections,

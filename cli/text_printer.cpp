@@ -67,7 +67,7 @@ class TextPrinter final : public Printer {
   TextPrinter(std::FILE* out, TextStyle style)
       : out_(out), style_(std::move(style)), c_(style_.color ? kColor : kPlain) {}
 
-  void index_report(const IndexReport& report, double seconds) override {
+  void index_report(const IndexReport& report, double seconds, bool /*compacted*/) override {
     // Files skipped before and unchanged since were reported then: only counted now.
     const std::string earlier =
         report.skipped_unchanged == 0

@@ -95,7 +95,7 @@ TEST_CASE("the index summary: one line of text, or one JSON document", "[printer
   report.unchanged = 5;
   report.sections = 17;
   report.skipped.push_back({"/news/empty.txt", "empty file"});
-  const auto print = [&](Printer& p) { p.index_report(report, 1.234); };
+  const auto print = [&](Printer& p) { p.index_report(report, 1.234, false); };
   CHECK(printed(text_printer(), print) ==
         "3 added, 1 updated, 2 removed, 5 unchanged, 1 skipped; 17 sections written in 1.23s\n");
   CHECK(printed(paths_printer(), print) == printed(text_printer(), print));
