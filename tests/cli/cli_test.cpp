@@ -1011,7 +1011,7 @@ TEST_CASE_METHOD(CliFixture, "relaxed: every word first, then most of the words,
   }
 }
 
-TEST_CASE_METHOD(CliFixture, "--any ranks by any word; --all and --any exclude each other",
+TEST_CASE_METHOD(CliFixture, "search --any ranks by any word, --all and --any exclude each other",
                  "[cli][ranked]") {
   index_corpus();
   const json any = search_json({"Blinken visit Beijing balloon", "--any", "--limit", "100"});

@@ -183,7 +183,7 @@ TEST_CASE("relaxed: not for two words, operators, or a full page", "[ranked]") {
   CHECK_FALSE(full.relaxed);
 }
 
-TEST_CASE("--any ranks every section with any word; all_words says which have them all", "[ranked]") {
+TEST_CASE("any mode ranks every section with any word, all_words says which have them all", "[ranked]") {
   const std::string query = "Blinken visit Beijing balloon";
   const folio::SearchResults any = run(query, MatchMode::any, 100);
   const folio::SearchResults strict = run(query, MatchMode::all, 100);
@@ -199,7 +199,7 @@ TEST_CASE("--any ranks every section with any word; all_words says which have th
   CHECK(with_all == strict.total);
 }
 
-TEST_CASE("--any highlights the user's words, not the feedback terms", "[ranked]") {
+TEST_CASE("any mode highlights the user's words, not the feedback terms", "[ranked]") {
   const std::string query = "balloon incident talks";
   const std::set<std::string> stems = {"balloon", "incid", "talk"};
   const Xapian::Stem stem("english");
