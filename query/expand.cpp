@@ -5,6 +5,7 @@
 // to the query. The parameters are the literature's defaults (Anserini's
 // fbDocs 10, fbTerms 10, originalQueryWeight 0.5), not tuned here.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "ranked.hpp"

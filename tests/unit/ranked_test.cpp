@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <set>
 
 #include "folio/database.hpp"
@@ -229,4 +230,29 @@ TEST_CASE("a query of more than kMaxQueryWords words is refused", "[ranked]") {
     const folio::SearchResults r = run(at_cap + "", mode);
     CHECK_FALSE(r.time_limited);  // a small index: the limit is far
   }
+}
+
+TEST_CASE("RM3 feedback adds body stems of the top sections, never stopwords", "[ranked]") {
+  const folio::Index index = CorpusIndex::get().index();
+  const Xapian::Query original(Xapian::Query::OP_OR, Xapian::Query("Zballoon"), Xapian::Query("Zincid"));
+  const folio::query::Feedback feedback = folio::query::expand_rm3(index.db(), original, Xapian::Query());
+  REQUIRE_FALSE(feedback.expansion.empty());
+  std::size_t added = 0;
+  for (auto t = feedback.expansion.get_unique_terms_begin(); t != feedback.expansion.get_unique_terms_end(); ++t) {
+    const std::string term = *t;
+    INFO(term);
+    REQUIRE(term.size() > 1);
+    CHECK(term[0] == 'Z');
+    CHECK(std::islower(static_cast<unsigned char>(term[1])) + std::isdigit(static_cast<unsigned char>(term[1])) != 0);
+    CHECK_FALSE(folio::query::english_stopper()(term.substr(1)));
+    ++added;
+  }
+  CHECK(added <= 10);
+  // The balloon sections are about it: the word itself is among the terms.
+  CHECK_THAT(terms_of(feedback.expansion), Catch::Matchers::Contains("Zballoon "));
+  // Nothing matches: nothing to add.
+  const Xapian::Query nothing("Zzzyzxq");
+  CHECK(folio::query::expand_rm3(index.db(), nothing, Xapian::Query()).expansion.empty());
+  // Within a filter that nothing passes, neither.
+  CHECK(folio::query::expand_rm3(index.db(), original, Xapian::Query("XPno-such-person")).expansion.empty());
 }
