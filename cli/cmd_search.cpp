@@ -36,6 +36,8 @@ struct SearchArgs {
   unsigned offset = 0;
   bool json = false;
   std::string format = "text";
+  bool all = false;
+  bool any = false;
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
@@ -57,6 +59,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.sort = args.sort == "date"    ? SortOrder::date
                  : args.sort == "-date" ? SortOrder::date_descending
                                         : SortOrder::relevance;
+  request.mode = args.all ? MatchMode::all : args.any ? MatchMode::any : MatchMode::relaxed;
   request.limit = args.limit;
   request.offset = args.offset;
 
@@ -78,7 +81,11 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
                               : args.format == "paths" ? OutputFormat::paths
                                                        : OutputFormat::text;
   make_printer(global, format)->search_results(results);
-  return results.total > 0 ? kExitFound : kExitNotFound;
+  if (results.time_limited) {
+    fmt::print(stderr, "folio: the search took more than {}s: it stopped counting, so totals are estimates\n",
+               kSearchTimeLimit);
+  }
+  return results.total + results.relaxed_total > 0 ? kExitFound : kExitNotFound;
 }
 
 }  // namespace
@@ -87,7 +94,9 @@ void add_search_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* sub = app.add_subcommand(
       "search",
-      "Search the index; print the best sections first. QUERY words are joined with AND. "
+      "Search the index; print the best sections first. The sections with every QUERY word "
+      "come first; when they are fewer than --limit and there are three words or more "
+      "(stopwords aside), the sections with most of the words follow. "
       "Syntax: \"a phrase\", AND, OR, NOT, +must, -mustnot, wildcard*, title:word, "
       "heading:word, author:\"Jane Doe\", person:\"Qin Gang\", place:taiwan, "
       "date:2023-06..2023-07 (also date:2023, date:..2023-06-18, date:2023-06-01..). "
@@ -128,6 +137,13 @@ void add_search_command(CLI::App& app, Context& ctx) {
   facets->add_flag("--disjunctive", args->disjunctive,
                    "A facet of a filtered field is counted without that field's filter, "
                    "so it shows the other values too");
+  auto* matching = sub->add_option_group("Matching");
+  auto* all = matching->add_flag("--all", args->all,
+                                 "Only the sections with every word (no relaxed hits), for scripts");
+  matching->add_flag("--any", args->any,
+                     "Rank every section with any of the words (stopwords dropped, with "
+                     "pseudo-relevance feedback); AND, OR, NOT in an all-caps query are words")
+      ->excludes(all);
   auto* output = sub->add_option_group("Output");
   output->add_flag("--by-article", args->by_article,
                    "One hit per article: its best section, with the others counted");

@@ -72,6 +72,7 @@ class JsonPrinter final : public Printer {
       h["rank"] = hit.rank;
       h["id"] = hit.id;
       h["score"] = hit.score;
+      h["all_words"] = hit.all_words;
       h["snippet"] = hit.snippet.text;
       json ranges = json::array();
       for (const auto& [start, length] : hit.snippet.highlights) {
@@ -105,6 +106,9 @@ class JsonPrinter final : public Printer {
     emit({{"version", kJsonFormatVersion},
           {"query", results.query},
           {"total", results.total},
+          {"relaxed_total", results.relaxed_total},
+          {"mode", results.mode == MatchMode::all ? "all" : results.mode == MatchMode::any ? "any" : "relaxed"},
+          {"time_limited", results.time_limited},
           {"counts", results.by_article ? "articles" : "sections"},
           {"filters", std::move(filters)},
           {"hits", std::move(hits)},

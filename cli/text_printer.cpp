@@ -90,7 +90,12 @@ class TextPrinter final : public Printer {
       }
       fmt::print(out_, "{}filters: {}{}\n\n", c_.dim, line, c_.reset);
     }
+    bool strict = true;
     for (const Hit& hit : results.hits) {
+      if (results.relaxed && strict && !hit.all_words) {
+        strict = false;
+        fmt::print(out_, "{}sections with most of the words:{}\n\n", c_.dim, c_.reset);
+      }
       const auto& s = hit.section;
       fmt::print(out_, "{}. {}{}{}", hit.rank, c_.bold, s.title, c_.reset);
       if (!s.heading.empty()) fmt::print(out_, " › {}", s.heading);
@@ -109,10 +114,13 @@ class TextPrinter final : public Printer {
       }
       fmt::print(out_, "\n");
     }
-    if (results.total > 0) {
-      fmt::print(out_, "{} matching {}{}", results.total, results.by_article ? "article" : "section",
-                 results.total == 1 ? "" : "s");
-      if (!results.hits.empty() && results.hits.size() < results.total) {
+    const std::string_view unit = results.by_article ? "article" : "section";
+    if (results.total > 0 || results.relaxed_total > 0) {
+      fmt::print(out_, "{} matching {}{}", results.total, unit, results.total == 1 ? "" : "s");
+      if (results.mode == MatchMode::relaxed && results.relaxed) {
+        fmt::print(out_, " with every word, {} with most of them", results.relaxed_total);
+      }
+      if (!results.hits.empty() && results.hits.size() < results.total + results.relaxed_total) {
         fmt::print(out_, ", showing {}-{}", results.hits.front().rank, results.hits.back().rank);
       }
       fmt::print(out_, "\n");

@@ -7,6 +7,7 @@
 #include "folio/filter_date.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
+#include "ranked.hpp"
 
 namespace folio::query {
 namespace {
@@ -187,6 +188,9 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     qp.add_boolean_prefix(name, processors.back()->release());
   }
   built.text = qp.parse_query(request.query, kQueryFlags, stem_prefix);
+  if (request.mode != MatchMode::all) {
+    built.ranked = parse_ranked(qp, request.query, request.mode, kQueryFlags, stem_prefix);
+  }
   for (const FilterFieldProcessor* p : processors) {
     if (p->error()) throw *p->error();
   }

@@ -16,6 +16,10 @@ namespace folio::query {
 
 struct BuiltQuery {
   Xapian::Query text;  // the parsed query string, or MatchAll
+  // Its ranked form for MatchMode::relaxed and any (ranked.hpp's
+  // parse_ranked); empty for MatchMode::all, an empty query, and a
+  // relaxed query with explicit operators, which is taken as written.
+  Xapian::Query ranked;
   // The filters, by field (date for --since, --until and --undated);
   // disjunctive facets drop one of them.
   std::map<schema::Field, Xapian::Query> filters;

@@ -4,11 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <set>
 
 #include "facets.hpp"
 #include "folio/error.hpp"
 #include "query_builder.hpp"
+#include "ranked.hpp"
 #include "resolve.hpp"
 #include "snippet.hpp"
 #include "suggest.hpp"
@@ -28,10 +30,20 @@ void check_facets(const std::vector<FacetSpec>& facets) {
   }
 }
 
+// More words than kMaxQueryWords: refused before anything is parsed.
+void check_length(const std::string& query) {
+  const std::size_t words = query::count_query_words(query);
+  if (words > kMaxQueryWords) {
+    throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it",
+                            words, kMaxQueryWords));
+  }
+}
+
 Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& query,
                              const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
+  enquire.set_time_limit(kSearchTimeLimit);
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
   if (request.sort != SortOrder::relevance) {
     enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
@@ -85,6 +97,7 @@ class FacetCounter {
                  query::NameResolver& resolver) const {
     query::FacetSpy spy({spec}, request_.facet_by_article);
     Xapian::Enquire pass(db);
+    pass.set_time_limit(kSearchTimeLimit);
     pass.set_query(own_filter(spec) ? built_.combined(query::filter_of(spec.field)) : built_.combined());
     pass.add_matchspy(&spy);
     pass.get_mset(0, 0, db.get_doccount());
@@ -98,14 +111,18 @@ class FacetCounter {
 
 // The terms the hits matched, for the snippets to highlight: the words of
 // a phrase one by one (Xapian's snippets do not highlight phrases of
-// stems), and the stems a wildcard expanded to.
+// stems), and the stems a wildcard expanded to; only the user's own words,
+// not the terms feedback added.
 std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::Enquire& enquire,
                                     const Xapian::MSet& mset, const Xapian::Query& text) {
   std::set<std::string> matched;
+  const std::set<std::string> own(text.get_unique_terms_begin(), text.get_unique_terms_end());
   std::vector<std::string> patterns;
   query::wildcard_patterns(text, patterns);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    matched.insert(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+      if (own.count(*t) != 0) matched.insert(*t);
+    }
     for (const std::string& pattern : patterns) {
       auto t = db.termlist_begin(*it);
       for (t.skip_to(pattern); t != db.termlist_end(*it) && (*t).starts_with(pattern); ++t) {
@@ -116,10 +133,11 @@ std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::En
   return matched;
 }
 
+// `words`: the user's query (both forms, for the snippets to highlight).
 std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                           const Xapian::MSet& mset, const query::BuiltQuery& built,
+                           const Xapian::MSet& mset, const Xapian::Query& words,
                            bool by_article) {
-  const std::set<std::string> matched = matched_terms(db, enquire, mset, built.text);
+  const std::set<std::string> matched = matched_terms(db, enquire, mset, words);
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
   const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
@@ -142,27 +160,110 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
   return hits;
 }
 
+// The match of one pass, with an exact count unless the time limit cut it.
+struct Match {
+  Xapian::MSet mset;
+  bool time_limited = false;
+};
+
+Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::doccount offset,
+                Xapian::doccount limit) {
+  const auto start = std::chrono::steady_clock::now();
+  Match match;
+  // Checking every document makes the total exact rather than estimated;
+  // the time limit turns that off, and the bounds then differ.
+  match.mset = enquire.get_mset(offset, limit, db.get_doccount());
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  match.time_limited = took.count() >= kSearchTimeLimit &&
+                       match.mset.get_matches_lower_bound() != match.mset.get_matches_upper_bound();
+  return match;
+}
+
+// The query of a ranked pass: the user's words with RM3 feedback terms;
+// `require_words`: a hit must have one of the user's words (the feedback
+// terms only reorder), for the relaxed tier under "most of the words".
+Xapian::Query feedback_query(const Xapian::Database& db, const query::BuiltQuery& built,
+                             bool require_words) {
+  std::vector<Xapian::Query> parts;
+  for (const auto& [field, q] : built.filters) parts.push_back(q);
+  const Xapian::Query filter = parts.empty() ? Xapian::Query()
+                                             : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  const query::Feedback feedback = query::expand_rm3(db, built.ranked, filter);
+  if (feedback.expansion.empty()) return built.ranked;
+  return Xapian::Query(require_words ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR,
+                       feedback.original, feedback.expansion);
+}
+
+// A section has every word of the ranked query (--any's all_words).
+bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<std::string>>& units) {
+  for (const std::vector<std::string>& unit : units) {
+    for (const std::string& term : unit) {
+      auto t = doc.termlist_begin();
+      t.skip_to(term);
+      if (t == doc.termlist_end() || *t != term) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 SearchResults search(const Index& index, const SearchRequest& request) {
   check_facets(request.facets);
+  check_length(request.query);
   const Xapian::Database& db = index.db();
   query::NameResolver resolver(index);
-  const query::BuiltQuery built = query::build_query(db, request, resolver);
-
-  Xapian::Enquire enquire = make_enquire(db, built.combined(), request);
-  FacetCounter facets(request, built);
-  facets.attach(enquire);
-  // Checking every document makes the total exact rather than estimated.
-  const Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, db.get_doccount());
+  query::BuiltQuery built = query::build_query(db, request, resolver);
+  const bool ranked = !built.ranked.empty();
+  const Xapian::Query own_words =
+      ranked ? Xapian::Query(Xapian::Query::OP_OR, built.text, built.ranked) : built.text;
 
   SearchResults results;
   results.query = request.query;
-  results.total = mset.get_matches_estimated();
+  results.mode = request.mode;
   results.by_article = request.by_article;
   results.filters = built.resolved;
+
+  // --any: one ranked pass over every section with any word.
+  query::BuiltQuery any = built;
+  if (request.mode == MatchMode::any && ranked) any.text = feedback_query(db, built, false);
+  const query::BuiltQuery& main = request.mode == MatchMode::any ? any : built;
+  Xapian::Enquire enquire = make_enquire(db, main.combined(), request);
+  if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
+  FacetCounter facets(request, main);
+  facets.attach(enquire);
+  const Match match = run_match(db, enquire, request.offset, request.limit);
+  results.total = match.mset.get_matches_estimated();
+  results.time_limited = match.time_limited;
   results.facets = facets.results(db, resolver);
-  results.hits = make_hits(db, enquire, mset, built, request.by_article);
+  results.hits = make_hits(db, enquire, match.mset, own_words, request.by_article);
+  if (request.mode == MatchMode::any && ranked) {
+    const auto units = query::query_units(built.ranked);
+    for (Hit& hit : results.hits) {
+      hit.all_words = has_every_unit(match.mset[hit.rank - 1 - request.offset].get_document(), units);
+    }
+  }
+
+  // Relaxed: fill the page with the sections that have most of the words.
+  const std::size_t shown = request.offset + results.hits.size();
+  if (request.mode == MatchMode::relaxed && ranked && results.hits.size() < request.limit &&
+      shown >= results.total && query::query_units(built.ranked).size() >= kRelaxMinWords) {
+    query::BuiltQuery relaxed = built;
+    relaxed.text = Xapian::Query(Xapian::Query::OP_AND_NOT, feedback_query(db, built, true), built.text);
+    Xapian::Enquire second = make_enquire(db, relaxed.combined(), request);
+    second.set_weighting_scheme(query::ranked_weight());
+    const Xapian::doccount offset = request.offset > results.total ? request.offset - results.total : 0;
+    const Match more = run_match(db, second, offset,
+                                 request.limit - static_cast<Xapian::doccount>(results.hits.size()));
+    results.relaxed = true;
+    results.relaxed_total = more.mset.get_matches_estimated();
+    results.time_limited = results.time_limited || more.time_limited;
+    for (Hit& hit : make_hits(db, second, more.mset, own_words, request.by_article)) {
+      hit.rank += results.total;
+      hit.all_words = false;
+      results.hits.push_back(std::move(hit));
+    }
+  }
   results.suggestion = query::spelling_suggestion(db, request.query);
   return results;
 }

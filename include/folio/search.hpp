@@ -34,6 +34,28 @@ std::string_view to_string(schema::Field field);
 
 enum class SortOrder { relevance, date, date_descending };
 
+// How the words of a query combine.
+enum class MatchMode {
+  // The sections with every word first, exactly as `all`; when they are
+  // fewer than the page and the query has kRelaxMinWords words or more,
+  // the page is filled with the sections that have most of the words. A
+  // query with explicit operators (AND, OR, NOT, +, -) is taken as written.
+  relaxed,
+  all,  // every word (implicit AND), ranked by BM25; nothing else
+  // Any word: ranked retrieval from the start (stopwords dropped outside
+  // phrases, BM25 tuned for it, pseudo-relevance feedback). Operators in an
+  // all-caps query ("WHAT AND WHY") are words here.
+  any,
+};
+
+// A query with more words than this is refused (folio::Error).
+inline constexpr std::size_t kMaxQueryWords = 1000;
+// The fewest words a query needs before it is relaxed.
+inline constexpr std::size_t kRelaxMinWords = 3;
+// Seconds after which a match stops counting every document: the totals
+// become estimates and SearchResults::time_limited says so.
+inline constexpr double kSearchTimeLimit = 0.5;
+
 struct SearchRequest {
   std::string query;  // Xapian query syntax (see README); may be
                       // empty when there are filters: all sections match
@@ -60,6 +82,7 @@ struct SearchRequest {
 
   bool by_article = false;  // one hit per article: its best section
   SortOrder sort = SortOrder::relevance;
+  MatchMode mode = MatchMode::relaxed;
   unsigned offset = 0;  // hits to skip
   unsigned limit = 10;  // hits to return
 };
@@ -74,7 +97,11 @@ struct Snippet {
 struct Hit {
   unsigned rank = 0;  // 1-based, counting from the first match (not offset)
   std::string id;     // section id, for `folio show`
-  double score = 0;   // BM25 weight
+  double score = 0;   // BM25 weight (of its own pass: strict and relaxed
+                      // hits are ranked apart, so their scores do not compare)
+  // The hit has every word of the query: false for the relaxed hits after
+  // the strict ones (MatchMode::relaxed) and for --any hits that lack one.
+  bool all_words = true;
   Xapian::doccount other_sections = 0;  // --by-article: other matching sections
   schema::SectionData section;
   Snippet snippet;
@@ -104,7 +131,17 @@ struct Facet {
 
 struct SearchResults {
   std::string query;           // as given
-  Xapian::doccount total = 0;  // exact number of matching sections (articles with by_article)
+  // Number of sections (articles with by_article) that match every word:
+  // exact unless time_limited. With MatchMode::any, every section that
+  // matches any word.
+  Xapian::doccount total = 0;
+  // MatchMode::relaxed: the sections with most but not all of the words,
+  // when the query was relaxed (relaxed is then true).
+  Xapian::doccount relaxed_total = 0;
+  bool relaxed = false;
+  MatchMode mode = MatchMode::relaxed;
+  // The time limit (kSearchTimeLimit) cut a match short: totals are estimates.
+  bool time_limited = false;
   bool by_article = false;
   std::vector<Hit> hits;
   std::vector<ResolvedFilter> filters;
@@ -113,7 +150,8 @@ struct SearchResults {
 };
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
-// parse; folio::Error for an empty query without filters, a name that is
+// parse; folio::Error for a query of more than kMaxQueryWords words, an
+// empty query without filters, a name that is
 // unknown or ambiguous (the message lists candidates), a bad date, or a
 // facet field given twice.
 SearchResults search(const Index& index, const SearchRequest& request);

@@ -948,6 +948,116 @@ TEST_CASE_METHOD(CliFixture, "exit status: a bad query exits 2 with one line on 
   CHECK_THAT(run.err, StartsWith("folio: bad query"));
 }
 
+TEST_CASE_METHOD(CliFixture, "relaxed: every word first, then most of the words, after a line",
+                 "[cli][ranked]") {
+  index_corpus();
+  const std::string kLine = "sections with most of the words:";
+  SECTION("some sections have every word") {
+    const Run run = folio({"search", "Blinken", "visit", "Beijing", "balloon", "--color", "never"});
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    const std::size_t line = run.out.find(kLine);
+    REQUIRE(line != std::string::npos);
+    CHECK(run.out.find("1. ") < line);  // the strict hits come first
+    CHECK_THAT(run.out, Contains("matching sections with every word,"));
+    CHECK_THAT(run.out, Contains("with most of them"));
+    const json r = search_json({"Blinken visit Beijing balloon", "--limit", "50"});
+    CHECK(r.at("mode") == "relaxed");
+    CHECK(r.at("time_limited") == false);
+    const json strict = search_json({"Blinken visit Beijing balloon", "--all", "--limit", "50"});
+    CHECK(r.at("total") == strict.at("total"));
+    CHECK(strict.at("relaxed_total") == 0);
+    CHECK(r.at("relaxed_total") > 0);
+    const std::size_t total = r.at("total");
+    const json& hits = r.at("hits");
+    REQUIRE(hits.size() > total);
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      CHECK(hits[i].at("all_words") == (i < total));
+      if (i < total) CHECK(hits[i].at("id") == strict.at("hits")[i].at("id"));
+    }
+  }
+  SECTION("no section has every word: exit 0 with the relaxed hits, --all exits 1") {
+    const std::vector<std::string> words{"effects", "of", "the", "balloon", "incident", "on", "talks", "with", "china"};
+    std::vector<std::string> args{"search", "--color", "never"};
+    args.insert(args.end(), words.begin(), words.end());
+    const Run run = folio(args);
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK_THAT(run.out, StartsWith(kLine));
+    CHECK_THAT(run.out, Contains("0 matching sections with every word"));
+    args.emplace_back("--all");
+    const Run strict = folio(args);
+    INFO(strict);
+    CHECK(strict.exit_code == 1);
+    CHECK_THAT(strict.out, !Contains(kLine));
+    CHECK_THAT(strict.out, !Contains("1. "));
+  }
+  SECTION("operators and two-word queries are taken as written") {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"search", "Blinken", "AND", "visit", "Beijing", "balloon"},
+                                               {"search", "Blinken", "visit", "Beijing", "-balloon", "--all"},
+                                               {"search", "balloon", "zzyzx"}}) {
+      const Run run = folio(args);
+      INFO(run);
+      CHECK_THAT(run.out, !Contains(kLine));
+    }
+    const Run none = folio({"search", "balloon", "zzyzx"});
+    CHECK(none.exit_code == 1);
+  }
+  SECTION("nothing matches even relaxed: exit 1") {
+    const Run run = folio({"search", "zzyzx", "qqxqq", "wwxww"});
+    INFO(run);
+    CHECK(run.exit_code == 1);
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "search --any ranks by any word, --all and --any exclude each other",
+                 "[cli][ranked]") {
+  index_corpus();
+  const json any = search_json({"Blinken visit Beijing balloon", "--any", "--limit", "100"});
+  const json all = search_json({"Blinken visit Beijing balloon", "--all", "--limit", "100"});
+  CHECK(any.at("mode") == "any");
+  CHECK(any.at("total") > all.at("total"));
+  std::size_t with_all = 0;
+  for (const json& hit : any.at("hits")) if (hit.at("all_words") == true) ++with_all;
+  CHECK(with_all == all.at("total"));
+  // Capitals in an all-caps query are words with --any, an operator otherwise.
+  const Run caps = folio({"search", "--any", "BALLOON", "AND", "CHINA", "--json"});
+  INFO(caps);
+  CHECK(caps.exit_code == 0);
+  const Run both = folio({"search", "--any", "--all", "balloon"});
+  INFO(both);
+  CHECK(both.exit_code == 2);
+  CHECK(both.err_lines().size() == 1);
+  const Run help = folio_without_db({"search", "--help"});
+  CHECK_THAT(help.out, Contains("--any"));
+  CHECK_THAT(help.out, Contains("--all"));
+}
+
+TEST_CASE_METHOD(CliFixture, "a query of 10,000 words is refused at once with exit 2",
+                 "[cli][ranked][exit]") {
+  index_corpus();
+  std::vector<std::string> args{"search"};
+  for (int i = 0; i < 10000; ++i) args.push_back(fmt::format("word{}", i));
+  for (const char* mode : {"--all", "--any"}) {
+    std::vector<std::string> with_mode = args;
+    with_mode.emplace_back(mode);
+    const Run run = folio(with_mode);
+    INFO(run.err);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err_lines().size() == 1);
+    CHECK_THAT(run.err, StartsWith("folio: the query has 10000 words: at most 1000"));
+  }
+  // 1,000 words are searched (and end: the time limit bounds them).
+  args.resize(1001);
+  args.emplace_back("balloon");
+  args.erase(args.begin() + 1);
+  const Run run = folio(args);
+  INFO(run.err);
+  CHECK((run.exit_code == 0 || run.exit_code == 1));
+}
+
 TEST_CASE_METHOD(CliFixture, "exit status: a missing index exits 2 and says how to make one",
                  "[cli][exit]") {
   fs::create_directories(root() / "empty-dir");
