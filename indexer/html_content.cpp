@@ -408,6 +408,7 @@ struct Stats {
   std::size_t heading_text = 0;
   std::size_t list_text = 0;  // characters inside <li>
   std::size_t para_text = 0;  // characters of paragraphs of 25+ characters, not in links
+  std::size_t blocks = 0;     // block boundaries counted in text
   bool has_block = false;     // has a descendant that is not inline
   bool nested_table = false;
 
@@ -423,6 +424,7 @@ struct Stats {
     heading_text += o.heading_text;
     list_text += o.list_text;
     para_text += o.para_text;
+    blocks += o.blocks;
   }
   double link_density() const {
     return text == 0 ? 0.0 : static_cast<double>(links) / static_cast<double>(text);
@@ -496,12 +498,16 @@ class Analysis {
       ArticleContent::Result r = attempt_once();
       std::size_t len = 0;
       for (const GumboNode* root : r.roots) len += kept_text_[root];
-      if (len > best_len || attempt == 0) {
+      // A looser attempt must find clearly more text: a little more is
+      // usually the widgets the strict one left out.
+      if (attempt == 0 || len * 2 > best_len * 3 + 100) {
         best_len = len;
         best = std::move(r);
       }
       if (best_len >= 500) break;
     }
+    // Only links and headings left: the page has no article text.
+    if (best_len == 0) best.roots.clear();
     return best;
   }
 
@@ -819,7 +825,9 @@ class Analysis {
     for (const GumboNode* root : result.roots) {
       root_para_ = stats_[root].para_text;
       const Stats kept = clean(root, root, result);
-      kept_text_[root] = kept.para_text > 0 ? kept.text : 0;
+      const std::size_t plain = kept.text - std::min(kept.text, kept.links + kept.heading_text);
+      // Block boundaries count one character each: only words count here.
+      kept_text_[root] = plain > kept.blocks ? plain - kept.blocks : 0;
     }
     return result;
   }
@@ -899,6 +907,7 @@ class Analysis {
       if (!is_inline_tag(kt)) {
         st.has_block = true;
         ++k.text;
+        ++k.blocks;
       }
       if (k.has_block) st.has_block = true;
       st.add(k);
@@ -950,8 +959,12 @@ class Analysis {
         return true;
       }
     }
-    if (!clean_conditionally_) return false;
     const bool list_tag = tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL;
+    const bool link_list = (list_tag || (st.text > 0 && static_cast<double>(st.list_text) >
+                                                            0.9 * static_cast<double>(st.text))) &&
+                           st.link_density() > 0.5;
+    if (link_list) return true;  // a menu, "most popular", "read next"
+    if (!clean_conditionally_) return false;
     const bool conditional = tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_FIELDSET ||
                              tag == GUMBO_TAG_TABLE || list_tag ||
                              ((tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_SECTION ||

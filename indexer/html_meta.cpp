@@ -73,6 +73,7 @@ enum DateRank {
   kJsonLdPage,
   kTimeInArticle,
   kTime,
+  kCreated,
   kUrl,
   kBylineText,
   kModified,
@@ -80,9 +81,13 @@ enum DateRank {
 };
 
 struct Collected {
-  std::string jsonld_title, og_title, twitter_title, dc_title, title_tag, site_name;
+  std::string jsonld_name, parsely_title, jsonld_title, og_title, twitter_title, dc_title, title_tag, site_name;
   std::vector<std::string> h1s, h2s;
   std::vector<std::string> jsonld_people, jsonld_orgs, meta_authors, dom_authors;
+  // Short elements with a "byline"/"author" class or id token: in the
+  // article, or after the page's first <h1>.
+  std::string byline_in_article, byline_after_h1;
+  std::size_t meta_author_rank = 0;
   std::array<std::optional<Date>, kDateRanks> dates;
   std::string canonical, og_url;
   std::string article_body;
@@ -147,13 +152,13 @@ void read_json_ld(const json& j, Collected& c, int depth = 0) {
   if (!article && !page) return;
   if (article) {
     if (c.jsonld_title.empty() && j.contains("headline")) c.jsonld_title = string_of(j["headline"]);
-    if (c.jsonld_title.empty() && j.contains("name")) c.jsonld_title = string_of(j["name"]);
+    if (c.jsonld_name.empty() && j.contains("name")) c.jsonld_name = string_of(j["name"]);
     if (j.contains("author") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["author"], c);
     if (j.contains("creator") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["creator"], c);
     if (c.article_body.empty() && j.contains("articleBody")) c.article_body = string_of(j["articleBody"]);
   }
   if (j.contains("datePublished")) set_date(c, article ? kJsonLdArticle : kJsonLdPage, string_of(j["datePublished"]));
-  if (j.contains("dateCreated")) set_date(c, article ? kJsonLdArticle : kJsonLdPage, string_of(j["dateCreated"]));
+  if (j.contains("dateCreated")) set_date(c, kCreated, string_of(j["dateCreated"]));
   if (j.contains("dateModified")) set_date(c, kModified, string_of(j["dateModified"]));
   if (page && j.contains("author") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["author"], c);
 }
@@ -186,15 +191,25 @@ void read_meta(const GumboNode* node, Collected& c) {
   // "property" may hold several space-separated names.
   std::string keys = to_lower_ascii(key);
   std::size_t start = 0;
+  bool title_set = false;
   while (start < keys.size()) {
     std::size_t end = keys.find(' ', start);
     if (end == std::string::npos) end = keys.size();
     const std::string k = keys.substr(start, end - start);
     start = end + 1;
     if (k.empty()) continue;
-    if (k == "og:title" && c.og_title.empty()) c.og_title = value;
-    if (k == "twitter:title" && c.twitter_title.empty()) c.twitter_title = value;
-    if ((k == "dc.title" || k == "dcterm:title" || k == "dc:title") && c.dc_title.empty()) c.dc_title = value;
+    // One element is one source, whatever number of names it carries.
+    if (!title_set) {
+      std::string* field = k == "og:title"                                           ? &c.og_title
+                           : k == "twitter:title"                                    ? &c.twitter_title
+                           : k == "parsely-title" || k == "sailthru.title"           ? &c.parsely_title
+                           : k == "dc.title" || k == "dcterm:title" || k == "dc:title" ? &c.dc_title
+                                                                                       : nullptr;
+      if (field != nullptr && field->empty()) {
+        *field = value;
+        title_set = true;
+      }
+    }
     if ((k == "og:site_name" || k == "application-name") && c.site_name.empty()) c.site_name = value;
     if (k == "og:url" && c.og_url.empty()) c.og_url = value;
     if (k == "article:published_time" || k == "article:published" || k == "og:published_time" ||
@@ -211,14 +226,33 @@ void read_meta(const GumboNode* node, Collected& c) {
         k == "last-modified" || k == "dc.date.modified" || k == "article:modified") {
       set_date(c, kModified, value);
     }
-    if (k == "author" || k == "article:author" || k == "byl" || k == "parsely-author" ||
-        k == "sailthru.author" || k == "dc.creator" || k == "dc:creator" || k == "dcterm:creator" ||
-        k == "twitter:creator" || k == "og:article:author") {
-      if (value.find("://") == std::string::npos && !value.starts_with("@")) {
-        c.meta_authors.push_back(value);
+    // Author meta tags, most specific first.
+    static constexpr std::array<std::string_view, 12> kAuthorKeys = {
+        "byl", "parsely-author", "sailthru.author", "dc.creator", "dc:creator", "dcterm:creator",
+        "author", "article:author", "og:article:author", "citation_author", "twitter:creator",
+        "dcterms.creator"};
+    for (std::size_t rank = 0; rank < kAuthorKeys.size(); ++rank) {
+      if (k != kAuthorKeys[rank]) continue;
+      if (!starts_with_icase(value, "http") && !value.starts_with("@") &&
+          (c.meta_authors.empty() || rank < c.meta_author_rank)) {
+        c.meta_authors = {value};
+        c.meta_author_rank = rank;
+      } else if (rank == c.meta_author_rank && !starts_with_icase(value, "http")) {
+        c.meta_authors.push_back(value);  // one tag per author
       }
     }
   }
+}
+
+bool has_byline_token(const GumboNode* node) {
+  for (const char* name : {"class", "id"}) {
+    const char* v = attribute(node, name);
+    if (v == nullptr) continue;
+    for (const std::string& t : hint_tokens(v)) {
+      if (t == "byline" || t == "byl" || t == "author" || t == "authors" || t == "writer") return true;
+    }
+  }
+  return false;
 }
 
 // Text of an itemprop=author element: its nested itemprop=name, its
@@ -257,7 +291,14 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
       read_meta(node, c);
       return;
     case GUMBO_TAG_TITLE:
-      if (c.title_tag.empty()) c.title_tag = text_of(node);
+      if (c.title_tag.empty()) {
+        std::string raw;
+        for (unsigned i = 0; i < e.children.length; ++i) {
+          const auto* child = static_cast<const GumboNode*>(e.children.data[i]);
+          if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) raw += child->v.text.text;
+        }
+        c.title_tag = clean_value(raw);
+      }
       return;
     case GUMBO_TAG_LINK:
       if (const char* rel = attribute(node, "rel"); rel != nullptr && std::string_view(rel) == "canonical") {
@@ -303,7 +344,7 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
   }
   if (const char* prop = attribute(node, "itemprop")) {
     const std::string p = prop;
-    if (p.find("datePublished") != std::string::npos || p.find("dateCreated") != std::string::npos) {
+    if (p.find("datePublished") != std::string::npos) {
       const char* v = attribute(node, "content");
       if (v == nullptr) v = attribute(node, "datetime");
       set_date(c, kItempropPublished, v != nullptr ? std::string(v) : text_of(node));
@@ -316,6 +357,14 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
     if (p == "author" || p == "creator") {
       const std::string a = author_of_microdata(node);
       if (!a.empty() && a.size() < 120) c.dom_authors.push_back(a);
+    }
+  }
+  if ((c.byline_in_article.empty() || c.byline_after_h1.empty()) && e.tag != GUMBO_TAG_BODY &&
+      e.tag != GUMBO_TAG_HTML && has_byline_token(node)) {
+    const std::string t = text_of(node);
+    if (t.size() >= 3 && t.size() < 100) {
+      if (article && c.byline_in_article.empty()) c.byline_in_article = t;
+      if (!c.h1s.empty() && c.byline_after_h1.empty()) c.byline_after_h1 = t;
     }
   }
   if (e.tag == GUMBO_TAG_A) {
@@ -397,20 +446,51 @@ std::string strip_site_name(const std::string& title, const std::string& site) {
   return title;
 }
 
+std::string title_key(std::string_view t) { return to_lower_ascii(collapse(t)); }
+
+// The title most sources agree on: JSON-LD headline and name, Dublin Core,
+// og:title, twitter:title, parsely-title, the <title> (its site name cut)
+// and the <h1>s, each with the site name stripped; ties go to the first in
+// that order. An <h1> that agrees with nothing (a site or section name)
+// loses to any metadata title.
 std::string choose_title(const Collected& c) {
-  // Metadata written for sharing names the story; the <title> often adds
-  // the site. The site name is cut when the page names its site.
-  for (const std::string* t : {&c.jsonld_title, &c.dc_title, &c.og_title, &c.twitter_title}) {
-    if (!t->empty()) return strip_site_name(*t, c.site_name);
+  std::vector<std::string> candidates;
+  for (const std::string* t : {&c.jsonld_title, &c.jsonld_name, &c.dc_title, &c.og_title,
+                               &c.twitter_title, &c.parsely_title}) {
+    if (!t->empty()) candidates.push_back(strip_site_name(*t, c.site_name));
   }
-  if (c.title_tag.empty()) {
+  if (!c.title_tag.empty()) {
+    std::string t = title_from_tag(c.title_tag, c.h1s, c.h2s);
+    const std::string stripped = strip_site_name(c.title_tag, c.site_name);
+    candidates.push_back(stripped != c.title_tag ? stripped : t);
+  }
+  const std::size_t metadata = candidates.size();
+  std::vector<std::string> h1s;
+  for (const std::string& h : c.h1s) {
+    if (!h.empty() && std::none_of(h1s.begin(), h1s.end(), [&](const std::string& x) { return x == h; })) {
+      h1s.push_back(h);
+    }
+  }
+  for (const std::string& h : h1s) candidates.push_back(h);
+  if (candidates.empty()) return {};
+  if (metadata == 0) {
     // An <h1> alone is the title only when it is the page's one <h1>.
-    return c.h1s.size() == 1 ? c.h1s[0] : std::string();
+    return h1s.size() == 1 ? h1s[0] : std::string();
   }
-  std::string t = title_from_tag(c.title_tag, c.h1s, c.h2s);
-  const std::string stripped = strip_site_name(c.title_tag, c.site_name);
-  if (stripped != c.title_tag) t = stripped;
-  return t;
+  std::size_t best = 0, best_votes = 0;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const std::string key = title_key(candidates[i]);
+    if (key.empty()) continue;
+    std::size_t votes = 0;
+    for (const std::string& other : candidates) {
+      if (title_key(other) == key) ++votes;
+    }
+    if (votes > best_votes) {
+      best = i;
+      best_votes = votes;
+    }
+  }
+  return candidates[best];
 }
 
 std::optional<Date> date_in_url(std::string_view url) {
@@ -443,6 +523,20 @@ bool is_role_word(std::string_view w) {
       "reporting", "editorial", "director", "manager"};
   const std::string l = to_lower_ascii(w);
   return std::find(kRoles.begin(), kRoles.end(), l) != kRoles.end();
+}
+
+// Words that qualify a role: "AP Auto Writer", "White House Correspondent".
+bool is_role_qualifier(std::string_view w) {
+  if (w.size() >= 2 && w.size() <= 4 &&
+      std::all_of(w.begin(), w.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || ch == '.'; })) {
+    return true;  // an agency's initials: AP, AFP, UPI
+  }
+  static constexpr std::array<std::string_view, 20> kWords = {
+      "auto", "business", "political", "sports", "science", "health", "technology", "tech",
+      "white", "house", "national", "foreign", "the", "a", "an", "our", "legal", "music", "film",
+      "food"};
+  const std::string l = to_lower_ascii(w);
+  return std::find(kWords.begin(), kWords.end(), l) != kWords.end() || is_role_word(w);
 }
 
 bool is_degree(std::string_view w) {
@@ -531,17 +625,38 @@ std::vector<std::string> clean_byline(std::string_view text) {
       if (auto b = parse_byline(p); !b || b->authors.empty()) continue;
     }
     std::vector<std::string> words;
-    bool role = false, digits = false;
+    bool digits = false;
     for (std::size_t i = 0; i < p.size();) {
       const std::size_t sp = p.find(' ', i);
       const std::string w = p.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
       i = sp == std::string::npos ? p.size() : sp + 1;
       if (w.empty()) continue;
-      if (is_role_word(w)) role = true;
       if (std::any_of(w.begin(), w.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) digits = true;
       words.push_back(w);
     }
-    if (role || digits || words.empty() || words.size() > 5) continue;
+    if (digits || words.empty()) continue;
+    // A role after the name ("Tom Krisher AP Auto Writer"), or a role alone
+    // ("Staff Writer"); "A. Writer" is a name.
+    std::size_t role_at = words.size();
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (is_role_word(words[i])) {
+        role_at = i;
+        break;
+      }
+    }
+    if (role_at < words.size()) {
+      const bool initial_before = role_at == 1 && words[0].size() <= 2 && words[0].back() == '.';
+      if (!initial_before) {
+        // Qualifiers just before the role belong to it ("AP Auto Writer").
+        std::size_t cut = role_at;
+        while (cut > 0 && cut + 3 > role_at && is_role_qualifier(words[cut - 1])) --cut;
+        if (cut == 0) continue;
+        words.resize(cut);
+        p.clear();
+        for (const std::string& w : words) p += (p.empty() ? "" : " ") + w;
+      }
+    }
+    if (words.size() > 5) continue;
     if (words.size() == 1 && is_degree(words[0])) continue;
     std::string name = normal_case(p);
     const bool dup = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return equals_icase(n, name); });
@@ -571,8 +686,10 @@ PageMetadata read_page_metadata(const GumboNode* document, const ArticleContent&
   };
   take(c.jsonld_people);
   if (meta.authors.empty()) take(c.meta_authors);
-  if (meta.authors.empty()) take(c.dom_authors);
   if (meta.authors.empty() && !content.byline_text().empty()) take({content.byline_text()});
+  if (meta.authors.empty() && !c.byline_in_article.empty()) take({c.byline_in_article});
+  if (meta.authors.empty()) take(c.dom_authors);
+  if (meta.authors.empty() && !c.byline_after_h1.empty()) take({c.byline_after_h1});
   if (meta.authors.empty() && !c.jsonld_orgs.empty()) meta.authors.push_back(c.jsonld_orgs.front());
 
   if (!c.dates[kUrl]) {
