@@ -113,26 +113,37 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       [&](const IndexProgress& p) { bar.update(p); });
   bar.clear();
   index.close();
+  for (const SkippedFile& w : report.warned) {
+    print_error(fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd),
+                            w.reason));
+  }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.json) {
     nlohmann::json skipped = nlohmann::json::array();
     for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const SkippedFile& w : report.warned) warnings.push_back({{"path", w.path}, {"reason", w.reason}});
     fmt::print("{}\n", nlohmann::json{{"version", kJsonFormatVersion},
                                       {"added", report.added},
                                       {"updated", report.updated},
                                       {"removed", report.removed},
                                       {"unchanged", report.unchanged},
                                       {"skipped", std::move(skipped)},
+                                      {"warnings", std::move(warnings)},
                                       {"sections", report.sections},
                                       {"seconds", seconds},
                                       {"interrupted", report.interrupted}}
                            .dump());
   } else if (!args.quiet) {
-    fmt::print("{} added, {} updated, {} removed, {} unchanged, {} skipped; "
+    // Pages indexed without article text are counted apart (they are in
+    // "added"/"updated" too), only when there are some.
+    const std::string no_text =
+        report.warned.empty() ? std::string() : fmt::format(", {} without article text", report.warned.size());
+    fmt::print("{} added, {} updated, {} removed, {} unchanged, {} skipped{}; "
                "{} sections written in {:.2f}s\n",
                report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), report.sections, seconds);
+               report.skipped.size(), no_text, report.sections, seconds);
   }
   if (report.interrupted) {
     print_error("interrupted: the files indexed so far are committed; run the same "

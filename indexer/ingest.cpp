@@ -213,6 +213,7 @@ struct FileResult {
   Article article;  // changed: with its people and places
   std::vector<Xapian::Document> documents;  // one per section
   std::string reason;  // skipped
+  std::string warning;  // changed, but indexed with a warning (Article::warning)
 };
 
 FileResult process_file(const fs::path& file, const std::map<std::string, schema::FileRecord>& known,
@@ -244,6 +245,7 @@ FileResult process_file(const fs::path& file, const std::map<std::string, schema
       r.documents.push_back(make_section_document(r.article, section, r.id));
     }
     r.record.sections = static_cast<int>(r.article.sections.size());
+    r.warning = r.article.warning;
     r.kind = FileResult::Kind::changed;
   } catch (const Error& e) {
     r.kind = FileResult::Kind::skipped;
@@ -404,6 +406,7 @@ IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
           case FileResult::Kind::changed:
             ++(known.count(r->id) != 0 ? report.updated : report.added);
             report.sections += r->documents.size();
+            if (!r->warning.empty()) report.warned.push_back({r->path, r->warning});
             break;
         }
         if (on_progress) on_progress(progress);

@@ -60,6 +60,9 @@ struct IndexReport {
   std::size_t removed = 0;    // indexed files that are gone from the roots
   std::size_t sections = 0;   // sections written for added and updated files
   std::vector<SkippedFile> skipped;
+  // Files indexed (counted in added or updated) with a warning, e.g. "no
+  // article text found": a web page indexed with its title and metadata only.
+  std::vector<SkippedFile> warned;
   bool interrupted = false;
 };
 
