@@ -114,7 +114,7 @@ TEST_CASE("HTML content: of two articles, the one with the story", "[html]") {
   CHECK(has(b, "Paragraph 4"));
 }
 
-TEST_CASE("HTML content: lists, tables and pre kept; link lists and widgets dropped", "[html]") {
+TEST_CASE("HTML content: lists, tables and pre kept, link lists and widgets dropped", "[html]") {
   const auto a = parse(
       "<html><body><article>" + story(3) +
       "<ul><li>First point of the list, in words.</li><li>Second point of it.</li></ul>"
