@@ -88,6 +88,7 @@ struct Collected {
   // article, or after the page's first <h1>.
   std::string byline_in_article, byline_after_h1;
   std::size_t meta_author_rank = 0;
+  bool dom_authors_in_article = false;
   std::array<std::optional<Date>, kDateRanks> dates;
   std::string canonical, og_url;
   std::string article_body;
@@ -255,6 +256,18 @@ bool has_byline_token(const GumboNode* node) {
   return false;
 }
 
+// rel=author and itemprop=author: all those inside the article, else only
+// the first of the page (the others name the authors of other stories).
+void add_dom_author(Collected& c, const std::string& author, bool in_article) {
+  if (in_article) {
+    if (!c.dom_authors_in_article) c.dom_authors.clear();
+    c.dom_authors_in_article = true;
+    c.dom_authors.push_back(author);
+  } else if (c.dom_authors.empty()) {
+    c.dom_authors.push_back(author);
+  }
+}
+
 // Text of an itemprop=author element: its nested itemprop=name, its
 // content attribute, or its text.
 std::string author_of_microdata(const GumboNode* node) {
@@ -356,7 +369,7 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
     }
     if (p == "author" || p == "creator") {
       const std::string a = author_of_microdata(node);
-      if (!a.empty() && a.size() < 120) c.dom_authors.push_back(a);
+      if (!a.empty() && a.size() < 120) add_dom_author(c, a, article);
     }
   }
   if ((c.byline_in_article.empty() || c.byline_after_h1.empty()) && e.tag != GUMBO_TAG_BODY &&
@@ -370,7 +383,7 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
   if (e.tag == GUMBO_TAG_A) {
     if (const char* rel = attribute(node, "rel"); rel != nullptr && std::string_view(rel) == "author") {
       const std::string a = text_of(node);
-      if (!a.empty() && a.size() < 80) c.dom_authors.push_back(a);
+      if (!a.empty() && a.size() < 80) add_dom_author(c, a, article);
     }
   }
   for (unsigned i = 0; i < e.children.length; ++i) {
@@ -539,6 +552,13 @@ bool is_role_qualifier(std::string_view w) {
   return std::find(kWords.begin(), kWords.end(), l) != kWords.end() || is_role_word(w);
 }
 
+bool is_weekday(std::string_view w) {
+  static constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday", "wednesday", "thursday",
+                                                            "friday", "saturday", "sunday"};
+  const std::string l = to_lower_ascii(w);
+  return std::find(kDays.begin(), kDays.end(), l) != kDays.end();
+}
+
 bool is_degree(std::string_view w) {
   static constexpr std::array<std::string_view, 10> kDegrees = {"ma", "md", "phd", "rn", "mph", "ms",
                                                                 "bsc", "msc", "jr", "sr"};
@@ -630,11 +650,13 @@ std::vector<std::string> clean_byline(std::string_view text) {
       const std::size_t sp = p.find(' ', i);
       const std::string w = p.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
       i = sp == std::string::npos ? p.size() : sp + 1;
-      if (w.empty()) continue;
+      if (w.empty() || is_weekday(w)) continue;
       if (std::any_of(w.begin(), w.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) digits = true;
       words.push_back(w);
     }
     if (digits || words.empty()) continue;
+    p.clear();
+    for (const std::string& w : words) p += (p.empty() ? "" : " ") + w;
     // A role after the name ("Tom Krisher AP Auto Writer"), or a role alone
     // ("Staff Writer"); "A. Writer" is a name.
     std::size_t role_at = words.size();
