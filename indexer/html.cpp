@@ -55,20 +55,51 @@ int line_of(const GumboNode* node) {
   return 0;
 }
 
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    } else if (!w.empty()) {
+      words.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
+
+// A heading whose words are (nearly) all the title's: the headline again.
+bool repeats_title(std::string_view heading, std::string_view title) {
+  const std::vector<std::string> h = words_of(heading);
+  const std::vector<std::string> t = words_of(title);
+  if (h.empty() || t.empty()) return false;
+  std::size_t shared = 0;
+  for (const std::string& w : h) {
+    if (std::find(t.begin(), t.end(), w) != t.end()) ++shared;
+  }
+  return shared * 4 >= h.size() * 3 && h.size() * 2 >= t.size();
+}
+
 // Headings and paragraph-like blocks of the article, in document order.
 // Between block elements, each run of text and inline elements is one
 // paragraph: a <div> holding only text is a paragraph.
 void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
-                    std::vector<Block>& blocks) {
+                    const std::string& title, std::vector<Block>& blocks) {
   if (node->type != GUMBO_NODE_ELEMENT) return;
   const GumboElement& e = node->v.element;
   if (html::is_never_text(e.tag) || content.is_dropped(node)) return;
   const int line = static_cast<int>(e.start_pos.line);
-  if (e.tag == GUMBO_TAG_H1) return;  // the title
-  if (is_heading_tag(e.tag)) {
-    if (std::string t = html::text_of(node, &content.dropped()); !t.empty()) {
-      blocks.push_back({true, std::move(t), line});
-    }
+  if (e.tag == GUMBO_TAG_H1 || is_heading_tag(e.tag)) {
+    // The headline (an <h1> before any text, or a heading repeating the
+    // title) is not a section; later <h1>s are section headings (some sites
+    // use only <h1>s).
+    const bool headline = e.tag == GUMBO_TAG_H1 &&
+                          std::none_of(blocks.begin(), blocks.end(), [](const Block& b) { return !b.heading; });
+    std::string t = html::text_of(node, &content.dropped());
+    if (!t.empty() && !headline && !repeats_title(t, title)) blocks.push_back({true, std::move(t), line});
     return;
   }
   if (is_text_block(e.tag)) {
@@ -100,7 +131,7 @@ void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
       continue;
     }
     flush();
-    collect_blocks(child, content, blocks);
+    collect_blocks(child, content, title, blocks);
   }
   flush();
 }
@@ -123,7 +154,7 @@ Article parse_html_article(std::string_view text, const std::string& path,
   article.date = meta.date;
 
   std::vector<Block> blocks;
-  for (const GumboNode* root : content.roots()) collect_blocks(root, content, blocks);
+  for (const GumboNode* root : content.roots()) collect_blocks(root, content, article.title, blocks);
 
   Section current;
   int next_index = 1;

@@ -147,6 +147,15 @@ TEST_CASE("HTML content: headings inside the article split sections, chrome head
   std::vector<std::string> headings;
   for (const auto& s : a.sections) headings.push_back(s.heading);
   CHECK(headings == std::vector<std::string>{"", "What Comes Next", "Small Heading"});
+  // The headline (first <h1>, or a heading repeating the title) is not a
+  // section; later <h1>s are.
+  const auto b = parse("<html><head><meta property=\"og:title\" content=\"Council Passes The Budget\">"
+                       "</head><body><article><h1>Council Passes the Budget</h1>" + story(2) +
+                       "<h2>Council passes the budget</h2>" + story(1) + "<h1>Why It Matters</h1>" +
+                       story(2) + "</article></body></html>");
+  headings.clear();
+  for (const auto& s : b.sections) headings.push_back(s.heading);
+  CHECK(headings == std::vector<std::string>{"", "Why It Matters"});
 }
 
 TEST_CASE("HTML content: a page of link lists has no article text, and says so", "[html]") {
