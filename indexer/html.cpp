@@ -87,8 +87,8 @@ bool repeats_title(std::string_view heading, std::string_view title) {
 // Between block elements, each run of text and inline elements is one
 // paragraph: a <div> holding only text is a paragraph.
 void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
-                    const std::string& title, std::vector<Block>& blocks) {
-  if (node->type != GUMBO_NODE_ELEMENT) return;
+                    const std::string& title, std::vector<Block>& blocks, int depth = 0) {
+  if (node->type != GUMBO_NODE_ELEMENT || depth > html::kMaxDepth) return;
   const GumboElement& e = node->v.element;
   if (html::is_never_text(e.tag) || content.is_dropped(node)) return;
   const int line = static_cast<int>(e.start_pos.line);
@@ -131,7 +131,7 @@ void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
       continue;
     }
     flush();
-    collect_blocks(child, content, title, blocks);
+    collect_blocks(child, content, title, blocks, depth + 1);
   }
   flush();
 }

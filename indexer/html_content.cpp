@@ -138,7 +138,8 @@ bool is_inline_tag(GumboTag tag) {
 namespace {
 
 void collect_text(const GumboNode* node, const std::unordered_set<const GumboNode*>* dropped,
-                  std::string& out) {
+                  std::string& out, int depth = 0) {
+  if (depth > kMaxDepth) return;
   if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
       node->type == GUMBO_NODE_CDATA) {
     out += node->v.text.text;
@@ -150,7 +151,7 @@ void collect_text(const GumboNode* node, const std::unordered_set<const GumboNod
   const bool block = !is_inline_tag(e.tag);
   if (e.tag == GUMBO_TAG_BR || block) out += ' ';
   for (unsigned i = 0; i < e.children.length; ++i) {
-    collect_text(static_cast<const GumboNode*>(e.children.data[i]), dropped, out);
+    collect_text(static_cast<const GumboNode*>(e.children.data[i]), dropped, out, depth + 1);
   }
   if (block) out += ' ';
 }
@@ -162,17 +163,24 @@ void append_raw_text(const GumboNode* node, const std::unordered_set<const Gumbo
   collect_text(node, dropped, out);
 }
 
-bool has_block_child(const GumboNode* node) {
+namespace {
+
+bool has_block_child_at(const GumboNode* node, int depth) {
+  if (depth > kMaxDepth) return false;
   const GumboVector& kids = children_of(node);
   for (unsigned i = 0; i < kids.length; ++i) {
     const auto* k = static_cast<const GumboNode*>(kids.data[i]);
     if (k->type == GUMBO_NODE_ELEMENT &&
-        (!is_inline_tag(k->v.element.tag) || has_block_child(k))) {
+        (!is_inline_tag(k->v.element.tag) || has_block_child_at(k, depth + 1))) {
       return true;
     }
   }
   return false;
 }
+
+}  // namespace
+
+bool has_block_child(const GumboNode* node) { return has_block_child_at(node, 0); }
 
 std::string text_of(const GumboNode* node, const std::unordered_set<const GumboNode*>* dropped) {
   std::string raw;
@@ -524,8 +532,9 @@ class Analysis {
   // Counts what `node` holds, leaving out elements in `removed`; records
   // each element's stats in stats_.
   Stats measure(const GumboNode* node, bool in_link,
-                const std::unordered_set<const GumboNode*>* removed) {
+                const std::unordered_set<const GumboNode*>* removed, int depth = 0) {
     Stats st;
+    if (depth > kMaxDepth) return st;
     const GumboVector& kids = children_of(node);
     const GumboTag tag = node->v.element.tag;
     const bool link = in_link || tag == GUMBO_TAG_A;
@@ -556,7 +565,7 @@ class Analysis {
       if (kt == GUMBO_TAG_TABLE || kt == GUMBO_TAG_TBODY) {
         if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) st.nested_table = true;
       }
-      Stats k = measure(kid, link, removed);
+      Stats k = measure(kid, link, removed, depth + 1);
       if (kt == GUMBO_TAG_P) ++k.paras;
       if (kt == GUMBO_TAG_LI) {
         ++k.lis;
@@ -587,7 +596,8 @@ class Analysis {
   }
 
   // Pass 2: page chrome removed before scoring.
-  void mark_removed(const GumboNode* node, bool in_article) {
+  void mark_removed(const GumboNode* node, bool in_article, int depth = 0) {
+    if (depth > kMaxDepth) return;
     const GumboVector& kids = children_of(node);
     for (unsigned i = 0; i < kids.length; ++i) {
       const auto* kid = static_cast<const GumboNode*>(kids.data[i]);
@@ -598,7 +608,7 @@ class Analysis {
         removed_.insert(kid);
         continue;
       }
-      mark_removed(kid, article);
+      mark_removed(kid, article, depth + 1);
     }
   }
 
@@ -669,7 +679,8 @@ class Analysis {
   }
 
   // Pass 3: paragraphs score their ancestors.
-  void score_paragraphs(const GumboNode* node) {
+  void score_paragraphs(const GumboNode* node, int depth = 0) {
+    if (depth > kMaxDepth) return;
     const GumboVector& kids = children_of(node);
     for (unsigned i = 0; i < kids.length; ++i) {
       const auto* kid = static_cast<const GumboNode*>(kids.data[i]);
@@ -681,7 +692,7 @@ class Analysis {
         if (is_paragraph(kid, st) && st.text >= 25) add_paragraph_score(kid, st);
         if (kid->v.element.tag != GUMBO_TAG_TD || !st.has_block) continue;
       }
-      score_paragraphs(kid);
+      score_paragraphs(kid, depth + 1);
     }
   }
 
@@ -849,19 +860,24 @@ class Analysis {
   }
 
   template <typename Fn>
-  static void find_in(const GumboNode* node, Fn&& fn) {
+  static void find_in(const GumboNode* node, Fn&& fn, int depth = 0) {
+    if (depth > kMaxDepth) return;
     const GumboVector& kids = children_of(node);
     for (unsigned i = 0; i < kids.length; ++i) {
       const auto* k = static_cast<const GumboNode*>(kids.data[i]);
-      if (k->type == GUMBO_NODE_ELEMENT && fn(k)) find_in(k, fn);
+      if (k->type == GUMBO_NODE_ELEMENT && fn(k)) find_in(k, fn, depth + 1);
     }
   }
 
   // Post-order: children first, so a parent is judged on what is kept of it.
   // Returns the stats of what is kept.
   Stats clean(const GumboNode* node, const GumboNode* root, ArticleContent::Result& result,
-              bool in_data_table = false, bool in_figure = false) {
+              bool in_data_table = false, bool in_figure = false, int depth = 0) {
     Stats st;
+    if (depth > kMaxDepth) {
+      result.dropped.insert(node);
+      return st;
+    }
     const GumboVector& kids = children_of(node);
     const GumboTag tag = node->v.element.tag;
     const bool data_table = in_data_table || (tag == GUMBO_TAG_TABLE && is_data_table(node));
@@ -895,7 +911,7 @@ class Analysis {
         result.dropped.insert(kid);
         continue;
       }
-      Stats k = clean(kid, root, result, data_table, figure);
+      Stats k = clean(kid, root, result, data_table, figure, depth + 1);
       if (result.dropped.count(kid) != 0) continue;
       if (kt == GUMBO_TAG_A) k.links = k.text;
       if (kt == GUMBO_TAG_P) ++k.paras;

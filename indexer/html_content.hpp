@@ -12,6 +12,10 @@
 
 namespace folio::html {
 
+// Elements nested deeper than this are left out: every walk over the tree
+// recurses, and a hostile page nests tags by the hundred thousand.
+inline constexpr int kMaxDepth = 400;
+
 // The value of an attribute of an element node, or nullptr.
 const char* attribute(const GumboNode* node, const char* name);
 

@@ -273,7 +273,8 @@ void add_dom_author(Collected& c, const std::string& author, bool in_article) {
 std::string author_of_microdata(const GumboNode* node) {
   if (const char* content = attribute(node, "content")) return clean_value(content);
   std::string name;
-  std::function<void(const GumboNode*)> find = [&](const GumboNode* n) {
+  std::function<void(const GumboNode*, int)> find = [&](const GumboNode* n, int depth) {
+    if (depth > kMaxDepth) return;
     const GumboVector& kids = children_of(n);
     for (unsigned i = 0; i < kids.length && name.empty(); ++i) {
       const auto* k = static_cast<const GumboNode*>(kids.data[i]);
@@ -283,17 +284,21 @@ std::string author_of_microdata(const GumboNode* node) {
         name = content != nullptr ? clean_value(content) : text_of(k);
         return;
       }
-      find(k);
+      find(k, depth + 1);
     }
   };
-  find(node);
+  find(node, 0);
   return name.empty() ? text_of(node) : name;
 }
 
-void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bool in_article) {
+void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bool in_article,
+          int depth = 0) {
+  if (depth > kMaxDepth) return;
   if (node->type != GUMBO_NODE_ELEMENT) {
     const GumboVector& kids = children_of(node);
-    for (unsigned i = 0; i < kids.length; ++i) walk(static_cast<const GumboNode*>(kids.data[i]), c, content, in_article);
+    for (unsigned i = 0; i < kids.length; ++i) {
+      walk(static_cast<const GumboNode*>(kids.data[i]), c, content, in_article, depth + 1);
+    }
     return;
   }
   const GumboElement& e = node->v.element;
@@ -387,7 +392,7 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
     }
   }
   for (unsigned i = 0; i < e.children.length; ++i) {
-    walk(static_cast<const GumboNode*>(e.children.data[i]), c, content, article);
+    walk(static_cast<const GumboNode*>(e.children.data[i]), c, content, article, depth + 1);
   }
 }
 
