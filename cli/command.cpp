@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "folio/date.hpp"
+#include "folio/filter_date.hpp"
 #include "folio/error.hpp"
 
 namespace folio::cli {

@@ -2,25 +2,13 @@
 
 #include <array>
 #include <charconv>
-#include <chrono>
-#include <ctime>
 
 #include <fmt/format.h>
-
-#include "folio/error.hpp"
 
 #include "folio/text.hpp"
 
 namespace folio {
 namespace {
-
-constexpr std::array<std::string_view, 12> kMonths = {
-    "january", "february", "march",     "april",   "may",      "june",
-    "july",    "august",   "september", "october", "november", "december"};
-
-constexpr std::array<std::string_view, 7> kWeekdays = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday"};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -42,8 +30,8 @@ int to_int(std::string_view digits) {
 int month_number(std::string_view token) {
   const std::string t = to_lower_ascii(token);
   if (t.size() < 3) return 0;
-  for (std::size_t i = 0; i < kMonths.size(); ++i) {
-    if (kMonths[i] == t || kMonths[i].substr(0, 3) == t) {
+  for (std::size_t i = 0; i < kMonthNames.size(); ++i) {
+    if (kMonthNames[i] == t || kMonthNames[i].substr(0, 3) == t) {
       return static_cast<int>(i) + 1;
     }
   }
@@ -53,7 +41,7 @@ int month_number(std::string_view token) {
 bool is_weekday(std::string_view token) {
   const std::string t = to_lower_ascii(token);
   if (t.size() < 3) return false;
-  for (auto day : kWeekdays) {
+  for (auto day : kWeekdayNames) {
     if (day == t || day.substr(0, 3) == t || (t == "tues" || t == "thurs")) {
       return true;
     }
@@ -76,13 +64,6 @@ int day_number(std::string_view token) {
 
 int year_number(std::string_view token) {
   return token.size() == 4 && all_digits(token) ? to_int(token) : 0;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
 }
 
 std::optional<Date> make_date(int year, int month, int day) {
@@ -149,23 +130,8 @@ std::optional<Date> parse_iso(std::string_view s) {
   return make_date(year, parts[0], parts[1]);
 }
 
-std::vector<std::string_view> tokenize(std::string_view s) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '\t')) ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != ',' && s[i] != '\t') ++i;
-    std::string_view token = s.substr(start, i - start);
-    // "Jun." and "18." lose their dot; "a.m." keeps its inner dots.
-    while (token.size() > 1 && token.back() == '.') token.remove_suffix(1);
-    if (!token.empty()) tokens.push_back(token);
-  }
-  return tokens;
-}
-
 std::optional<Date> parse_words(std::string_view s) {
-  std::vector<std::string_view> t = tokenize(s);
+  std::vector<std::string_view> t = date_words(s);
   std::size_t i = 0;
   if (i < t.size() && is_weekday(t[i])) ++i;
   if (t.size() - i < 2) return std::nullopt;
@@ -192,70 +158,29 @@ std::optional<Date> parse_words(std::string_view s) {
   return date;
 }
 
-// Strips a case-insensitive label such as "Published:" or "Updated on".
-bool strip_label(std::string_view& s, std::string_view label) {
-  if (!starts_with_icase(s, label)) return false;
-  std::string_view rest = s.substr(label.size());
-  if (!rest.empty() && rest[0] != ' ' && rest[0] != ':') return false;
-  rest = trim(rest);
-  if (rest.starts_with(':')) rest = trim(rest.substr(1));
-  s = rest;
-  return true;
+}  // namespace
+
+int days_in_month(int year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
+                                                31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
 }
 
-// "Published: <date>", "Updated <date>", or a bare date.
-std::optional<Byline> parse_date_line(std::string_view s) {
-  static constexpr std::array<std::string_view, 6> kPublished = {
-      "Published on", "Published", "Posted on", "Posted", "First published",
-      "Date"};
-  static constexpr std::array<std::string_view, 4> kUpdated = {
-      "Last updated", "Updated on", "Updated", "Modified"};
-  Byline byline;
-  bool labelled = false;
-  for (auto label : kUpdated) {
-    if (strip_label(s, label)) {
-      byline.is_update = true;
-      labelled = true;
-      break;
-    }
-  }
-  for (auto label : kPublished) {
-    if (labelled) break;
-    labelled = strip_label(s, label);
-  }
-  const std::optional<Date> date = parse_date(s);
-  if (!date) return std::nullopt;
-  byline.date = *date;
-  return byline;
-}
-
-std::vector<std::string> split_authors(std::string_view s) {
-  std::vector<std::string> authors;
-  std::string current;
-  auto flush = [&] {
-    std::string_view name = trim(current);
-    if (!name.empty()) authors.emplace_back(name);
-    current.clear();
-  };
+std::vector<std::string_view> date_words(std::string_view s) {
+  std::vector<std::string_view> tokens;
   std::size_t i = 0;
   while (i < s.size()) {
-    if (s[i] == ',' || s[i] == ';' || s[i] == '&' || s[i] == '|') {
-      flush();
-      ++i;
-    } else if ((i == 0 || s[i - 1] == ' ') && starts_with_icase(s.substr(i), "and ")) {
-      flush();
-      i += 4;
-    } else {
-      current += s[i++];
-    }
+    while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '\t')) ++i;
+    std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != ',' && s[i] != '\t') ++i;
+    std::string_view token = s.substr(start, i - start);
+    // "Jun." and "18." lose their dot; "a.m." keeps its inner dots.
+    while (token.size() > 1 && token.back() == '.') token.remove_suffix(1);
+    if (!token.empty()) tokens.push_back(token);
   }
-  flush();
-  return authors;
+  return tokens;
 }
-
-std::size_t count_words(std::string_view s) { return tokenize(s).size(); }
-
-}  // namespace
 
 std::optional<Date> parse_date(std::string_view text) {
   const std::string_view s = trim(text);
@@ -266,131 +191,9 @@ std::optional<Date> parse_date(std::string_view text) {
   return parse_words(s);
 }
 
-std::optional<Byline> parse_byline(std::string_view line) {
-  std::string_view s = trim(line);
-  if (s.empty()) return std::nullopt;
-  const bool by = starts_with_icase(s, "by") &&
-                  (s.size() == 2 || s[2] == ' ' || s[2] == '|' || s[2] == ':');
-  if (!by) return parse_date_line(s);
-
-  std::string_view rest = trim(s.substr(2));
-  if (rest.starts_with(':')) rest = trim(rest.substr(1));
-  // Find the first separator whose right-hand side is a date.
-  static constexpr std::array<std::string_view, 6> kSeparators = {
-      "|", ",", "\xE2\x80\x94", "\xE2\x80\x93", "\xC2\xB7", " - "};
-  std::size_t best = std::string_view::npos;
-  std::optional<Byline> dated;
-  for (std::size_t pos = 0; pos < rest.size() && !dated; ++pos) {
-    for (auto sep : kSeparators) {
-      if (rest.compare(pos, sep.size(), sep) != 0) continue;
-      if (auto d = parse_date_line(rest.substr(pos + sep.size()))) {
-        dated = d;
-        best = pos;
-      }
-      break;
-    }
-  }
-  Byline byline;
-  if (dated) {
-    byline = *dated;
-    byline.authors = split_authors(rest.substr(0, best));
-    return byline;
-  }
-  // No date: only a short name list is a byline ("By the end of the year,
-  // prices rose." is a sentence).
-  if (rest.empty()) return byline;
-  if (count_words(rest) > 12 || rest.ends_with('.')) return std::nullopt;
-  byline.authors = split_authors(rest);
-  return byline;
-}
-
-const char* const kDateFormsHelp =
-    "use 2023, 2023-06, 2023-06-18, June 2023, 18 June 2023, June 18, 2023, today, "
-    "yesterday, last week, last month, last year or N days|weeks|months|years ago";
-
 std::string iso_of_day_key(std::string_view key) {
   if (key.size() != 8) return std::string(key);
   return fmt::format("{}-{}-{}", key.substr(0, 4), key.substr(4, 2), key.substr(6, 2));
-}
-
-DateRange period_of(const Date& date) {
-  switch (date.precision) {
-    case DatePrecision::day:
-      return {date.sort_key(), date.sort_key()};
-    case DatePrecision::month:
-      return {date.sort_key(),
-              fmt::format("{:04}{:02}{:02}", date.year, date.month, days_in_month(date.year, date.month))};
-    case DatePrecision::year:
-      return {date.sort_key(), fmt::format("{:04}1231", date.year)};
-    case DatePrecision::none:
-      break;
-  }
-  return {};
-}
-
-Date local_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, DatePrecision::day};
-}
-
-namespace {
-
-// `date` moved back by whole days, months or years (a month back from March
-// 31 is the last day of February).
-Date days_back(const Date& date, int days) {
-  using namespace std::chrono;
-  const sys_days d = year_month_day{year{date.year}, month{static_cast<unsigned>(date.month)},
-                                    day{static_cast<unsigned>(date.day)}};
-  const year_month_day r{d - std::chrono::days{days}};
-  return {static_cast<int>(r.year()), static_cast<int>(static_cast<unsigned>(r.month())),
-          static_cast<int>(static_cast<unsigned>(r.day())), DatePrecision::day};
-}
-
-Date months_back(const Date& date, int months) {
-  int total = date.year * 12 + (date.month - 1) - months;
-  Date r{total / 12, total % 12 + 1, 0, DatePrecision::day};
-  r.day = std::min(date.day, days_in_month(r.year, r.month));
-  return r;
-}
-
-}  // namespace
-
-std::optional<Date> parse_filter_date(std::string_view text, const Date& today) {
-  const std::string t = to_lower_ascii(trim(text));
-  if (t == "today") return today;
-  if (t == "yesterday") return days_back(today, 1);
-  if (t == "last week") return days_back(today, 7);
-  if (t == "last month") return months_back(today, 1);
-  if (t == "last year") return months_back(today, 12);
-  // "3 months ago", "1 day ago"
-  const std::vector<std::string_view> words = tokenize(t);
-  if (words.size() == 3 && all_digits(words[0]) && words[2] == "ago" && words[0].size() <= 5) {
-    const int n = to_int(words[0]);
-    std::string unit(words[1]);
-    if (unit.ends_with('s')) unit.pop_back();
-    if (unit == "day") return days_back(today, n);
-    if (unit == "week") return days_back(today, 7 * n);
-    if (unit == "month") return months_back(today, n);
-    if (unit == "year") return months_back(today, 12 * n);
-    return std::nullopt;
-  }
-  return parse_date(text);
-}
-
-DateRange parse_date_range(std::string_view text, const Date& today) {
-  auto bound = [&](std::string_view s) {
-    const std::optional<Date> d = parse_filter_date(s, today);
-    if (!d) throw Error(fmt::format("bad date '{}': {}", trim(s), kDateFormsHelp));
-    return period_of(*d);
-  };
-  const std::size_t dots = text.find("..");
-  if (dots == std::string_view::npos) return bound(text);
-  const std::string_view a = trim(text.substr(0, dots));
-  const std::string_view b = trim(text.substr(dots + 2));
-  if (a.empty() && b.empty()) throw Error(fmt::format("bad date range '..': {}", kDateFormsHelp));
-  return {a.empty() ? std::string() : bound(a).from, b.empty() ? std::string() : bound(b).to};
 }
 
 }  // namespace folio

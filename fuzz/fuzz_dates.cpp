@@ -1,5 +1,7 @@
 // Fuzz target: dates, bylines and filter date ranges.
+#include "folio/byline_date.hpp"
 #include "folio/date.hpp"
+#include "folio/filter_date.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 
+#include "folio/date.hpp"
 #include "folio/entities.hpp"
 #include "folio/text.hpp"
 
@@ -13,10 +14,12 @@ namespace folio {
 namespace {
 
 // Words that are capitalised for reasons other than being a name.
-const std::unordered_set<std::string> kCalendarWords = {
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday"};
+const std::unordered_set<std::string> kCalendarWords = [] {
+  std::unordered_set<std::string> words;
+  for (std::string_view w : kMonthNames) words.emplace(w);
+  for (std::string_view w : kWeekdayNames) words.emplace(w);
+  return words;
+}();
 
 // Lower-case words inside a person's name ("Lula da Silva", "Ursula von der Leyen").
 const std::unordered_set<std::string> kNameParticles = {
@@ -30,7 +33,7 @@ const std::unordered_set<std::string> kLocatives = {
 
 constexpr std::size_t kMaxNameTokens = 6;
 constexpr std::uint32_t kCityWithoutContext = 200'000;
-constexpr std::uint32_t kBigCityPopulation = 1'000'000;
+constexpr std::uint32_t kBigCityPopulation = Lexicon::kBigCityPopulation;
 
 struct Token {
   std::string_view text;  // as written, without a possessive ending

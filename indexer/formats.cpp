@@ -1,4 +1,6 @@
 // Telling article formats apart.
+#include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include "folio/formats.hpp"
@@ -7,8 +9,18 @@
 namespace folio {
 namespace {
 
+// The file name extensions of each format, lower-case.
+constexpr std::array<std::string_view, 2> kPlainTextExtensions = {".txt", ".text"};
+constexpr std::array<std::string_view, 2> kMarkdownExtensions = {".md", ".markdown"};
+constexpr std::array<std::string_view, 3> kHtmlExtensions = {".html", ".htm", ".xhtml"};
+
 std::string extension_of(std::string_view name) {
   return to_lower_ascii(std::filesystem::path(name).extension().string());
+}
+
+template <std::size_t N>
+bool is_one_of(const std::string& ext, const std::array<std::string_view, N>& extensions) {
+  return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
 }
 
 }  // namespace
@@ -27,8 +39,8 @@ const char* to_string(Format format) {
 
 bool is_article_file_name(std::string_view file_name) {
   const std::string ext = extension_of(file_name);
-  return ext == ".txt" || ext == ".text" || ext == ".md" || ext == ".markdown" ||
-         ext == ".html" || ext == ".htm" || ext == ".xhtml";
+  return is_one_of(ext, kPlainTextExtensions) || is_one_of(ext, kMarkdownExtensions) ||
+         is_one_of(ext, kHtmlExtensions);
 }
 
 Format detect_format(std::string_view path, std::string_view text) {
@@ -40,8 +52,8 @@ Format detect_format(std::string_view path, std::string_view text) {
     return Format::html;
   }
   const std::string ext = extension_of(path);
-  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::html;
-  if (ext == ".md" || ext == ".markdown") return Format::markdown;
+  if (is_one_of(ext, kHtmlExtensions)) return Format::html;
+  if (is_one_of(ext, kMarkdownExtensions)) return Format::markdown;
   return Format::plain;
 }
 

@@ -9,6 +9,7 @@
 
 #include "folio/date.hpp"
 #include "folio/formats.hpp"
+#include "folio/section_builder.hpp"
 #include "folio/text.hpp"
 #include "html_content.hpp"
 #include "html_meta.hpp"
@@ -146,50 +147,21 @@ Article parse_html_article(std::string_view text, const std::string& path,
   const html::ArticleContent content(output->document);
   const html::PageMetadata meta = html::read_page_metadata(output->document, content);
 
-  Article article;
-  article.path = path;
-  article.title = meta.title;
-  if (article.title.empty()) article.title = std::filesystem::path(path).stem().string();
-  article.authors = meta.authors;
-  article.date = meta.date;
+  SectionBuilder builder(path, boilerplate);
+  builder.set_title(meta.title);
+  builder.set_markup_metadata(meta.authors, meta.date);
 
   std::vector<Block> blocks;
-  for (const GumboNode* root : content.roots()) collect_blocks(root, content, article.title, blocks);
+  for (const GumboNode* root : content.roots()) collect_blocks(root, content, meta.title, blocks);
 
-  Section current;
-  int next_index = 1;
-  bool metadata_allowed = true;
-  auto flush = [&] {
-    if (!current.text.empty() || !current.heading.empty()) article.sections.push_back(std::move(current));
-  };
   for (const Block& b : blocks) {
-    if (boilerplate.ends_article(b.text)) break;
     if (b.heading) {
-      flush();
-      current = Section{};
-      current.index = next_index++;
-      current.heading = b.text;
-      current.line = b.line;
-      metadata_allowed = false;
-      continue;
-    }
-    if (metadata_allowed) {
-      if (const auto byline = parse_byline(b.text)) {
-        if (article.authors.empty()) article.authors = byline->authors;
-        if (!article.date.known()) article.date = byline->date;
-        continue;
-      }
-    }
-    if (boilerplate.is_dropped(b.text)) continue;
-    metadata_allowed = false;
-    if (current.text.empty()) {
-      if (current.line == 0) current.line = b.line;
+      builder.add_heading(b.text, b.line);
     } else {
-      current.text += '\n';
+      builder.add_paragraph(b.text, b.line);
     }
-    current.text += b.text;
   }
-  flush();
+  Article article = builder.finish();
   const bool no_text = std::none_of(article.sections.begin(), article.sections.end(),
                                     [](const Section& s) { return !s.text.empty(); });
   if (no_text && !meta.article_body.empty()) {
@@ -201,11 +173,6 @@ Article parse_html_article(std::string_view text, const std::string& path,
     article.sections.push_back(std::move(lead));
   } else if (no_text) {
     article.warning = "no article text found";
-  }
-  if (article.sections.empty()) {
-    Section only;
-    only.line = 1;
-    article.sections.push_back(std::move(only));
   }
   return article;
 }

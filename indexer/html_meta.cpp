@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "folio/byline_date.hpp"
 #include "folio/date.hpp"
 #include "folio/text.hpp"
 
@@ -59,8 +61,14 @@ std::optional<Date> metadata_date(std::string_view value) {
   }
   if (!d || d->precision != DatePrecision::day) return std::nullopt;
   if (d->year < 1900) return std::nullopt;
-  const Date today = local_today();
-  if (d->sort_key() > today.sort_key() && d->year > today.year) return std::nullopt;
+  // Later than tomorrow (a page's time zone may be a day ahead of ours).
+  const std::time_t now = std::time(nullptr);
+  std::tm tomorrow{};
+  localtime_r(&now, &tomorrow);
+  tomorrow.tm_mday += 1;
+  std::mktime(&tomorrow);
+  const int limit = (tomorrow.tm_year + 1900) * 10000 + (tomorrow.tm_mon + 1) * 100 + tomorrow.tm_mday;
+  if (d->year * 10000 + d->month * 100 + d->day > limit) return std::nullopt;
   return d;
 }
 
@@ -495,6 +503,15 @@ std::string choose_title(const Collected& c) {
     // An <h1> alone is the title only when it is the page's one <h1>.
     return h1s.size() == 1 ? h1s[0] : std::string();
   }
+  // The parts of the <title> around each separator: a source equal to one
+  // of them agrees with the <title> ("Story | Site" and an <h1> "Story").
+  std::vector<std::string> title_parts;
+  for (std::string_view sep : {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xBB ", ": ", " :: ", " / "}) {
+    for (std::size_t pos = c.title_tag.find(sep); pos != std::string::npos; pos = c.title_tag.find(sep, pos + 1)) {
+      title_parts.push_back(title_key(c.title_tag.substr(0, pos)));
+      title_parts.push_back(title_key(c.title_tag.substr(pos + sep.size())));
+    }
+  }
   std::size_t best = 0, best_votes = 0;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const std::string key = title_key(candidates[i]);
@@ -503,6 +520,7 @@ std::string choose_title(const Collected& c) {
     for (const std::string& other : candidates) {
       if (title_key(other) == key) ++votes;
     }
+    if (std::find(title_parts.begin(), title_parts.end(), key) != title_parts.end()) ++votes;
     if (votes > best_votes) {
       best = i;
       best_votes = votes;

@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Cities at least this big may be named without context ("in", "Bath, England").
-constexpr std::uint32_t kBigCity = 1'000'000;
+constexpr std::uint32_t kBigCity = Lexicon::kBigCityPopulation;
 
 // ISO 3166-2 subdivision types folio recognises; smaller units (districts,
 // counties, municipalities) would mostly add noise.

@@ -6,6 +6,7 @@
 
 #include "folio/date.hpp"
 #include "folio/formats.hpp"
+#include "folio/section_builder.hpp"
 #include "folio/text.hpp"
 
 namespace folio {
@@ -76,8 +77,9 @@ FrontMatter read_front_matter(const std::vector<std::string_view>& lines) {
   return {};  // no closing fence: not front matter
 }
 
-// The text of a node's inline content, markup removed.
-void inline_text(cmark_node* node, std::string& out) {
+// The text of a node's inline content, markup removed; a line break (soft
+// or hard) becomes `line_break`.
+void inline_text(cmark_node* node, std::string& out, char line_break = ' ') {
   for (cmark_node* child = cmark_node_first_child(node); child != nullptr;
        child = cmark_node_next(child)) {
     switch (cmark_node_get_type(child)) {
@@ -87,37 +89,44 @@ void inline_text(cmark_node* node, std::string& out) {
         break;
       case CMARK_NODE_SOFTBREAK:
       case CMARK_NODE_LINEBREAK:
-        out += ' ';
+        out += line_break;
         break;
       case CMARK_NODE_HTML_INLINE:
         break;
       default:  // emphasis, strong, link, image (its alt text)
-        inline_text(child, out);
+        inline_text(child, out, line_break);
     }
   }
 }
 
-// Paragraph-like text of a block: paragraphs, list items, quotes.
-void block_text(cmark_node* node, std::vector<std::string>& paragraphs) {
+// Feeds the paragraph-like text of a block to the builder: paragraphs (line
+// by line, so that a byline ending in a hard break is read as the plain-text
+// lines it stands for), list items, quotes, code blocks. `line_offset`: lines
+// of front matter before the body.
+void add_block_text(cmark_node* node, int line_offset, SectionBuilder& builder) {
+  const int line = cmark_node_get_start_line(node) + line_offset;
   switch (cmark_node_get_type(node)) {
     case CMARK_NODE_PARAGRAPH:
-    case CMARK_NODE_HEADING: {
+    case CMARK_NODE_HEADING: {  // a heading inside a list or quote is text
       std::string text;
-      inline_text(node, text);
-      if (!trim(text).empty()) paragraphs.emplace_back(trim(text));
+      inline_text(node, text, '\n');
+      const std::vector<std::string_view> parts = split_lines(text);
+      std::vector<SourceLine> lines;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        lines.push_back({parts[i], line + static_cast<int>(i)});
+      }
+      builder.add_paragraph(lines);
       return;
     }
-    case CMARK_NODE_CODE_BLOCK: {
-      const std::string_view code = trim(cmark_node_get_literal(node));
-      if (!code.empty()) paragraphs.emplace_back(code);
+    case CMARK_NODE_CODE_BLOCK:
+      builder.add_paragraph(cmark_node_get_literal(node), line);
       return;
-    }
     case CMARK_NODE_HTML_BLOCK:
     case CMARK_NODE_THEMATIC_BREAK:
       return;
     default:
       for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) {
-        block_text(c, paragraphs);
+        add_block_text(c, line_offset, builder);
       }
   }
 }
@@ -136,76 +145,31 @@ Article parse_markdown_article(std::string_view text, const std::string& path,
       : front_lines < lines.size() ? text.substr(static_cast<std::size_t>(lines[front_lines].data() - text.data()))
                                    : std::string_view();
 
-  Article article;
-  article.path = path;
-  article.title = fm.title;
-  article.authors = fm.authors;
-  article.date = fm.date;
+  SectionBuilder builder(path, boilerplate);
+  builder.set_title(fm.title);
+  builder.set_markup_metadata(fm.authors, fm.date);
+  builder.set_start_line(fm.lines + 1);
+  bool has_title = !fm.title.empty();
 
   std::unique_ptr<cmark_node, void (*)(cmark_node*)> doc(
       cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT), cmark_node_free);
-  Section current;
-  current.index = 0;
-  int next_index = 1;
-  bool metadata_allowed = true;  // a byline may follow the title
-  auto flush = [&] {
-    if (!current.text.empty() || !current.heading.empty()) article.sections.push_back(std::move(current));
-  };
-  for (cmark_node* node = cmark_node_first_child(doc.get()); node != nullptr;
+  for (cmark_node* node = cmark_node_first_child(doc.get()); node != nullptr && !builder.ended();
        node = cmark_node_next(node)) {
-    const int line = cmark_node_get_start_line(node) + fm.lines;
-    if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-      std::string heading;
-      inline_text(node, heading);
-      const std::string_view h = trim(heading);
-      if (cmark_node_get_heading_level(node) == 1 && article.title.empty() && article.sections.empty() &&
-          current.text.empty()) {
-        article.title = std::string(h);
-        continue;
-      }
-      if (boilerplate.ends_article(h)) break;
-      flush();
-      current = Section{};
-      current.index = next_index++;
-      current.heading = std::string(h);
-      current.line = line;
-      metadata_allowed = false;
+    if (cmark_node_get_type(node) != CMARK_NODE_HEADING) {
+      add_block_text(node, fm.lines, builder);
       continue;
     }
-    std::vector<std::string> paragraphs;
-    block_text(node, paragraphs);
-    bool ended = false;
-    for (const std::string& p : paragraphs) {
-      if (metadata_allowed && current.text.empty()) {
-        if (const auto byline = parse_byline(p)) {
-          if (article.authors.empty()) article.authors = byline->authors;
-          if (!article.date.known()) article.date = byline->date;
-          continue;
-        }
-      }
-      if (boilerplate.ends_article(p)) {
-        ended = true;
-        break;
-      }
-      if (boilerplate.is_dropped(p)) continue;
-      if (current.text.empty()) {
-        if (current.line == 0) current.line = line;
-      } else {
-        current.text += '\n';
-      }
-      current.text += p;
-      metadata_allowed = false;
+    std::string heading;
+    inline_text(node, heading);
+    // The first level-1 heading before any text is the title.
+    if (cmark_node_get_heading_level(node) == 1 && !has_title && !builder.has_body()) {
+      builder.set_title(std::string(trim(heading)));
+      has_title = !trim(heading).empty();
+      continue;
     }
-    if (ended) break;
+    builder.add_heading(heading, cmark_node_get_start_line(node) + fm.lines);
   }
-  flush();
-  if (article.title.empty()) article.title = std::filesystem::path(path).stem().string();
-  if (article.sections.empty()) {
-    Section only;
-    only.line = fm.lines + 1;
-    article.sections.push_back(std::move(only));
-  }
-  return article;
+  return builder.finish();
 }
 
 }  // namespace folio

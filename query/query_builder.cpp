@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "folio/date.hpp"
+#include "folio/filter_date.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
 

@@ -1,6 +1,9 @@
-// Parsing the dates and bylines that articles carry in their first lines.
+// Calendar dates as articles and users write them, shared by the indexer
+// (article metadata: byline_date.hpp) and the query side (filters:
+// filter_date.hpp). The Date type itself is in model.hpp.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +13,14 @@
 
 namespace folio {
 
+// Month names, January first, and weekday names, Monday first: lower-case
+// English, as parse_date reads them (and their three-letter abbreviations).
+inline constexpr std::array<std::string_view, 12> kMonthNames = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+inline constexpr std::array<std::string_view, 7> kWeekdayNames = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+
 // Parses a whole string as a date, keeping its precision. Accepts
 // "2023-06-18", "2023/06/18", "2023-06", "2023", "June 18, 2023",
 // "Jun. 18, 2023", "June 18th 2023", "18 June 2023", "June 2023", an optional
@@ -18,51 +29,16 @@ namespace folio {
 // for anything else, including impossible dates such as "February 30, 2023".
 std::optional<Date> parse_date(std::string_view text);
 
-// A line near the top of an article that says who wrote it and/or when.
-struct Byline {
-  std::vector<std::string> authors;  // may be empty ("By | June 18, 2023")
-  Date date;                         // unknown when the line has no date
-  bool is_update = false;            // "Updated ...": a later revision date
-};
-
-// Recognises one metadata line: "By <authors> | <date>" (also with "—", "–",
-// "·" or "," before the date), "By <authors>", "Published: <date>",
-// "Updated <date>", "Posted on <date>", or a line that is only a date.
-// Authors are split on ",", ";", "&" and "and". Returns nullopt when the
-// line is not such a line.
-std::optional<Byline> parse_byline(std::string_view line);
-
-// An inclusive range of days, as "yyyymmdd" keys (schema::kDateSlot);
-// an empty bound is open.
-struct DateRange {
-  std::string from;
-  std::string to;
-};
-
-// "20230618" -> "2023-06-18" (a kDateSlot key as a date); other strings
-// are returned as they are.
+// "20230618" -> "2023-06-18" (a kDateSlot key as a date: the inverse of
+// Date::sort_key); other strings are returned as they are.
 std::string iso_of_day_key(std::string_view key);
 
-// The days a date covers: "2023-06" is 20230601..20230630.
-DateRange period_of(const Date& date);
+// Days in `month` (1-12) of `year` in the Gregorian calendar.
+int days_in_month(int year, int month);
 
-// Today's date with day precision.
-Date local_today();
-
-// Parses a date as a user types it in a filter: the forms parse_date takes
-// ("2023", "2023-06", "June 2023", "18 June 2023", "June 18, 2023") and
-// relative ones: "today", "yesterday", "last week" (7 days ago), "last
-// month", "last year", "N days|weeks|months|years ago". Relative dates are
-// whole days counted back from `today`. Returns nullopt when it is none of
-// these.
-std::optional<Date> parse_filter_date(std::string_view text, const Date& today);
-
-// Parses "A..B", "A..", "..B" or "A" (meaning all of A's period) with
-// parse_filter_date bounds: A counts from its first day, B to its last.
-// Throws folio::Error naming the accepted forms when a bound is not a date.
-DateRange parse_date_range(std::string_view text, const Date& today);
-
-// The accepted forms, for error messages.
-extern const char* const kDateFormsHelp;
+// The words of a date or a byline, as parse_date reads them: split on
+// spaces, tabs and commas; trailing full stops removed ("Jun." -> "Jun",
+// "a.m." -> "a.m").
+std::vector<std::string_view> date_words(std::string_view text);
 
 }  // namespace folio

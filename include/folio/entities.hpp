@@ -41,6 +41,11 @@ class Lexicon {
     std::uint32_t population = 0;  // cities only
   };
 
+  // A city at least this big ranks above a subdivision of the same name, and
+  // counts as a place without context ("in", "Bath, England") even when its
+  // name is an ordinary word.
+  static constexpr std::uint32_t kBigCityPopulation = 1'000'000;
+
   // What a phrase (folded, space-separated tokens) can be.
   struct Phrase {
     std::vector<std::uint32_t> places;  // indexes into places(), best first

@@ -36,7 +36,8 @@ bool is_article_file_name(std::string_view file_name);
 
 // A Markdown article: optional YAML front matter (title, date, author or
 // authors), the first level-1 heading as title when the front matter has
-// none, '#' headings starting sections, markup stripped from the text.
+// none, '#' headings starting sections, markup stripped from the text;
+// bylines, sections and site boilerplate as SectionBuilder reads them.
 Article parse_markdown_article(std::string_view text, const std::string& path,
                                const SiteBoilerplate& boilerplate);
 
