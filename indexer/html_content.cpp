@@ -237,11 +237,10 @@ std::string decode_entities(std::string_view text) {
     std::uint32_t cp;
   };
   static constexpr std::array<Named, 22> kNamed = {{
-      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-      {"apos", '\''},    {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014},
-      {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-      {"hellip", 0x2026}, {"laquo", 0xAB},  {"raquo", 0xBB},   {"copy", 0xA9},
-      {"reg", 0xAE},     {"trade", 0x2122}, {"eacute", 0xE9},  {"egrave", 0xE8},
+      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},     {"apos", '\''},
+      {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014},  {"lsquo", 0x2018}, {"rsquo", 0x2019},
+      {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},
+      {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122},  {"eacute", 0xE9},  {"egrave", 0xE8},
       {"middot", 0xB7},  {"bull", 0x2022},
   }};
   std::string out;
@@ -321,34 +320,36 @@ bool in(const std::vector<std::string>& tokens, std::initializer_list<std::strin
 
 // Page chrome: removed before scoring unless a "maybe" token rescues it.
 const std::vector<std::string_view> kUnlikely = {
-    "ad", "ads", "advert", "advertisement", "adverts", "ai2html", "banner", "breadcrumb",
-    "breadcrumbs", "combx", "comment", "comments", "community", "disqus", "footer", "gdpr",
-    "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
-    "skyscraper", "social", "sponsor", "sponsored", "supplemental", "agegate", "pagination",
-    "pager", "popup", "cookie", "cookies", "consent", "newsletter", "subscribe", "share",
-    "sharing", "modal", "outbrain", "taboola", "navbar", "navigation", "masthead", "toolbar",
-    "recommended", "trending", "promo"};
-const std::vector<std::string_view> kMaybe = {
-    "and", "article", "body", "column", "content", "main", "shadow", "story", "entry"};
-const std::vector<std::string_view> kPositive = {
-    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
-    "story", "paragraph", "prose"};
+    "ad",           "ads",         "advert",     "advertisement", "adverts",  "ai2html",     "banner",
+    "breadcrumb",   "breadcrumbs", "combx",      "comment",       "comments", "community",   "disqus",
+    "footer",       "gdpr",        "legends",    "menu",          "related",  "remark",      "replies",
+    "rss",          "shoutbox",    "sidebar",    "skyscraper",    "social",   "sponsor",     "sponsored",
+    "supplemental", "agegate",     "pagination", "pager",         "popup",    "cookie",      "cookies",
+    "consent",      "newsletter",  "subscribe",  "share",         "sharing",  "modal",       "outbrain",
+    "taboola",      "navbar",      "navigation", "masthead",      "toolbar",  "recommended", "trending",
+    "promo"};
+const std::vector<std::string_view> kMaybe = {"and",  "article", "body",  "column", "content",
+                                              "main", "shadow",  "story", "entry"};
+const std::vector<std::string_view> kPositive = {"article", "body",      "content", "entry", "hentry",
+                                                 "main",    "page",      "post",    "text",  "blog",
+                                                 "story",   "paragraph", "prose"};
 const std::vector<std::string_view> kNegative = {
-    "hidden", "hid", "banner", "combx", "comment", "comments", "com", "contact", "footer",
-    "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
-    "sharing", "shoutbox", "sidebar", "skyscraper", "sponsor", "sponsored", "shopping", "tags",
-    "widget", "ad", "ads", "advert", "social", "newsletter", "subscribe", "popular",
-    "recommended", "trending", "taboola", "caption", "captions", "player", "modal", "popup"};
+    "hidden",     "hid",     "banner",    "combx",      "comment",   "comments", "com",
+    "contact",    "footer",  "gdpr",      "masthead",   "media",     "meta",     "outbrain",
+    "promo",      "related", "scroll",    "share",      "sharing",   "shoutbox", "sidebar",
+    "skyscraper", "sponsor", "sponsored", "shopping",   "tags",      "widget",   "ad",
+    "ads",        "advert",  "social",    "newsletter", "subscribe", "popular",  "recommended",
+    "trending",   "taboola", "caption",   "captions",   "player",    "modal",    "popup"};
 // Widgets dropped from inside the chosen article.
 const std::vector<std::string_view> kWidget = {
-    "share", "sharing", "social", "comment", "comments", "newsletter", "subscribe",
-    "subscription", "related", "promo", "cookie", "cookies", "consent", "popup", "modal",
-    "breadcrumb", "breadcrumbs", "sidebar", "advert", "advertisement", "ad", "ads", "sponsor",
-    "sponsored", "outbrain", "taboola", "recommended", "popular", "trending", "follow",
-    "toolbar", "navigation", "navbar", "menu", "pagination", "pager", "disqus", "replies",
-    "gdpr", "signup", "paywall", "print", "tags", "rating", "player", "controls"};
-const std::vector<std::string_view> kBylineTokens = {"byline", "byl", "author",
-                                                                   "authors", "dateline"};
+    "share",        "sharing",    "social",      "comment",    "comments", "newsletter",    "subscribe",
+    "subscription", "related",    "promo",       "cookie",     "cookies",  "consent",       "popup",
+    "modal",        "breadcrumb", "breadcrumbs", "sidebar",    "advert",   "advertisement", "ad",
+    "ads",          "sponsor",    "sponsored",   "outbrain",   "taboola",  "recommended",   "popular",
+    "trending",     "follow",     "toolbar",     "navigation", "navbar",   "menu",          "pagination",
+    "pager",        "disqus",     "replies",     "gdpr",       "signup",   "paywall",       "print",
+    "tags",         "rating",     "player",      "controls"};
+const std::vector<std::string_view> kBylineTokens = {"byline", "byl", "author", "authors", "dateline"};
 
 std::vector<std::string> tokens_of(const GumboNode* node) {
   std::vector<std::string> tokens;
@@ -390,8 +391,7 @@ bool is_hidden(const GumboNode* node) {
   if (const char* style = attribute(node, "style")) {
     std::string s = to_lower_ascii(style);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-    if (s.find("display:none") != std::string::npos ||
-        s.find("visibility:hidden") != std::string::npos) {
+    if (s.find("display:none") != std::string::npos || s.find("visibility:hidden") != std::string::npos) {
       return true;
     }
   }
@@ -399,20 +399,20 @@ bool is_hidden(const GumboNode* node) {
 }
 
 bool is_heading(GumboTag tag) {
-  return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
-         tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+  return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
+         tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
 }
 
 // What an element holds, counted over its kept descendants.
 struct Stats {
-  std::size_t text = 0;      // characters, white space runs counted once
-  std::size_t links = 0;     // characters inside <a>
+  std::size_t text = 0;   // characters, white space runs counted once
+  std::size_t links = 0;  // characters inside <a>
   std::size_t commas = 0;
-  std::size_t paras = 0;     // <p> elements
+  std::size_t paras = 0;  // <p> elements
   std::size_t lis = 0;
   std::size_t imgs = 0;
-  std::size_t inputs = 0;    // visible form controls
-  std::size_t embeds = 0;    // iframe, video, object, embed
+  std::size_t inputs = 0;  // visible form controls
+  std::size_t embeds = 0;  // iframe, video, object, embed
   std::size_t heading_text = 0;
   std::size_t list_text = 0;  // characters inside <li>
   std::size_t para_text = 0;  // characters of paragraphs of 25+ characters, not in links
@@ -531,8 +531,8 @@ class Analysis {
 
   // Counts what `node` holds, leaving out elements in `removed`; records
   // each element's stats in stats_.
-  Stats measure(const GumboNode* node, bool in_link,
-                const std::unordered_set<const GumboNode*>* removed, int depth = 0) {
+  Stats measure(const GumboNode* node, bool in_link, const std::unordered_set<const GumboNode*>* removed,
+                int depth = 0) {
     Stats st;
     if (depth > kMaxDepth) return st;
     const GumboVector& kids = children_of(node);
@@ -556,7 +556,8 @@ class Analysis {
         ++st.embeds;
       }
       if (kt == GUMBO_TAG_SELECT || kt == GUMBO_TAG_TEXTAREA ||
-          (kt == GUMBO_TAG_INPUT && !equals_icase(attribute(kid, "type") ? attribute(kid, "type") : "", "hidden"))) {
+          (kt == GUMBO_TAG_INPUT &&
+           !equals_icase(attribute(kid, "type") ? attribute(kid, "type") : "", "hidden"))) {
         ++st.inputs;
       }
       if (is_never_text(kt)) continue;
@@ -617,14 +618,13 @@ class Analysis {
     if (is_hidden(node)) return true;
     if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER) return true;
     if (tag == GUMBO_TAG_HEADER && !in_article) return true;
-    if (has_role(node, {"navigation", "complementary", "contentinfo", "menu", "menubar",
-                        "alert", "alertdialog", "dialog", "banner", "search"})) {
+    if (has_role(node, {"navigation", "complementary", "contentinfo", "menu", "menubar", "alert",
+                        "alertdialog", "dialog", "banner", "search"})) {
       return true;
     }
     if (!strip_unlikely_) return false;
-    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
-        tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TR ||
-        tag == GUMBO_TAG_CODE || tag == GUMBO_TAG_PRE) {
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN || tag == GUMBO_TAG_TABLE ||
+        tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TR || tag == GUMBO_TAG_CODE || tag == GUMBO_TAG_PRE) {
       return false;
     }
     const std::vector<std::string> tokens = tokens_of(node);
@@ -697,8 +697,8 @@ class Analysis {
   }
 
   void add_paragraph_score(const GumboNode* para, const Stats& st) {
-    const double score = 1.0 + static_cast<double>(st.commas) +
-                         static_cast<double>(std::min<std::size_t>(st.text / 100, 3));
+    const double score =
+        1.0 + static_cast<double>(st.commas) + static_cast<double>(std::min<std::size_t>(st.text / 100, 3));
     const GumboNode* ancestor = para->parent;
     for (int level = 0; level < 5 && ancestor != nullptr && ancestor->type == GUMBO_NODE_ELEMENT;
          ++level, ancestor = ancestor->parent) {
@@ -757,11 +757,11 @@ class Analysis {
         if (c != top && final_score(c) >= 0.75 * top_score) alternatives.push_back(c);
       }
       if (alternatives.size() >= 3) {
-        for (const GumboNode* p = top->parent; p != nullptr && p != body_ &&
-                                               p->type == GUMBO_NODE_ELEMENT;
+        for (const GumboNode* p = top->parent; p != nullptr && p != body_ && p->type == GUMBO_NODE_ELEMENT;
              p = p->parent) {
           std::size_t inside = 0;
-          for (const GumboNode* a : alternatives) if (contains(p, a)) ++inside;
+          for (const GumboNode* a : alternatives)
+            if (contains(p, a)) ++inside;
           if (inside >= 3) {
             top = p;
             break;
@@ -771,8 +771,7 @@ class Analysis {
       // Climb while the parent scores better.
       double last = final_score(top);
       const double threshold = last / 3;
-      for (const GumboNode* p = top->parent; p != nullptr && p != body_ &&
-                                             p->type == GUMBO_NODE_ELEMENT;
+      for (const GumboNode* p = top->parent; p != nullptr && p != body_ && p->type == GUMBO_NODE_ELEMENT;
            p = p->parent) {
         if (scores_.count(p) == 0) continue;
         const double ps = final_score(p);
@@ -784,8 +783,7 @@ class Analysis {
         last = ps;
       }
       // An only child stands for its parent.
-      while (top->parent != nullptr && top->parent != body_ &&
-             top->parent->type == GUMBO_NODE_ELEMENT) {
+      while (top->parent != nullptr && top->parent != body_ && top->parent->type == GUMBO_NODE_ELEMENT) {
         const GumboVector& kids = children_of(top->parent);
         std::size_t elements = 0;
         for (unsigned i = 0; i < kids.length; ++i) {
@@ -815,8 +813,7 @@ class Analysis {
         if (stats_.count(sib) == 0) continue;  // removed or never text
         double bonus = 0;
         const char* c = attribute(sib, "class");
-        if (top_class != nullptr && c != nullptr && *top_class != '\0' &&
-            std::string_view(c) == top_class) {
+        if (top_class != nullptr && c != nullptr && *top_class != '\0' && std::string_view(c) == top_class) {
           bonus = score * 0.2;
         }
         bool keep = scores_.count(sib) != 0 && final_score(sib) + bonus >= threshold;
@@ -849,8 +846,7 @@ class Analysis {
     bool header = false;
     find_in(table, [&](const GumboNode* n) {
       const GumboTag t = n->v.element.tag;
-      if (t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_TH || t == GUMBO_TAG_THEAD ||
-          t == GUMBO_TAG_TFOOT) {
+      if (t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_TH || t == GUMBO_TAG_THEAD || t == GUMBO_TAG_TFOOT) {
         header = true;
       }
       return !header && t != GUMBO_TAG_TABLE;
@@ -900,7 +896,8 @@ class Analysis {
         ++st.embeds;
       }
       if (kt == GUMBO_TAG_SELECT || kt == GUMBO_TAG_TEXTAREA || kt == GUMBO_TAG_BUTTON ||
-          (kt == GUMBO_TAG_INPUT && !equals_icase(attribute(kid, "type") ? attribute(kid, "type") : "", "hidden"))) {
+          (kt == GUMBO_TAG_INPUT &&
+           !equals_icase(attribute(kid, "type") ? attribute(kid, "type") : "", "hidden"))) {
         ++st.inputs;
       }
       if (is_never_text(kt)) {
@@ -957,8 +954,8 @@ class Analysis {
     if (guarded) return false;
     if (is_hidden(node)) return true;
     if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER) return true;
-    if (has_role(node, {"navigation", "complementary", "contentinfo", "menu", "menubar",
-                        "alert", "alertdialog", "dialog", "search", "toolbar"})) {
+    if (has_role(node, {"navigation", "complementary", "contentinfo", "menu", "menubar", "alert",
+                        "alertdialog", "dialog", "search", "toolbar"})) {
       return true;
     }
     const std::vector<std::string> tokens = tokens_of(node);
@@ -970,8 +967,8 @@ class Analysis {
     // A block of only ad or loading words.
     if (is_paragraph(node, st) && st.text < 30) {
       const std::string t = to_lower_ascii(text_of(node));
-      if (t == "advertisement" || t == "advertising" || t == "ad" || t == "loading" ||
-          t == "loading..." || t == "loading…" || t == "werbung" || t == "publicité") {
+      if (t == "advertisement" || t == "advertising" || t == "ad" || t == "loading" || t == "loading..." ||
+          t == "loading…" || t == "werbung" || t == "publicité") {
         return true;
       }
     }
@@ -981,16 +978,14 @@ class Analysis {
                            st.link_density() > 0.5;
     if (link_list) return true;  // a menu, "most popular", "read next"
     if (!clean_conditionally_) return false;
-    const bool conditional = tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_FIELDSET ||
-                             tag == GUMBO_TAG_TABLE || list_tag ||
-                             ((tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_SECTION ||
-                               tag == GUMBO_TAG_UNKNOWN) &&
-                              st.has_block);
+    const bool conditional =
+        tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_FIELDSET || tag == GUMBO_TAG_TABLE || list_tag ||
+        ((tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_SECTION || tag == GUMBO_TAG_UNKNOWN) && st.has_block);
     if (!conditional) return false;
     const int weight = class_weight(node);
     if (weight < 0) return true;
-    const bool is_list = list_tag || (st.text > 0 && static_cast<double>(st.list_text) >
-                                                         0.9 * static_cast<double>(st.text));
+    const bool is_list =
+        list_tag || (st.text > 0 && static_cast<double>(st.list_text) > 0.9 * static_cast<double>(st.text));
     const double ld = st.link_density();
     if (is_list && ld > 0.5) return true;  // a list of links: a menu, "most popular"
     if (st.commas >= 10) return false;
@@ -1002,8 +997,7 @@ class Analysis {
     if (!in_figure && img > 1 && p / img < 0.5) return !is_list || st.lis != st.imgs;
     if (!is_list && li > p) return true;
     if (static_cast<double>(st.inputs) > static_cast<double>(st.paras / 3)) return true;
-    if (!is_list && !in_figure && heading_density < 0.9 && st.text < 25 &&
-        (st.imgs == 0 || st.imgs > 2)) {
+    if (!is_list && !in_figure && heading_density < 0.9 && st.text < 25 && (st.imgs == 0 || st.imgs > 2)) {
       return true;
     }
     if (!is_list && weight < 25 && ld > 0.2) return true;

@@ -38,8 +38,7 @@ bool is_inline_tag(GumboTag tag);
 
 // The text of a node, white space collapsed to single spaces and trimmed,
 // leaving out elements in `dropped` and those that never hold text.
-std::string text_of(const GumboNode* node,
-                    const std::unordered_set<const GumboNode*>* dropped = nullptr);
+std::string text_of(const GumboNode* node, const std::unordered_set<const GumboNode*>* dropped = nullptr);
 
 // Appends the raw text of a node (white space as it is, a space at block
 // boundaries) to `out`, leaving out `dropped` elements.

@@ -89,7 +89,8 @@ enum DateRank {
 };
 
 struct Collected {
-  std::string jsonld_name, parsely_title, jsonld_title, og_title, twitter_title, dc_title, title_tag, site_name;
+  std::string jsonld_name, parsely_title, jsonld_title, og_title, twitter_title, dc_title, title_tag,
+      site_name;
   std::vector<std::string> h1s, h2s;
   std::vector<std::string> jsonld_people, jsonld_orgs, meta_authors, dom_authors;
   // Short elements with a "byline"/"author" class or id token: in the
@@ -139,7 +140,8 @@ void read_author(const json& a, Collected& c) {
   if (!a.is_object()) return;
   const std::string name = a.contains("name") ? string_of(a["name"]) : std::string();
   if (name.empty() || name.find("://") != std::string::npos) return;
-  if (a.contains("@type") && type_is(a["@type"], {"Organization", "NewsMediaOrganization", "Corporation"}, false)) {
+  if (a.contains("@type") &&
+      type_is(a["@type"], {"Organization", "NewsMediaOrganization", "Corporation"}, false)) {
     c.jsonld_orgs.push_back(name);
   } else {
     c.jsonld_people.push_back(name);
@@ -163,13 +165,16 @@ void read_json_ld(const json& j, Collected& c, int depth = 0) {
     if (c.jsonld_title.empty() && j.contains("headline")) c.jsonld_title = string_of(j["headline"]);
     if (c.jsonld_name.empty() && j.contains("name")) c.jsonld_name = string_of(j["name"]);
     if (j.contains("author") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["author"], c);
-    if (j.contains("creator") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["creator"], c);
+    if (j.contains("creator") && c.jsonld_people.empty() && c.jsonld_orgs.empty())
+      read_author(j["creator"], c);
     if (c.article_body.empty() && j.contains("articleBody")) c.article_body = string_of(j["articleBody"]);
   }
-  if (j.contains("datePublished")) set_date(c, article ? kJsonLdArticle : kJsonLdPage, string_of(j["datePublished"]));
+  if (j.contains("datePublished"))
+    set_date(c, article ? kJsonLdArticle : kJsonLdPage, string_of(j["datePublished"]));
   if (j.contains("dateCreated")) set_date(c, kCreated, string_of(j["dateCreated"]));
   if (j.contains("dateModified")) set_date(c, kModified, string_of(j["dateModified"]));
-  if (page && j.contains("author") && c.jsonld_people.empty() && c.jsonld_orgs.empty()) read_author(j["author"], c);
+  if (page && j.contains("author") && c.jsonld_people.empty() && c.jsonld_orgs.empty())
+    read_author(j["author"], c);
 }
 
 // The JSON of a <script type="application/ld+json">, without the CDATA or
@@ -209,9 +214,9 @@ void read_meta(const GumboNode* node, Collected& c) {
     if (k.empty()) continue;
     // One element is one source, whatever number of names it carries.
     if (!title_set) {
-      std::string* field = k == "og:title"                                           ? &c.og_title
-                           : k == "twitter:title"                                    ? &c.twitter_title
-                           : k == "parsely-title" || k == "sailthru.title"           ? &c.parsely_title
+      std::string* field = k == "og:title"                                             ? &c.og_title
+                           : k == "twitter:title"                                      ? &c.twitter_title
+                           : k == "parsely-title" || k == "sailthru.title"             ? &c.parsely_title
                            : k == "dc.title" || k == "dcterm:title" || k == "dc:title" ? &c.dc_title
                                                                                        : nullptr;
       if (field != nullptr && field->empty()) {
@@ -223,12 +228,11 @@ void read_meta(const GumboNode* node, Collected& c) {
     if (k == "og:url" && c.og_url.empty()) c.og_url = value;
     if (k == "article:published_time" || k == "article:published" || k == "og:published_time" ||
         k == "published_time" || k == "datepublished" || k == "date" || k == "dc.date" ||
-        k == "dc.date.issued" || k == "dcterms.date" || k == "dcterms.issued" ||
-        k == "dc:date" || k == "dcterms.created" || k == "parsely-pub-date" ||
-        k == "sailthru.date" || k == "pubdate" || k == "publish-date" || k == "publishdate" ||
-        k == "publication_date" || k == "article.published" || k == "og:article:published_time" ||
-        k == "article_date_original" || k == "cxenseparse:recs:publishtime" ||
-        k == "date.release" || k == "citation_publication_date") {
+        k == "dc.date.issued" || k == "dcterms.date" || k == "dcterms.issued" || k == "dc:date" ||
+        k == "dcterms.created" || k == "parsely-pub-date" || k == "sailthru.date" || k == "pubdate" ||
+        k == "publish-date" || k == "publishdate" || k == "publication_date" || k == "article.published" ||
+        k == "og:article:published_time" || k == "article_date_original" ||
+        k == "cxenseparse:recs:publishtime" || k == "date.release" || k == "citation_publication_date") {
       set_date(c, kMetaPublished, value);
     }
     if (k == "article:modified_time" || k == "og:updated_time" || k == "datemodified" ||
@@ -236,10 +240,18 @@ void read_meta(const GumboNode* node, Collected& c) {
       set_date(c, kModified, value);
     }
     // Author meta tags, most specific first.
-    static constexpr std::array<std::string_view, 12> kAuthorKeys = {
-        "byl", "parsely-author", "sailthru.author", "dc.creator", "dc:creator", "dcterm:creator",
-        "author", "article:author", "og:article:author", "citation_author", "twitter:creator",
-        "dcterms.creator"};
+    static constexpr std::array<std::string_view, 12> kAuthorKeys = {"byl",
+                                                                     "parsely-author",
+                                                                     "sailthru.author",
+                                                                     "dc.creator",
+                                                                     "dc:creator",
+                                                                     "dcterm:creator",
+                                                                     "author",
+                                                                     "article:author",
+                                                                     "og:article:author",
+                                                                     "citation_author",
+                                                                     "twitter:creator",
+                                                                     "dcterms.creator"};
     for (std::size_t rank = 0; rank < kAuthorKeys.size(); ++rank) {
       if (k != kAuthorKeys[rank]) continue;
       if (!starts_with_icase(value, "http") && !value.starts_with("@") &&
@@ -310,8 +322,8 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
     return;
   }
   const GumboElement& e = node->v.element;
-  const bool article = in_article || std::find(content.roots().begin(), content.roots().end(), node) !=
-                                         content.roots().end();
+  const bool article =
+      in_article || std::find(content.roots().begin(), content.roots().end(), node) != content.roots().end();
   switch (e.tag) {
     case GUMBO_TAG_META:
       read_meta(node, c);
@@ -321,7 +333,8 @@ void walk(const GumboNode* node, Collected& c, const ArticleContent& content, bo
         std::string raw;
         for (unsigned i = 0; i < e.children.length; ++i) {
           const auto* child = static_cast<const GumboNode*>(e.children.data[i]);
-          if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) raw += child->v.text.text;
+          if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE)
+            raw += child->v.text.text;
         }
         c.title_tag = clean_value(raw);
       }
@@ -481,8 +494,8 @@ std::string title_key(std::string_view t) { return to_lower_ascii(collapse(t)); 
 // loses to any metadata title.
 std::string choose_title(const Collected& c) {
   std::vector<std::string> candidates;
-  for (const std::string* t : {&c.jsonld_title, &c.jsonld_name, &c.dc_title, &c.og_title,
-                               &c.twitter_title, &c.parsely_title}) {
+  for (const std::string* t :
+       {&c.jsonld_title, &c.jsonld_name, &c.dc_title, &c.og_title, &c.twitter_title, &c.parsely_title}) {
     if (!t->empty()) candidates.push_back(strip_site_name(*t, c.site_name));
   }
   if (!c.title_tag.empty()) {
@@ -506,8 +519,10 @@ std::string choose_title(const Collected& c) {
   // The parts of the <title> around each separator: a source equal to one
   // of them agrees with the <title> ("Story | Site" and an <h1> "Story").
   std::vector<std::string> title_parts;
-  for (std::string_view sep : {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xBB ", ": ", " :: ", " / "}) {
-    for (std::size_t pos = c.title_tag.find(sep); pos != std::string::npos; pos = c.title_tag.find(sep, pos + 1)) {
+  for (std::string_view sep :
+       {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xBB ", ": ", " :: ", " / "}) {
+    for (std::size_t pos = c.title_tag.find(sep); pos != std::string::npos;
+         pos = c.title_tag.find(sep, pos + 1)) {
       title_parts.push_back(title_key(c.title_tag.substr(0, pos)));
       title_parts.push_back(title_key(c.title_tag.substr(pos + sep.size())));
     }
@@ -553,10 +568,10 @@ std::optional<Date> date_in_url(std::string_view url) {
 
 bool is_role_word(std::string_view w) {
   static constexpr std::array<std::string_view, 26> kRoles = {
-      "writer", "reporter", "correspondent", "editor", "staff", "contributor", "columnist",
-      "producer", "journalist", "photographer", "analyst", "contributing", "senior", "chief",
-      "special", "freelance", "bureau", "intern", "author", "critic", "host", "anchor",
-      "reporting", "editorial", "director", "manager"};
+      "writer",   "reporter",   "correspondent", "editor",   "staff",        "contributor", "columnist",
+      "producer", "journalist", "photographer",  "analyst",  "contributing", "senior",      "chief",
+      "special",  "freelance",  "bureau",        "intern",   "author",       "critic",      "host",
+      "anchor",   "reporting",  "editorial",     "director", "manager"};
   const std::string l = to_lower_ascii(w);
   return std::find(kRoles.begin(), kRoles.end(), l) != kRoles.end();
 }
@@ -568,23 +583,23 @@ bool is_role_qualifier(std::string_view w) {
     return true;  // an agency's initials: AP, AFP, UPI
   }
   static constexpr std::array<std::string_view, 20> kWords = {
-      "auto", "business", "political", "sports", "science", "health", "technology", "tech",
-      "white", "house", "national", "foreign", "the", "a", "an", "our", "legal", "music", "film",
-      "food"};
+      "auto", "business", "political", "sports",   "science", "health", "technology",
+      "tech", "white",    "house",     "national", "foreign", "the",    "a",
+      "an",   "our",      "legal",     "music",    "film",    "food"};
   const std::string l = to_lower_ascii(w);
   return std::find(kWords.begin(), kWords.end(), l) != kWords.end() || is_role_word(w);
 }
 
 bool is_weekday(std::string_view w) {
-  static constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday", "wednesday", "thursday",
+  static constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                             "friday", "saturday", "sunday"};
   const std::string l = to_lower_ascii(w);
   return std::find(kDays.begin(), kDays.end(), l) != kDays.end();
 }
 
 bool is_degree(std::string_view w) {
-  static constexpr std::array<std::string_view, 10> kDegrees = {"ma", "md", "phd", "rn", "mph", "ms",
-                                                                "bsc", "msc", "jr", "sr"};
+  static constexpr std::array<std::string_view, 10> kDegrees = {"ma", "md",  "phd", "rn", "mph",
+                                                                "ms", "bsc", "msc", "jr", "sr"};
   std::string l = to_lower_ascii(w);
   l.erase(std::remove(l.begin(), l.end(), '.'), l.end());
   return std::find(kDegrees.begin(), kDegrees.end(), l) != kDegrees.end() && l != "jr" && l != "sr";
@@ -629,7 +644,7 @@ std::vector<std::string> clean_byline(std::string_view text) {
       ++i;
       continue;
     }
-    if ((i == 0 || s[i - 1] == ' ') && (starts_with_icase(s.substr(i), "and ") )) {
+    if ((i == 0 || s[i - 1] == ' ') && (starts_with_icase(s.substr(i), "and "))) {
       flush();
       i += 4;
       continue;
@@ -652,7 +667,8 @@ std::vector<std::string> clean_byline(std::string_view text) {
   flush();
   std::vector<std::string> names;
   for (std::string p : pieces) {
-    for (std::string_view by : {"written by ", "posted by ", "words by ", "story by ", "by ", "by: ", "von ", "par ", "por "}) {
+    for (std::string_view by :
+         {"written by ", "posted by ", "words by ", "story by ", "by ", "by: ", "von ", "par ", "por "}) {
       if (starts_with_icase(p, by)) {
         p = std::string(trim(std::string_view(p).substr(by.size())));
         break;
@@ -704,7 +720,8 @@ std::vector<std::string> clean_byline(std::string_view text) {
     if (words.size() > 5) continue;
     if (words.size() == 1 && is_degree(words[0])) continue;
     std::string name = normal_case(p);
-    const bool dup = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return equals_icase(n, name); });
+    const bool dup =
+        std::any_of(names.begin(), names.end(), [&](const std::string& n) { return equals_icase(n, name); });
     if (!dup) names.push_back(std::move(name));
   }
   return names;
@@ -738,8 +755,10 @@ PageMetadata read_page_metadata(const GumboNode* document, const ArticleContent&
   if (meta.authors.empty() && !c.jsonld_orgs.empty()) meta.authors.push_back(c.jsonld_orgs.front());
 
   if (!c.dates[kUrl]) {
-    if (auto d = date_in_url(c.canonical)) c.dates[kUrl] = d;
-    else if (auto d2 = date_in_url(c.og_url)) c.dates[kUrl] = d2;
+    if (auto d = date_in_url(c.canonical))
+      c.dates[kUrl] = d;
+    else if (auto d2 = date_in_url(c.og_url))
+      c.dates[kUrl] = d2;
   }
   if (!content.byline_text().empty()) {
     if (auto b = parse_byline(content.byline_text()); b && b->date.known() && !b->is_update) {

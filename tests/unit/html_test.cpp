@@ -20,7 +20,8 @@ std::string story(int paragraphs, const std::string& tag = "p", const std::strin
   for (int i = 1; i <= paragraphs; ++i) {
     out += "<" + tag + attrs + ">Paragraph " + std::to_string(i) +
            " of the story says what the council decided, why it matters, and who spoke "
-           "against it, with the figures the reader needs to follow the argument.</" + tag + ">\n";
+           "against it, with the figures the reader needs to follow the argument.</" +
+           tag + ">\n";
   }
   return out;
 }
@@ -52,9 +53,10 @@ TEST_CASE("hint_tokens: class and id values split into whole tokens", "[html]") 
 
 TEST_CASE("HTML content: widget words only as whole tokens", "[html]") {
   // "commented", "no-sidebars", "shared": not comment, sidebar, share.
-  const auto a = parse("<html><body class=\"no-sidebars paywall modal-enabled\">"
-                       "<article class=\"post commented shared\"><h1>T</h1>" +
-                       story(4) + "</article></body></html>");
+  const auto a = parse(
+      "<html><body class=\"no-sidebars paywall modal-enabled\">"
+      "<article class=\"post commented shared\"><h1>T</h1>" +
+      story(4) + "</article></body></html>");
   CHECK(has(a, "Paragraph 1 of the story"));
   CHECK(has(a, "Paragraph 4 of the story"));
   CHECK(a.warning.empty());
@@ -77,7 +79,8 @@ TEST_CASE("HTML content: a page inside one form", "[html]") {
   const auto a = parse(
       "<html><body><form id=\"aspnetForm\" action=\"/page\"><input type=\"hidden\" name=\"__VIEWSTATE\" "
       "value=\"x\"><div class=\"search\"><input type=\"text\" name=\"q\"><button>Go</button></div>"
-      "<div id=\"content\"><h1>Title</h1>" + story(5) + "</div></form></body></html>");
+      "<div id=\"content\"><h1>Title</h1>" +
+      story(5) + "</div></form></body></html>");
   CHECK(has(a, "Paragraph 1"));
   CHECK(has(a, "Paragraph 5"));
   CHECK_FALSE(has(a, "Go"));
@@ -90,8 +93,7 @@ TEST_CASE("HTML content: a page inside one form", "[html]") {
 }
 
 TEST_CASE("HTML content: divs holding only text are paragraphs", "[html]") {
-  const auto a = parse("<html><body><div class=\"body\">" +
-                       story(5, "div", " class=\"article-paragraph\"") +
+  const auto a = parse("<html><body><div class=\"body\">" + story(5, "div", " class=\"article-paragraph\"") +
                        "<div>Text straight in a div, then <b>bold</b> words.</div></div></body></html>");
   REQUIRE_FALSE(a.sections.empty());
   CHECK(has(a, "Paragraph 1 of the story"));
@@ -115,20 +117,21 @@ TEST_CASE("HTML content: of two articles, the one with the story", "[html]") {
 }
 
 TEST_CASE("HTML content: lists, tables and pre kept, link lists and widgets dropped", "[html]") {
-  const auto a = parse(
-      "<html><body><article>" + story(3) +
-      "<ul><li>First point of the list, in words.</li><li>Second point of it.</li></ul>"
-      "<table><tr><th>Year</th><th>Votes</th></tr><tr><td>2021</td><td>4,310</td></tr></table>"
-      "<pre>code line one</pre>" + story(2) +
-      "<ul class=\"most-popular\"><li><a href=\"/a\">Popular one</a></li>"
-      "<li><a href=\"/b\">Popular two</a></li><li><a href=\"/c\">Popular three</a></li></ul>"
-      "<div class=\"share-bar\">Share this on social media</div>"
-      "<div class=\"newsletter\"><p>Sign up to our newsletter for daily stories like this.</p></div>"
-      "<div style=\"display: none\">Hidden words</div>"
-      "<section id=\"comments\"><h2>Comments</h2><p>A reader writes something long enough to "
-      "be a paragraph, with commas, and more words.</p></section>"
-      "<div class=\"video-player-controls\"><ul><li>Captions off</li><li>English</li></ul></div>"
-      "</article></body></html>");
+  const auto a =
+      parse("<html><body><article>" + story(3) +
+            "<ul><li>First point of the list, in words.</li><li>Second point of it.</li></ul>"
+            "<table><tr><th>Year</th><th>Votes</th></tr><tr><td>2021</td><td>4,310</td></tr></table>"
+            "<pre>code line one</pre>" +
+            story(2) +
+            "<ul class=\"most-popular\"><li><a href=\"/a\">Popular one</a></li>"
+            "<li><a href=\"/b\">Popular two</a></li><li><a href=\"/c\">Popular three</a></li></ul>"
+            "<div class=\"share-bar\">Share this on social media</div>"
+            "<div class=\"newsletter\"><p>Sign up to our newsletter for daily stories like this.</p></div>"
+            "<div style=\"display: none\">Hidden words</div>"
+            "<section id=\"comments\"><h2>Comments</h2><p>A reader writes something long enough to "
+            "be a paragraph, with commas, and more words.</p></section>"
+            "<div class=\"video-player-controls\"><ul><li>Captions off</li><li>English</li></ul></div>"
+            "</article></body></html>");
   CHECK(has(a, "First point of the list, in words."));
   CHECK(has(a, "Year Votes"));
   CHECK(has(a, "2021 4,310"));
@@ -141,18 +144,19 @@ TEST_CASE("HTML content: lists, tables and pre kept, link lists and widgets drop
 }
 
 TEST_CASE("HTML content: headings inside the article split sections, chrome headings do not", "[html]") {
-  const auto a = parse("<html><body><nav><h2>Sections</h2><a href=\"/\">Home</a></nav><article>" +
-                       story(2) + "<h2>What Comes Next</h2>" + story(2) + "<h4>Small Heading</h4>" +
-                       story(1) + "</article><aside><h2>Related</h2></aside></body></html>");
+  const auto a = parse("<html><body><nav><h2>Sections</h2><a href=\"/\">Home</a></nav><article>" + story(2) +
+                       "<h2>What Comes Next</h2>" + story(2) + "<h4>Small Heading</h4>" + story(1) +
+                       "</article><aside><h2>Related</h2></aside></body></html>");
   std::vector<std::string> headings;
   for (const auto& s : a.sections) headings.push_back(s.heading);
   CHECK(headings == std::vector<std::string>{"", "What Comes Next", "Small Heading"});
   // The headline (first <h1>, or a heading repeating the title) is not a
   // section; later <h1>s are.
-  const auto b = parse("<html><head><meta property=\"og:title\" content=\"Council Passes The Budget\">"
-                       "</head><body><article><h1>Council Passes the Budget</h1>" + story(2) +
-                       "<h2>Council passes the budget</h2>" + story(1) + "<h1>Why It Matters</h1>" +
-                       story(2) + "</article></body></html>");
+  const auto b = parse(
+      "<html><head><meta property=\"og:title\" content=\"Council Passes The Budget\">"
+      "</head><body><article><h1>Council Passes the Budget</h1>" +
+      story(2) + "<h2>Council passes the budget</h2>" + story(1) + "<h1>Why It Matters</h1>" + story(2) +
+      "</article></body></html>");
   headings.clear();
   for (const auto& s : b.sections) headings.push_back(s.heading);
   CHECK(headings == std::vector<std::string>{"", "Why It Matters"});
@@ -182,11 +186,14 @@ TEST_CASE("HTML title: sources by agreement, site name stripped", "[html]") {
     std::string head, body, title;
   };
   const std::vector<Case> cases = {
-      {"<title>Rates Rise Again – Daily Planet</title><meta property=\"og:site_name\" content=\"Daily Planet\">",
+      {"<title>Rates Rise Again – Daily Planet</title><meta property=\"og:site_name\" content=\"Daily "
+       "Planet\">",
        "<h1>Daily Planet</h1>", "Rates Rise Again"},
-      {"<title>Daily Planet | Rates Rise Again</title><meta name=\"application-name\" content=\"Daily Planet\">",
+      {"<title>Daily Planet | Rates Rise Again</title><meta name=\"application-name\" content=\"Daily "
+       "Planet\">",
        "", "Rates Rise Again"},
-      {"<title>Daily Planet: Rates Rise Again</title><meta property=\"og:site_name\" content=\"Daily Planet\">",
+      {"<title>Daily Planet: Rates Rise Again</title><meta property=\"og:site_name\" content=\"Daily "
+       "Planet\">",
        "", "Rates Rise Again"},
       // og:title and twitter:title agree; the JSON-LD headline adds the site.
       {"<meta property=\"og:title\" content=\"Rates Rise Again\"><meta name=\"twitter:title\" "
@@ -196,7 +203,8 @@ TEST_CASE("HTML title: sources by agreement, site name stripped", "[html]") {
       // The <h1> names the section and agrees with nothing.
       {"<title>Rates Rise Again For The Third Time</title>", "<h1>Business</h1>",
        "Rates Rise Again For The Third Time"},
-      {"<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Rock &amp; Roll &#8217;Returns&#8217;\"}</script>",
+      {"<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Rock &amp; Roll "
+       "&#8217;Returns&#8217;\"}</script>",
        "", "Rock & Roll \xE2\x80\x99Returns\xE2\x80\x99"},
       {"<meta name=\"parsely-title\" content=\"The Parsely Title\">", "<h1>Other heading</h1>",
        "The Parsely Title"},
@@ -231,7 +239,8 @@ TEST_CASE("HTML byline: every source", "[html]") {
        "", V{"Dan Moss"}},
       {"<meta name=\"author\" content=\"Eve Lind\">", "", V{"Eve Lind"}},
       {"<meta property=\"article:author\" content=\"https://facebook.com/someone\">"
-       "<meta property=\"article:author\" content=\"Finn Cole\">", "", V{"Finn Cole"}},
+       "<meta property=\"article:author\" content=\"Finn Cole\">",
+       "", V{"Finn Cole"}},
       {"<meta name=\"byl\" content=\"By GIA NOOR and HAL OKAFOR\">", "", V{"Gia Noor", "Hal Okafor"}},
       {"<meta name=\"parsely-author\" content=\"Ivy Chen\">", "", V{"Ivy Chen"}},
       {"<meta name=\"sailthru.author\" content=\"Jon Bay\">", "", V{"Jon Bay"}},
@@ -244,8 +253,8 @@ TEST_CASE("HTML byline: every source", "[html]") {
   };
   for (const Case& c : cases) {
     INFO(c.head << c.body);
-    const auto a = parse("<html><head>" + c.head + "</head><body><article><h1>T</h1>" + c.body +
-                         story(3) + "</article></body></html>");
+    const auto a = parse("<html><head>" + c.head + "</head><body><article><h1>T</h1>" + c.body + story(3) +
+                         "</article></body></html>");
     CHECK(a.authors == c.authors);
   }
   // A "By ..." line at the start of the article text.
@@ -273,7 +282,8 @@ TEST_CASE("HTML date: every source, placeholders ignored, published before modif
        "", "2020-02-03"},
       {"<meta property=\"article:published_time\" content=\"2019-07-08T23:30:00-07:00\">", "", "2019-07-08"},
       {"<meta property=\"article:modified_time\" content=\"2019-09-09\">"
-       "<meta property=\"article:published\" content=\"2019-07-01\">", "", "2019-07-01"},
+       "<meta property=\"article:published\" content=\"2019-07-01\">",
+       "", "2019-07-01"},
       {"<meta property=\"og:published_time\" content=\"2018-05-06\">", "", "2018-05-06"},
       {"<meta name=\"date\" content=\"2018-05-07\">", "", "2018-05-07"},
       {"<meta name=\"dc.date\" content=\"2018-05-08\">", "", "2018-05-08"},
@@ -285,7 +295,8 @@ TEST_CASE("HTML date: every source, placeholders ignored, published before modif
       {"", "<time datetime=\"2017-04-05T10:00\">April 5</time>", "2017-04-05"},
       {"", "<time pubdate datetime=\"2017-04-06\">April 6</time><time datetime=\"2017-04-09\">x</time>",
        "2017-04-06"},
-      {"<link rel=\"canonical\" href=\"https://example.com/news/2016/11/12/council-vote\">", "", "2016-11-12"},
+      {"<link rel=\"canonical\" href=\"https://example.com/news/2016/11/12/council-vote\">", "",
+       "2016-11-12"},
       {"<meta property=\"og:url\" content=\"https://example.com/2016-11-13/story.html\">", "", "2016-11-13"},
       {"", "<div class=\"byline\">By Ann Lee | March 2, 2015</div>", "2015-03-02"},
       // Placeholders and impossible dates are no date; the next source wins.
@@ -296,8 +307,8 @@ TEST_CASE("HTML date: every source, placeholders ignored, published before modif
   };
   for (const Case& c : cases) {
     INFO(c.head << c.body);
-    const auto a = parse("<html><head>" + c.head + "</head><body><article><h1>T</h1>" + c.body +
-                         story(3) + "</article></body></html>");
+    const auto a = parse("<html><head>" + c.head + "</head><body><article><h1>T</h1>" + c.body + story(3) +
+                         "</article></body></html>");
     CHECK(a.date.iso() == c.date);
   }
 }
