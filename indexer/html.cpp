@@ -84,21 +84,32 @@ bool repeats_title(std::string_view heading, std::string_view title) {
   return shared * 4 >= h.size() * 3 && h.size() * 2 >= t.size();
 }
 
+// The page's first <h1> element, or nullptr.
+const GumboNode* first_h1(const GumboNode* node, int depth = 0) {
+  if (depth > html::kMaxDepth) return nullptr;
+  if (node->type == GUMBO_NODE_ELEMENT && node->v.element.tag == GUMBO_TAG_H1) return node;
+  const GumboVector& kids = html::children_of(node);
+  for (unsigned i = 0; i < kids.length; ++i) {
+    if (const GumboNode* h = first_h1(static_cast<const GumboNode*>(kids.data[i]), depth + 1)) return h;
+  }
+  return nullptr;
+}
+
 // Headings and paragraph-like blocks of the article, in document order.
 // Between block elements, each run of text and inline elements is one
 // paragraph: a <div> holding only text is a paragraph.
 void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
-                    const std::string& title, std::vector<Block>& blocks, int depth = 0) {
+                    const std::string& title, const GumboNode* headline_node,
+                    std::vector<Block>& blocks, int depth = 0) {
   if (node->type != GUMBO_NODE_ELEMENT || depth > html::kMaxDepth) return;
   const GumboElement& e = node->v.element;
   if (html::is_never_text(e.tag) || content.is_dropped(node)) return;
   const int line = static_cast<int>(e.start_pos.line);
   if (e.tag == GUMBO_TAG_H1 || is_heading_tag(e.tag)) {
-    // The headline (an <h1> before any text, or a heading repeating the
-    // title) is not a section; later <h1>s are section headings (some sites
-    // use only <h1>s).
-    const bool headline = e.tag == GUMBO_TAG_H1 &&
-                          std::none_of(blocks.begin(), blocks.end(), [](const Block& b) { return !b.heading; });
+    // The headline (the page's first <h1>, or a heading repeating the
+    // title) is not a section; other <h1>s are section headings (some
+    // sites use only <h1>s).
+    const bool headline = node == headline_node;
     std::string t = html::text_of(node, &content.dropped());
     if (!t.empty() && !headline && !repeats_title(t, title)) blocks.push_back({true, std::move(t), line});
     return;
@@ -132,7 +143,7 @@ void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
       continue;
     }
     flush();
-    collect_blocks(child, content, title, blocks, depth + 1);
+    collect_blocks(child, content, title, headline_node, blocks, depth + 1);
   }
   flush();
 }
@@ -152,7 +163,10 @@ Article parse_html_article(std::string_view text, const std::string& path,
   builder.set_markup_metadata(meta.authors, meta.date);
 
   std::vector<Block> blocks;
-  for (const GumboNode* root : content.roots()) collect_blocks(root, content, meta.title, blocks);
+  const GumboNode* headline = first_h1(output->document);
+  for (const GumboNode* root : content.roots()) {
+    collect_blocks(root, content, meta.title, headline, blocks);
+  }
 
   for (const Block& b : blocks) {
     if (b.heading) {
