@@ -15,8 +15,7 @@ struct EntitiesArgs {
 int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
   const Index index = open_for_reading(database_dir(global));
   EntityQuery query;
-  query.people = args.type != "place";
-  query.places = args.type != "person";
+  if (args.type != "all") query.types = {*schema::field_named(args.type)};
   query.fragment = args.fragment;
   const std::vector<EntityCount> found = list_entities(index, query);
   make_printer(global, args.json)->entities(found);
@@ -35,8 +34,18 @@ void add_entities_command(CLI::App& app, Context& ctx) {
   sub->add_option("NAME-FRAGMENT", args->fragment,
                   "Only entities whose id, name or an alias contains this "
                   "(case and accents do not matter)");
-  sub->add_option("--type", args->type, "person, place or all")
-      ->check(CLI::IsMember({"person", "place", "all"}))
+  // The fields with registry records, then "all".
+  std::vector<std::string> types;
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if ((field.flags & schema::kRegistry) != 0) types.emplace_back(field.name);
+  }
+  std::string help;
+  for (const std::string& type : types) help += type + ", ";
+  help.resize(help.size() - 2);
+  help += " or all";
+  types.emplace_back("all");
+  sub->add_option("--type", args->type, help)
+      ->check(CLI::IsMember(types))
       ->capture_default_str();
   sub->add_flag("--json", args->json, "Print JSON (format: docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_entities(ctx.global, *args); }; });

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "folio/database.hpp"
@@ -22,6 +22,33 @@ using Clock = std::chrono::steady_clock;
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+// Test hook, for tests/cli/robustness_test.cpp only: with
+// FOLIO_TEST_PAUSE_AFTER_FILES=N in the environment, the run stops after
+// the N-th file, says "folio: test: paused after N files" on stderr, and
+// waits there (holding the write lock) for SIGINT or SIGTERM, which
+// interrupt it as usual, or SIGUSR1, which lets it go on. The libraries
+// know nothing of it: it lives in the progress callback.
+std::atomic<bool> g_resume{false};
+
+extern "C" void on_sigusr1(int) { g_resume.store(true); }
+
+std::size_t test_pause_after_files() {
+  const char* value = std::getenv("FOLIO_TEST_PAUSE_AFTER_FILES");
+  if (value == nullptr || *value == '\0') return 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigusr1;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, nullptr);
+  return std::stoul(value);
+}
+
+void test_pause(std::size_t files_done) {
+  print_error(fmt::format("test: paused after {} files", files_done));
+  while (!g_interrupted.load() && !g_resume.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
 
 // The first Ctrl-C asks the indexer to commit and stop; a second one kills.
 void install_sigint_handler() {
@@ -100,6 +127,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
                             index.dir.string(), index.shards.size(), index.shards.size() == 1 ? "" : "s"));
   }
   install_sigint_handler();
+  const std::size_t pause_after = test_pause_after_files();
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
   // Progress goes to stderr, only on a terminal, never with --quiet or --json.
@@ -110,7 +138,10 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
         bar.clear();
         print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
       },
-      [&](const IndexProgress& p) { bar.update(p); });
+      [&](const IndexProgress& p) {
+        bar.update(p);
+        if (p.files_done == pause_after) test_pause(p.files_done);
+      });
   bar.clear();
   index.close();
   for (const SkippedFile& w : report.warned) {
@@ -119,32 +150,8 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   }
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (args.json) {
-    nlohmann::json skipped = nlohmann::json::array();
-    for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
-    nlohmann::json warnings = nlohmann::json::array();
-    for (const SkippedFile& w : report.warned) warnings.push_back({{"path", w.path}, {"reason", w.reason}});
-    fmt::print("{}\n", nlohmann::json{{"version", kJsonFormatVersion},
-                                      {"added", report.added},
-                                      {"updated", report.updated},
-                                      {"removed", report.removed},
-                                      {"unchanged", report.unchanged},
-                                      {"skipped", std::move(skipped)},
-                                      {"warnings", std::move(warnings)},
-                                      {"sections", report.sections},
-                                      {"seconds", seconds},
-                                      {"interrupted", report.interrupted}}
-                           .dump());
-  } else if (!args.quiet) {
-    // Pages indexed without article text are counted apart (they are in
-    // "added"/"updated" too), only when there are some.
-    const std::string no_text =
-        report.warned.empty() ? std::string() : fmt::format(", {} without article text", report.warned.size());
-    fmt::print("{} added, {} updated, {} removed, {} unchanged, {} skipped{}; "
-               "{} sections written in {:.2f}s\n",
-               report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), no_text, report.sections, seconds);
-  }
+  // --quiet drops the summary line, not the JSON a script asked for.
+  if (args.json || !args.quiet) make_printer(global, args.json)->index_report(report, seconds);
   if (report.interrupted) {
     print_error("interrupted: the files indexed so far are committed; run the same "
                 "command again to finish");

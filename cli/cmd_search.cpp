@@ -2,17 +2,28 @@
 // facets.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "command.hpp"
 #include "folio/database.hpp"
-#include "folio/error.hpp"
 #include "folio/search.hpp"
 
 namespace folio::cli {
 namespace {
 
+// "person, place, country, author": the facet fields other than dates.
+std::string facet_counted_list() {
+  std::string out;
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if ((field.flags & schema::kFacet) == 0 || field.kind == schema::FieldKind::date) continue;
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", field.name);
+  }
+  return out;
+}
+
 struct SearchArgs {
   std::vector<std::string> words;
-  std::vector<std::string> people, places, authors;
+  std::map<schema::Field, std::vector<std::string>> filters;  // --person, --place, --author ...
   bool place_exact = false;
   std::string since, until;
   bool undated = false;
@@ -33,23 +44,13 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
     if (!request.query.empty()) request.query += ' ';
     request.query += word;
   }
-  request.people = args.people;
-  request.places = args.places;
+  request.filters = args.filters;
   request.place_exact = args.place_exact;
-  request.authors = args.authors;
   request.since = args.since;
   request.until = args.until;
   request.undated = args.undated;
   request.today = today();
-  for (const std::string& f : args.facets) {
-    const FacetSpec spec = parse_facet_spec(f);
-    for (const FacetSpec& other : request.facets) {
-      if (other.field == spec.field) {
-        throw Error(fmt::format("facet '{}' is given twice: one per field", to_string(spec.field)));
-      }
-    }
-    request.facets.push_back(spec);
-  }
+  for (const std::string& f : args.facets) request.facets.push_back(parse_facet_spec(f));
   request.facet_by_article = args.facet_by == "article";
   request.disjunctive = args.disjunctive;
   request.by_article = args.by_article;
@@ -93,20 +94,17 @@ void add_search_command(CLI::App& app, Context& ctx) {
       "A QUERY may be left out when a filter is given.");
   sub->add_option("QUERY", args->words, "Query words (quote phrases for the shell)");
   auto* filters = sub->add_option_group("Filters", "The same flag twice is OR, different flags AND");
-  filters->add_option("--person", args->people,
-                      "Sections that mention this person: id, name or alias in any case "
-                      "(Biden, \"qin gang\", joe-biden) or a unique prefix")
-      ->type_name("NAME")
-      ->allow_extra_args(false);
-  filters->add_option("--place", args->places,
-                      "Sections that mention this place (a country includes its cities)")
-      ->type_name("NAME")
-      ->allow_extra_args(false);
-  filters->add_flag("--place-exact", args->place_exact,
-                    "--place matches the place itself, not the places in it");
-  filters->add_option("--author", args->authors, "Articles by this author (whole name or words of it)")
-      ->type_name("NAME")
-      ->allow_extra_args(false);
+  // One flag per field with schema::kFilter, in table order.
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if ((field.flags & schema::kFilter) == 0) continue;
+    filters->add_option(fmt::format("--{}", field.name), args->filters[field.field], std::string(field.filter_help))
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+    if (field.roll_up) {
+      filters->add_flag(fmt::format("--{}-exact", field.name), args->place_exact,
+                        fmt::format("--{0} matches the {0} itself, not the {0}s in it", field.name));
+    }
+  }
   filters->add_option("--since", args->since,
                       "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
                       "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
@@ -117,9 +115,10 @@ void add_search_command(CLI::App& app, Context& ctx) {
   filters->add_flag("--undated", args->undated, "Only articles without a date");
   auto* facets = sub->add_option_group("Facets");
   facets->add_option("--facet", args->facets,
-                     "Count the values of fields over all matches: person, place, country, "
-                     "author (with :N for the top N, default 10) and date (date:year, "
-                     "date:month, date:day); comma-separated or repeated")
+                     fmt::format("Count the values of fields over all matches: {} (with :N for "
+                                 "the top N, default 10) and date (date:year, date:month, "
+                                 "date:day); comma-separated or repeated",
+                                 facet_counted_list()))
       ->delimiter(',')
       ->type_name("FIELD")
       ->allow_extra_args(false);

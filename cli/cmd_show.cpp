@@ -1,4 +1,6 @@
 // folio show ID: one section, or every section of an article, in full.
+#include <optional>
+
 #include "command.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
@@ -21,7 +23,8 @@ int run_show(const GlobalOptions& global, const ShowArgs& args) {
     print_error(e.what());
     return kExitNotFound;
   }
-  const std::string article_id = args.id.substr(0, args.id.find('-'));
+  const std::optional<schema::SectionRef> section = schema::parse_section_id(args.id);
+  const std::string article_id = section ? section->article_id : args.id;
   make_printer(global, args.json)->sections(sections, article_id);
   return kExitFound;
 }

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "folio/ingest.hpp"
-#include "folio/printers.hpp"
+#include "printers.hpp"
 
 namespace folio::cli {
 

@@ -27,6 +27,24 @@ std::string section_id(std::string_view article_id, int section_index) {
   return fmt::format("{}-{}", article_id, section_index);
 }
 
+std::optional<SectionRef> parse_section_id(std::string_view id) {
+  const std::size_t dash = id.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == id.size()) return std::nullopt;
+  SectionRef ref{std::string(id.substr(0, dash)), 0};
+  for (const char c : id.substr(dash + 1)) {
+    if (c < '0' || c > '9' || ref.index > 100000000) return std::nullopt;
+    ref.index = ref.index * 10 + (c - '0');
+  }
+  return ref;
+}
+
+std::optional<Field> field_named(std::string_view name) {
+  for (const FieldInfo& f : kFields) {
+    if (f.name == name) return f.field;
+  }
+  return std::nullopt;
+}
+
 std::string section_id_term(std::string_view section_id) {
   return fmt::format("{}{}", kSectionIdPrefix, section_id);
 }
@@ -52,6 +70,10 @@ std::string author_term(std::string_view author) {
 
 std::string file_key(std::string_view article_id) {
   return fmt::format("{}{}", kFileKeyPrefix, article_id);
+}
+
+std::string bad_file_key(std::string_view article_id) {
+  return fmt::format("{}{}", kBadFileKeyPrefix, article_id);
 }
 
 std::vector<std::string> date_terms(const Date& date) {
@@ -88,22 +110,17 @@ std::vector<std::string> split_ids(std::string_view value) {
   return ids;
 }
 
-std::string facets_value(const std::vector<std::string>& people, const std::vector<std::string>& places,
-                         const std::vector<std::string>& countries,
-                         const std::vector<std::string>& authors, const std::string& date_iso) {
-  std::string out = join_ids(people);
-  for (const auto* list : {&places, &countries, &authors}) {
-    out += kFieldSeparator;
-    out += join_ids(*list);
+std::string facets_value(const std::array<std::string, kFacetFieldCount>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += kFieldSeparator;
+    out += fields[i];
   }
-  out += kFieldSeparator;
-  out += date_iso;
   return out;
 }
 
-std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> split_facets_value(
-    std::string_view value) {
-  std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> fields{};
+std::array<std::string_view, kFacetFieldCount> split_facets_value(std::string_view value) {
+  std::array<std::string_view, kFacetFieldCount> fields{};
   for (std::size_t i = 0; i < fields.size() && !value.empty(); ++i) {
     const std::size_t end = value.find(kFieldSeparator);
     fields[i] = value.substr(0, end);
@@ -114,13 +131,12 @@ std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> s
 }
 
 std::string entity_key(EntityRecord::Type type, std::string_view id) {
-  return fmt::format("{}{}", type == EntityRecord::Type::person ? kPersonKeyPrefix : kPlaceKeyPrefix,
-                     id);
+  return fmt::format("{}{}", info(type).registry_key, id);
 }
 
-std::string person_term(std::string_view id) { return fmt::format("{}{}", kPersonPrefix, id); }
-std::string place_term(std::string_view id) { return fmt::format("{}{}", kPlacePrefix, id); }
-std::string country_term(std::string_view id) { return fmt::format("{}{}", kCountryPrefix, id); }
+std::string entity_term(Field field, std::string_view id) {
+  return fmt::format("{}{}", info(field).prefix, id);
+}
 
 namespace {
 
@@ -185,6 +201,25 @@ FileRecord FileRecord::from_json(std::string_view text) {
   });
 }
 
+std::string BadFileRecord::to_json() const {
+  return json{{"path", path},         {"size", size},     {"mtime_ns", mtime_ns},
+              {"ctime_ns", ctime_ns}, {"reason", reason}, {"too_large", too_large}}
+      .dump();
+}
+
+BadFileRecord BadFileRecord::from_json(std::string_view text) {
+  return parse_stored(text, "bad file record", [](const json& j) {
+    BadFileRecord r;
+    r.path = j.at("path").get<std::string>();
+    r.size = j.at("size").get<std::uint64_t>();
+    r.mtime_ns = j.at("mtime_ns").get<std::int64_t>();
+    r.ctime_ns = j.at("ctime_ns").get<std::int64_t>();
+    r.reason = j.at("reason").get<std::string>();
+    r.too_large = j.at("too_large").get<bool>();
+    return r;
+  });
+}
+
 std::string SectionData::to_json() const {
   json people_json = json::array();
   for (const Person& p : people) people_json.push_back({{"id", p.id}, {"name", p.name}});
@@ -193,10 +228,16 @@ std::string SectionData::to_json() const {
     places_json.push_back(
         {{"id", p.id}, {"name", p.name}, {"kind", to_string(p.kind)}, {"country", p.country}});
   }
-  return json{{"path", path},   {"title", title},     {"authors", authors},
-              {"date", date_to_json(date)},           {"section", index},
-              {"heading", heading}, {"line", line},   {"text", text},
-              {"people", std::move(people_json)},     {"places", std::move(places_json)}}
+  return json{{"path", path},
+              {"title", title},
+              {"authors", authors},
+              {"date", date_to_json(date)},
+              {"section", index},
+              {"heading", heading},
+              {"line", line},
+              {"text", text},
+              {std::string(info(Field::person).plural), std::move(people_json)},
+              {std::string(info(Field::place).plural), std::move(places_json)}}
       .dump();
 }
 
@@ -211,10 +252,10 @@ SectionData SectionData::from_json(std::string_view text) {
     s.heading = j.at("heading").get<std::string>();
     s.line = j.at("line").get<int>();
     s.text = j.at("text").get<std::string>();
-    for (const json& p : j.at("people")) {
+    for (const json& p : j.at(std::string(info(Field::person).plural))) {
       s.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), {}});
     }
-    for (const json& p : j.at("places")) {
+    for (const json& p : j.at(std::string(info(Field::place).plural))) {
       s.places.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(),
                           kind_from_string(p.at("kind").get<std::string>()),
                           p.at("country").get<std::string>(), {}, {}});
@@ -225,7 +266,7 @@ SectionData SectionData::from_json(std::string_view text) {
 
 std::string EntityRecord::to_json() const {
   json j{{"name", name}, {"aliases", aliases}};
-  if (type == Type::place) {
+  if (info(type).roll_up) {
     j["kind"] = to_string(kind);
     j["country"] = country;
   }
@@ -250,7 +291,7 @@ EntityRecord EntityRecord::from_json(Type type, std::string_view id, std::string
     r.id = std::string(id);
     r.name = j.at("name").get<std::string>();
     r.aliases = j.at("aliases").get<std::vector<std::string>>();
-    if (type == Type::place) {
+    if (info(type).roll_up) {
       r.kind = kind_from_string(j.at("kind").get<std::string>());
       r.country = j.at("country").get<std::string>();
     }

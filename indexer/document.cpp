@@ -3,11 +3,41 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 
 #include "folio/ingest.hpp"
 #include "folio/schema.hpp"
 
 namespace folio {
+namespace {
+
+// The ids of one entity field's values in a section, in order of first
+// mention: the one place that maps the model's lists of mentions to the
+// schema's entity fields.
+std::vector<std::string> mentioned_ids(const Section& section, schema::Field field) {
+  std::vector<std::string> ids;
+  switch (field) {
+    case schema::Field::person:
+      for (const Person& p : section.people) ids.push_back(p.id);
+      break;
+    case schema::Field::place:
+      for (const Place& p : section.places) ids.push_back(p.id);
+      break;
+    case schema::Field::country:
+      // Several places of a section may share their country.
+      for (const Place& p : section.places) {
+        if (!p.country.empty() && std::find(ids.begin(), ids.end(), p.country) == ids.end()) {
+          ids.push_back(p.country);
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  return ids;
+}
+
+}  // namespace
 
 Xapian::Document make_section_document(const Article& article,
                                        const Section& section,
@@ -54,22 +84,17 @@ Xapian::Document make_section_document(const Article& article,
     doc.add_boolean_term(term);
   }
 
-  std::vector<std::string> people, places, countries;
-  for (const Person& p : section.people) {
-    doc.add_boolean_term(schema::person_term(p.id));
-    people.push_back(p.id);
+  // kFacetsSlot: the lists of every facet field, at their positions.
+  std::array<std::string, schema::kFacetFieldCount> facets;
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if (field.kind != schema::FieldKind::entity) continue;
+    const std::vector<std::string> ids = mentioned_ids(section, field.field);
+    for (const std::string& value : ids) doc.add_boolean_term(schema::entity_term(field.field, value));
+    if ((field.flags & schema::kFacet) != 0) facets[field.facet_position] = schema::join_ids(ids);
   }
-  for (const Place& p : section.places) {
-    doc.add_boolean_term(schema::place_term(p.id));
-    places.push_back(p.id);
-    if (!p.country.empty() &&
-        std::find(countries.begin(), countries.end(), p.country) == countries.end()) {
-      doc.add_boolean_term(schema::country_term(p.country));
-      countries.push_back(p.country);
-    }
-  }
-  doc.add_value(schema::kFacetsSlot,
-                schema::facets_value(people, places, countries, article.authors, article.date.iso()));
+  facets[schema::info(schema::Field::author).facet_position] = schema::join_ids(article.authors);
+  facets[schema::info(schema::Field::date).facet_position] = article.date.iso();
+  doc.add_value(schema::kFacetsSlot, schema::facets_value(facets));
 
   if (article.date.known()) {
     doc.add_value(schema::kDateSlot, article.date.sort_key());

@@ -53,13 +53,44 @@ bool parse_ignore_rule(std::string_view line, const fs::path& base, IgnoreRule& 
   const bool leading_slash = p.starts_with('/');
   if (leading_slash) p.remove_prefix(1);
   rule.anchored = leading_slash || p.find('/') != std::string_view::npos;
-  if (p.starts_with("**/")) {
-    p.remove_prefix(3);  // "**/x" is "x" at any depth
-    rule.anchored = p.find('/') != std::string_view::npos;
+  if (p.starts_with("**/") && p.find('/', 3) == std::string_view::npos) {
+    p.remove_prefix(3);  // "**/x" is "x" at any depth: a file name
+    rule.anchored = false;
   }
   rule.pattern = std::string(p);
   return !rule.pattern.empty();
 }
+
+namespace {
+
+std::vector<std::string> split_slashes(std::string_view s) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = s.find('/', start);
+    parts.emplace_back(s.substr(start, slash - start));
+    if (slash == std::string_view::npos) return parts;
+    start = slash + 1;
+  }
+}
+
+// gitignore's matching of an anchored pattern against a relative path,
+// component by component: '*' and '?' do not cross a '/', and a "**"
+// component matches any number of components, none included ("a/**/b"
+// matches "a/b" and "a/x/y/b"; "a/**" everything inside a).
+bool match_components(const std::vector<std::string>& pattern, std::size_t p,
+                      const std::vector<std::string>& path, std::size_t i) {
+  if (p == pattern.size()) return i == path.size();
+  if (pattern[p] == "**") {
+    for (std::size_t j = i; j <= path.size(); ++j) {
+      if (match_components(pattern, p + 1, path, j)) return true;
+    }
+    return false;
+  }
+  return i < path.size() && fnmatch(pattern[p].c_str(), path[i].c_str(), 0) == 0 &&
+         match_components(pattern, p + 1, path, i + 1);
+}
+
+}  // namespace
 
 bool is_ignored(const fs::path& path, bool is_dir, const std::vector<IgnoreRule>& rules) {
   bool ignored = false;
@@ -70,8 +101,7 @@ bool is_ignored(const fs::path& path, bool is_dir, const std::vector<IgnoreRule>
     if (r.anchored) {
       const fs::path rel = path.lexically_relative(r.base);
       if (rel.empty() || *rel.begin() == "..") continue;
-      // Without FNM_PATHNAME a '*' also matches '/', which is what "**" means.
-      match = fnmatch(r.pattern.c_str(), rel.c_str(), 0) == 0;
+      match = match_components(split_slashes(r.pattern), 0, split_slashes(rel.native()), 0);
     } else {
       match = fnmatch(r.pattern.c_str(), name.c_str(), 0) == 0;
     }

@@ -24,7 +24,10 @@ struct IgnoreRule {
 // Parses one pattern; returns false for blank lines and comments.
 bool parse_ignore_rule(std::string_view line, const std::filesystem::path& base, IgnoreRule& rule);
 
-// Whether the last rule matching `path` excludes it.
+// Whether the last rule matching `path` excludes it. Patterns match as in
+// gitignore: an unanchored one the file name, an anchored one the path from
+// its base, where `*`, `?` and `[...]` stay within one component and a `**`
+// component spans any number of them.
 bool is_ignored(const std::filesystem::path& path, bool is_dir, const std::vector<IgnoreRule>& rules);
 
 // The paths of the article files (is_article_file_name) under `roots`,

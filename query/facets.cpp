@@ -3,49 +3,50 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "folio/error.hpp"
 
 namespace folio {
+namespace {
 
-const char* to_string(FacetField field) {
-  switch (field) {
-    case FacetField::person:
-      return "person";
-    case FacetField::place:
-      return "place";
-    case FacetField::country:
-      return "country";
-    case FacetField::author:
-      return "author";
-    case FacetField::date:
-      break;
+// "facets are person, place, country, author (each with an optional :N,
+// e.g. person:20) and date (date:year, date:month or date:day)"
+std::string facet_help() {
+  std::string counted, dates;
+  std::string_view example;
+  for (const schema::FieldInfo& f : schema::kFields) {
+    if ((f.flags & schema::kFacet) == 0) continue;
+    if (f.kind == schema::FieldKind::date) {
+      dates += fmt::format("{0}{1} ({1}:year, {1}:month or {1}:day)", dates.empty() ? "" : ", ", f.name);
+    } else {
+      counted += fmt::format("{}{}", counted.empty() ? "" : ", ", f.name);
+      if (example.empty()) example = f.name;
+    }
   }
-  return "date";
+  return fmt::format("facets are {} (each with an optional :N, e.g. {}:20) and {}", counted, example,
+                     dates);
 }
 
+}  // namespace
+
+std::string_view to_string(schema::Field field) { return schema::info(field).name; }
+
 FacetSpec parse_facet_spec(std::string_view text) {
-  static constexpr const char* kHelp =
-      "facets are person, place, country, author (each with an optional :N, e.g. person:20) "
-      "and date (date:year, date:month or date:day)";
   FacetSpec spec;
   const std::size_t colon = text.find(':');
   const std::string_view name = text.substr(0, colon);
   const std::string_view arg = colon == std::string_view::npos ? "" : text.substr(colon + 1);
-  bool found = false;
-  for (FacetField f : {FacetField::person, FacetField::place, FacetField::country,
-                       FacetField::date, FacetField::author}) {
-    if (name == to_string(f)) {
-      spec.field = f;
-      found = true;
-    }
+  const std::optional<schema::Field> field = schema::field_named(name);
+  if (!field || !schema::has(*field, schema::kFacet)) {
+    throw Error(fmt::format("unknown facet '{}': {}", text, facet_help()));
   }
-  if (!found) throw Error(fmt::format("unknown facet '{}': {}", text, kHelp));
+  spec.field = *field;
   if (colon != std::string_view::npos && arg.empty()) {
-    throw Error(fmt::format("bad facet '{}': {}", text, kHelp));
+    throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
   }
   if (arg.empty()) return spec;
-  if (spec.field == FacetField::date) {
+  if (schema::info(spec.field).kind == schema::FieldKind::date) {
     if (arg == "year") {
       spec.granularity = DateGranularity::year;
     } else if (arg == "month") {
@@ -53,16 +54,16 @@ FacetSpec parse_facet_spec(std::string_view text) {
     } else if (arg == "day") {
       spec.granularity = DateGranularity::day;
     } else {
-      throw Error(fmt::format("bad facet '{}': {}", text, kHelp));
+      throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
     }
     return spec;
   }
   std::size_t limit = 0;
   for (char c : arg) {
-    if (c < '0' || c > '9' || limit > 100000) throw Error(fmt::format("bad facet '{}': {}", text, kHelp));
+    if (c < '0' || c > '9' || limit > 100000) throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
     limit = limit * 10 + static_cast<std::size_t>(c - '0');
   }
-  if (limit == 0) throw Error(fmt::format("bad facet '{}': {}", text, kHelp));
+  if (limit == 0) throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
   spec.limit = limit;
   return spec;
 }
@@ -72,21 +73,7 @@ FacetSpec parse_facet_spec(std::string_view text) {
 namespace folio::query {
 namespace {
 
-schema::FacetValueField field_of(FacetField field) {
-  switch (field) {
-    case FacetField::person:
-      return schema::FacetValueField::people;
-    case FacetField::place:
-      return schema::FacetValueField::places;
-    case FacetField::country:
-      return schema::FacetValueField::countries;
-    case FacetField::author:
-      return schema::FacetValueField::authors;
-    case FacetField::date:
-      break;
-  }
-  return schema::FacetValueField::date;
-}
+bool is_date(FacetField field) { return schema::info(field).kind == schema::FieldKind::date; }
 
 // Of "2023-06-18": "2023", "2023-06" or all. A date less precise than the
 // granularity stays as it is ("2023-06" in a facet by day).
@@ -115,9 +102,9 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
   const auto fields = schema::split_facets_value(value);
   const std::string article = by_article_ ? doc.get_value(schema::kArticleSlot) : std::string();
   for (std::size_t i = 0; i < specs_.size(); ++i) {
-    const std::string_view field = fields[static_cast<std::size_t>(field_of(specs_[i].field))];
+    const std::string_view field = fields[schema::info(specs_[i].field).facet_position];
     if (field.empty()) continue;
-    if (specs_[i].field == FacetField::date) {
+    if (is_date(specs_[i].field)) {
       count(counts_[i], field.substr(0, date_key_length(specs_[i].granularity)), article);
       continue;
     }
@@ -143,7 +130,7 @@ Facet FacetSpy::result(std::size_t i, NameResolver& resolver, bool disjunctive) 
         {key, {}, by_article_ ? static_cast<Xapian::doccount>(c.articles.size()) : c.sections});
   }
   facet.distinct = facet.values.size();
-  if (spec.field == FacetField::date) {
+  if (is_date(spec.field)) {
     std::sort(facet.values.begin(), facet.values.end(),
               [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; });
     for (FacetValue& v : facet.values) v.name = v.value;
@@ -153,21 +140,9 @@ Facet FacetSpy::result(std::size_t i, NameResolver& resolver, bool disjunctive) 
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
   if (facet.values.size() > spec.limit) facet.values.resize(spec.limit);
-  for (FacetValue& v : facet.values) {
-    switch (spec.field) {
-      case FacetField::person:
-        v.name = resolver.display_name(schema::EntityRecord::Type::person, v.value);
-        break;
-      case FacetField::place:
-      case FacetField::country:
-        v.name = resolver.display_name(schema::EntityRecord::Type::place, v.value);
-        break;
-      case FacetField::author:
-      case FacetField::date:
-        v.name = v.value;
-        break;
-    }
-  }
+  // Entity ids are shown by name; authors are stored as written.
+  const std::optional<schema::Field> registry = schema::info(spec.field).named_by;
+  for (FacetValue& v : facet.values) v.name = registry ? resolver.display_name(*registry, v.value) : v.value;
   return facet;
 }
 

@@ -11,8 +11,6 @@
 namespace folio::query {
 namespace {
 
-using Type = schema::EntityRecord::Type;
-
 constexpr unsigned kQueryFlags =
     Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
@@ -27,26 +25,45 @@ Xapian::Query date_query(const DateRange& range) {
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kDateSlot, range.to);
 }
 
-// A place filter: a country also matches the sections that mention its
-// places (the XC terms), unless `exact`.
-Xapian::Query place_query(const schema::EntityRecord& place, bool exact) {
-  if (!exact && place.kind == PlaceKind::country) {
-    return Xapian::Query(schema::country_term(place.id));
+// An entity filter. On a field with a roll-up (place), a country matches
+// the sections that mention any of its places, by their roll-up terms,
+// unless `exact`.
+Xapian::Query entity_query(const schema::EntityRecord& record, bool exact) {
+  const std::optional<schema::Field> roll_up = schema::info(record.type).roll_up;
+  if (roll_up && !exact && record.kind == PlaceKind::country) {
+    return Xapian::Query(schema::entity_term(*roll_up, record.id));
   }
-  return Xapian::Query(schema::place_term(place.id));
+  return Xapian::Query(schema::entity_term(record.type, record.id));
 }
 
-// person:, place:, author: and date: inside a query string.
+// The filter of one value of a field, as typed: `person:biden`, `--place
+// taiwan`, `date:2023-06`. Throws folio::Error as search() does.
+Xapian::Query value_query(schema::Field field, const std::string& value, bool exact,
+                          NameResolver& resolver, Date today) {
+  switch (schema::info(field).kind) {
+    case schema::FieldKind::entity:
+      return entity_query(resolver.resolve(field, value), exact);
+    case schema::FieldKind::boolean:
+      return Xapian::Query(resolver.resolve_author(value).term);
+    case schema::FieldKind::date:
+      return date_query(parse_date_range(value, today));
+    case schema::FieldKind::text:
+      break;
+  }
+  throw Error(fmt::format("{}: is not a filter", schema::info(field).name));
+}
+
+// The boolean fields of the query language (person:, place:, author:, date:).
 class FilterFieldProcessor : public Xapian::FieldProcessor {
  public:
-  FilterFieldProcessor(FacetField field, NameResolver& resolver, Date today)
+  FilterFieldProcessor(schema::Field field, NameResolver& resolver, Date today)
       : field_(field), resolver_(resolver), today_(today) {}
 
   // An error here is kept, not thrown: an exception thrown through
   // Xapian's query parser leaks its state. build_query() rethrows it.
   Xapian::Query operator()(const std::string& str) override {
     try {
-      return resolve(str);
+      return value_query(field_, str, false, resolver_, today_);
     } catch (const Error& e) {
       if (!error_) error_ = e;
       return Xapian::Query();
@@ -56,22 +73,7 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   const std::optional<Error>& error() const { return error_; }
 
  private:
-  Xapian::Query resolve(const std::string& str) {
-    switch (field_) {
-      case FacetField::person:
-        return Xapian::Query(schema::person_term(resolver_.resolve(Type::person, str).id));
-      case FacetField::place:
-        return place_query(resolver_.resolve(Type::place, str), false);
-      case FacetField::author:
-        return Xapian::Query(resolver_.resolve_author(str).term);
-      case FacetField::date:
-      case FacetField::country:
-        break;
-    }
-    return date_query(parse_date_range(str, today_));
-  }
-
-  FacetField field_;
+  schema::Field field_;
   NameResolver& resolver_;
   Date today_;
   std::optional<Error> error_;
@@ -83,22 +85,14 @@ Xapian::Query or_of(const std::vector<Xapian::Query>& queries) {
 
 }  // namespace
 
-FilterField filter_of(FacetField field) {
-  switch (field) {
-    case FacetField::person:
-      return FilterField::person;
-    case FacetField::place:
-    case FacetField::country:
-      return FilterField::place;
-    case FacetField::author:
-      return FilterField::author;
-    case FacetField::date:
-      break;
+schema::Field filter_of(schema::Field field) {
+  for (const schema::FieldInfo& f : schema::kFields) {
+    if (f.roll_up == field) return f.field;
   }
-  return FilterField::date;
+  return field;
 }
 
-Xapian::Query BuiltQuery::combined(std::optional<FilterField> without) const {
+Xapian::Query BuiltQuery::combined(std::optional<schema::Field> without) const {
   std::vector<Xapian::Query> parts;
   for (const auto& [field, q] : filters) {
     if (field != without) parts.push_back(q);
@@ -108,30 +102,42 @@ Xapian::Query BuiltQuery::combined(std::optional<FilterField> without) const {
                        Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
 }
 
+namespace {
+
+// The --person, --place, --author ... filters: one OR per field.
+void add_field_filters(const SearchRequest& request, NameResolver& resolver, BuiltQuery& built) {
+  for (const auto& [field, values] : request.filters) {
+    const schema::FieldInfo& info = schema::info(field);
+    if ((info.flags & schema::kFilter) == 0) {
+      throw Error(fmt::format("there is no {} filter", info.name));
+    }
+    if (values.empty()) continue;
+    const bool exact = info.roll_up && request.place_exact;
+    std::vector<Xapian::Query> queries;
+    for (const std::string& value : values) {
+      if (info.kind == schema::FieldKind::entity) {
+        const schema::EntityRecord& r = resolver.resolve(field, value);
+        queries.push_back(entity_query(r, exact));
+        built.resolved.push_back(
+            {exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value, r.id, r.name});
+      } else {
+        const NameResolver::Author author = resolver.resolve_author(value);
+        queries.emplace_back(author.term);
+        built.resolved.push_back({std::string(info.name), value, author.term.substr(info.prefix.size()),
+                                  author.name});
+      }
+    }
+    built.filters[field] = or_of(queries);
+  }
+}
+
+}  // namespace
+
 BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
                        NameResolver& resolver) {
   BuiltQuery built;
   // Filters first: a bad name or date is reported before the query is parsed.
-  std::vector<Xapian::Query> people, places, authors;
-  for (const std::string& name : request.people) {
-    const auto& r = resolver.resolve(Type::person, name);
-    people.emplace_back(schema::person_term(r.id));
-    built.resolved.push_back({"person", name, r.id, r.name});
-  }
-  for (const std::string& name : request.places) {
-    const auto& r = resolver.resolve(Type::place, name);
-    places.push_back(place_query(r, request.place_exact));
-    built.resolved.push_back({request.place_exact ? "place-exact" : "place", name, r.id, r.name});
-  }
-  for (const std::string& name : request.authors) {
-    const NameResolver::Author author = resolver.resolve_author(name);
-    authors.emplace_back(author.term);
-    built.resolved.push_back({"author", name, author.term.substr(schema::kAuthorPrefix.size()), author.name});
-  }
-  if (!people.empty()) built.filters[FilterField::person] = or_of(people);
-  if (!places.empty()) built.filters[FilterField::place] = or_of(places);
-  if (!authors.empty()) built.filters[FilterField::author] = or_of(authors);
-
+  add_field_filters(request, resolver, built);
   DateRange range;
   if (!request.since.empty()) {
     range.from = parse_date_range(request.since, request.today).from;
@@ -148,10 +154,10 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     if (!range.from.empty() || !range.to.empty()) {
       throw Error("--undated cannot be combined with --since or --until");
     }
-    built.filters[FilterField::date] = Xapian::Query(std::string(schema::kUndatedTerm));
+    built.filters[schema::Field::date] = Xapian::Query(std::string(schema::kUndatedTerm));
     built.resolved.push_back({"undated", "", "", ""});
   } else if (!range.from.empty() || !range.to.empty()) {
-    built.filters[FilterField::date] = date_query(range);
+    built.filters[schema::Field::date] = date_query(range);
   }
 
   if (trim(request.query).empty()) {
@@ -170,17 +176,14 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   qp.set_default_op(Xapian::Query::OP_AND);
   // Owned by `qp` (release()); alive until it is destroyed at return.
   std::vector<FilterFieldProcessor*> processors;
-  for (const schema::Field& field : schema::kFields) {
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if ((field.flags & schema::kQueryField) == 0) continue;
     const std::string name(field.name);
-    if (!field.boolean) {
+    if (field.kind == schema::FieldKind::text) {
       qp.add_prefix(name, stem_prefix + std::string(field.prefix));
       continue;
     }
-    const FacetField which = name == "person"  ? FacetField::person
-                             : name == "place" ? FacetField::place
-                             : name == "author" ? FacetField::author
-                                                : FacetField::date;
-    processors.push_back(new FilterFieldProcessor(which, resolver, request.today));
+    processors.push_back(new FilterFieldProcessor(field.field, resolver, request.today));
     qp.add_boolean_prefix(name, processors.back()->release());
   }
   built.text = qp.parse_query(request.query, kQueryFlags, stem_prefix);

@@ -14,23 +14,23 @@
 
 namespace folio::query {
 
-// Filter fields; disjunctive facets drop one of them.
-enum class FilterField { person, place, author, date };
-
 struct BuiltQuery {
   Xapian::Query text;  // the parsed query string, or MatchAll
-  std::map<FilterField, Xapian::Query> filters;
+  // The filters, by field (date for --since, --until and --undated);
+  // disjunctive facets drop one of them.
+  std::map<schema::Field, Xapian::Query> filters;
   std::vector<ResolvedFilter> resolved;
 
   // The text query filtered by every filter except `without`.
-  Xapian::Query combined(std::optional<FilterField> without = std::nullopt) const;
+  Xapian::Query combined(std::optional<schema::Field> without = std::nullopt) const;
 };
 
 // Parses the query string and builds the filters. Throws as search() does.
 BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
                        NameResolver& resolver);
 
-// The filter field a facet field is filtered by.
-FilterField filter_of(FacetField field);
+// The field whose filter a facet of `field` is filtered by: the field
+// itself, or the field that rolls up into it (place, for country).
+schema::Field filter_of(schema::Field field);
 
 }  // namespace folio::query

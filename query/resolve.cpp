@@ -12,10 +12,18 @@ namespace {
 
 using Type = schema::EntityRecord::Type;
 
-const char* type_name(Type type) { return type == Type::person ? "person" : "place"; }
+std::string_view type_name(Type type) { return schema::info(type).name; }
+
+// Whether a section mentions the entity: by its own term, or, for a
+// country, by the roll-up term of its places.
+bool mentioned(const Xapian::Database& db, const schema::EntityRecord& r) {
+  const std::optional<schema::Field> roll_up = schema::info(r.type).roll_up;
+  return db.term_exists(schema::entity_term(r.type, r.id)) ||
+         (roll_up && db.term_exists(schema::entity_term(*roll_up, r.id)));
+}
 
 std::string describe(const schema::EntityRecord& r) {
-  if (r.type == Type::person) return fmt::format("{} ({})", r.name, r.id);
+  if (!schema::info(r.type).roll_up) return fmt::format("{} ({})", r.name, r.id);
   return fmt::format("{} ({}, {}{})", r.name, r.id, to_string(r.kind),
                      r.country.empty() || r.country == r.id ? "" : " in " + r.country);
 }
@@ -65,28 +73,23 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
-  auto& cache = type == Type::person ? people_ : places_;
-  if (!cache) {
-    cache.emplace();
+  auto cached = records_.find(type);
+  if (cached == records_.end()) {
+    std::vector<schema::EntityRecord> mentioned_records;
     for (schema::EntityRecord& r : index_.entities(type)) {
       // Entities no section mentions any more cannot be filtered on.
-      const std::string term = type == Type::person ? schema::person_term(r.id)
-                               : schema::place_term(r.id);
-      if (!db_.term_exists(term) && !db_.term_exists(schema::country_term(r.id))) continue;
-      cache->push_back(std::move(r));
+      if (mentioned(db_, r)) mentioned_records.push_back(std::move(r));
     }
+    cached = records_.emplace(type, std::move(mentioned_records)).first;
   }
-  return *cache;
+  return cached->second;
 }
 
 const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
   // An id typed exactly wins ("georgia"): look it up without reading the
   // whole registry.
   if (std::optional<schema::EntityRecord> r = index_.entity(type, name)) {
-    const std::string term = type == Type::person ? schema::person_term(r->id) : schema::place_term(r->id);
-    if (db_.term_exists(term) || db_.term_exists(schema::country_term(r->id))) {
-      return direct_.emplace_back(std::move(*r));
-    }
+    if (mentioned(db_, *r)) return direct_.emplace_back(std::move(*r));
   }
   const std::vector<schema::EntityRecord>& all = records(type);
   const std::string wanted = fold(name);
@@ -127,7 +130,7 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
 
 NameResolver::Author NameResolver::resolve_author(std::string_view name) {
   const std::string wanted = fold(name);
-  const std::string prefix(schema::kAuthorPrefix);
+  const std::string prefix(schema::info(schema::Field::author).prefix);
   // Author terms are lower-cased names; compare them folded, so that case
   // and accents do not matter ("zoe" finds "Zoë").
   std::vector<std::pair<std::string, std::string>> authors;  // folded, term body
@@ -161,7 +164,7 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
       const std::string facets = db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kFacetsSlot);
       const auto fields = schema::split_facets_value(facets);
       for (const std::string& a :
-           schema::split_ids(fields[static_cast<std::size_t>(schema::FacetValueField::authors)])) {
+           schema::split_ids(fields[schema::info(schema::Field::author).facet_position])) {
         if (schema::author_term(a) == term) display = a;
       }
     }

@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,8 +43,7 @@ class NameResolver {
 
   const Index& index_;
   const Xapian::Database& db_;
-  std::optional<std::vector<schema::EntityRecord>> people_;
-  std::optional<std::vector<schema::EntityRecord>> places_;
+  std::map<schema::Field, std::vector<schema::EntityRecord>> records_;  // read when first needed
   std::deque<schema::EntityRecord> direct_;  // found by id; references stay valid
 };
 

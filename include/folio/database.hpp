@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -25,6 +26,7 @@ class Index {
   // folio's; lets Xapian::Error through for a damaged or unreadable one.
   explicit Index(const std::filesystem::path& dir);
 
+  // The index folder, absolute.
   const std::filesystem::path& dir() const { return dir_; }
   // Every shard, for queries, term and value statistics, documents.
   const Xapian::Database& db() const { return all_; }
@@ -62,9 +64,8 @@ struct WritableIndex {
   Xapian::WritableDatabase& shard_of(std::string_view article_id) {
     return shards[schema::shard_of(article_id, shards.size())];
   }
-  void close() {
-    for (Xapian::WritableDatabase& s : shards) s.close();
-  }
+  // Closes every shard; throws as rethrow_write_error() does.
+  void close();
 };
 
 // Opens the index at `dir` for searching; see Index.
@@ -74,7 +75,15 @@ inline Index open_for_reading(const std::filesystem::path& dir) { return Index(d
 // shards (clamped to 1..schema::kMaxShards) if there is none; an existing
 // index keeps its number. Throws folio::Error on a version mismatch, or at
 // once when another process is writing ("... is being updated by another
-// folio process (pid N)").
+// folio process (pid N)"), when `dir` is not a folio index (it holds other
+// files, or a Xapian database folio did not make), or cannot be written
+// (a read-only folder or file system).
 WritableIndex open_for_writing(const std::filesystem::path& dir, unsigned new_shards = 1);
+
+// Rethrows `error`. A Xapian::Error that says the device holding the index
+// at `dir` is full (ENOSPC, EDQUOT) or read-only (EROFS, EACCES, EPERM)
+// becomes a folio::Error that says so, how many articles the last commit
+// holds, and what to do; anything else is rethrown as it is.
+[[noreturn]] void rethrow_write_error(const std::filesystem::path& dir, std::exception_ptr error);
 
 }  // namespace folio

@@ -22,7 +22,7 @@ namespace folio {
 
 struct IndexOptions {
   // Files and folders to index; folders are walked recursively for article
-  // files (.txt, .text, .md, .markdown, .html, .htm), skipping hidden
+  // files (.txt, .text, .md, .markdown, .html, .htm, .xhtml), skipping hidden
   // entries and what a .folioignore file (gitignore syntax) excludes. A
   // file named here is indexed whatever its extension. Every root must exist.
   std::vector<std::filesystem::path> roots;
@@ -59,7 +59,10 @@ struct IndexReport {
   std::size_t unchanged = 0;  // same size, mtime or content
   std::size_t removed = 0;    // indexed files that are gone from the roots
   std::size_t sections = 0;   // sections written for added and updated files
-  std::vector<SkippedFile> skipped;
+  std::vector<SkippedFile> skipped;  // reported by on_skip in this run
+  // Files skipped by an earlier run and unchanged since: not read, not
+  // reported again (the index remembers them, see docs/schema.md).
+  std::size_t skipped_unchanged = 0;
   // Files indexed (counted in added or updated) with a warning, e.g. "no
   // article text found": a web page indexed with its title and metadata only.
   std::vector<SkippedFile> warned;
@@ -106,13 +109,19 @@ class ArticleReader {
 // Brings `index` up to date with the files under options.roots. Unchanged
 // files (same size and mtime) are not read; changed ones replace all their
 // sections; indexed files under a root that no longer exist are removed.
+// A file that cannot be indexed is reported through `on_skip` and
+// remembered in its shard (schema::BadFileRecord): while it stays the same
+// it is neither read nor reported again, only counted in
+// IndexReport::skipped_unchanged.
 // Files are read and parsed by options.jobs threads in parallel and written
 // by one thread per shard, in batches of options.files_per_commit per
 // shard, each an atomic commit. `on_skip` is called for each file that
 // could not be indexed, `on_progress` (may be empty) after each file; one
 // call at a time, from any of these threads. Throws folio::Error if a root
-// does not exist; lets Xapian::Error and LexiconLoadError through, once
-// every thread has stopped.
+// does not exist, and as rethrow_write_error() does when the disk is full
+// or the index read-only (the index stays as of its last commit); lets
+// other Xapian::Errors and LexiconLoadError through, once every thread has
+// stopped.
 IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
                         const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,

@@ -44,9 +44,10 @@
 //     slot 2 kSectionSlot   section index, Xapian::sortable_serialise
 //     slot 3 kFacetsSlot    what facets count, in one value so that a
 //                           facet pass reads one value per match: five
-//                           fields separated by '\x1e' (FacetValueField
-//                           order): person ids, place ids, country ids of
-//                           the places, author names as written (each id or
+//                           fields separated by '\x1e', in the order of
+//                           their facet_position in kFields: person ids,
+//                           place ids, country ids of the places, author
+//                           names as written (each id or
 //                           name followed by '\n'), and the date at its
 //                           precision ("2023-06-18", "2023-06", "2023", or "")
 //   Document data: a JSON object, see SectionData below.
@@ -55,6 +56,12 @@
 //     folio.schema_version          kVersion, as decimal text, in every shard
 //     folio.file:<article-id>       JSON FileRecord of one indexed file, in
 //                                   the article's shard
+//     folio.bad:<article-id>        JSON BadFileRecord of a file that could
+//                                   not be indexed (empty, binary, too large,
+//                                   unreadable), in the article's shard; a
+//                                   file has a folio.file: or a folio.bad:
+//                                   key, never both. Added in version 6
+//                                   without a bump: older folios ignore it.
 //     folio.person:<id>, folio.place:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
@@ -72,6 +79,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,8 +101,7 @@ std::string shard_name(std::size_t k);
 // The shard that holds an article, of `shards`.
 std::size_t shard_of(std::string_view article_id, std::size_t shards);
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
-inline constexpr std::string_view kPersonKeyPrefix = "folio.person:";
-inline constexpr std::string_view kPlaceKeyPrefix = "folio.place:";
+inline constexpr std::string_view kBadFileKeyPrefix = "folio.bad:";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";
@@ -106,17 +113,12 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kUndatedTerm = "XUNDATED";
-inline constexpr std::string_view kPersonPrefix = "XP";
-inline constexpr std::string_view kPlacePrefix = "XL";
-inline constexpr std::string_view kCountryPrefix = "XC";
+// The prefixes of the entity fields (XP, XL, XC) are in kFields below.
 
 inline constexpr Xapian::valueno kDateSlot = 0;
 inline constexpr Xapian::valueno kArticleSlot = 1;
 inline constexpr Xapian::valueno kSectionSlot = 2;
 inline constexpr Xapian::valueno kFacetsSlot = 3;
-
-// The fields of kFacetsSlot, in order.
-enum class FacetValueField : std::size_t { people, places, countries, authors, date, count };
 
 inline constexpr char kFieldSeparator = '\x1e';
 
@@ -124,14 +126,6 @@ inline constexpr char kFieldSeparator = '\x1e';
 inline constexpr char kListSeparator = '\n';
 std::string join_ids(const std::vector<std::string>& ids);
 std::vector<std::string> split_ids(std::string_view value);
-
-// The kFacetsSlot value of a section, and its fields back (views into
-// `value`; a missing field is empty).
-std::string facets_value(const std::vector<std::string>& people, const std::vector<std::string>& places,
-                         const std::vector<std::string>& countries,
-                         const std::vector<std::string>& authors, const std::string& date_iso);
-std::array<std::string_view, static_cast<std::size_t>(FacetValueField::count)> split_facets_value(
-    std::string_view value);
 
 // Within-document frequency increments: a word in a heading or title counts
 // as several body words, so those sections rank first.
@@ -142,25 +136,122 @@ inline constexpr Xapian::termcount kHeadingWeight = 3;
 // The stemming language of all free text.
 inline constexpr std::string_view kStemLanguage = "en";
 
-// A query-language field and the term prefix it searches.
-struct Field {
-  std::string_view name;    // as typed in a query, before the ':'
-  std::string_view prefix;  // term prefix
-  bool boolean;             // a filter (exact terms) rather than free text
+// The field table: every field of a section, what it is called in queries,
+// filters, facets and JSON, its term prefix, and how it is indexed and
+// searched (compare notmuch's lib/prefix.cc). The writer, the query
+// parser set-up, filters, facets, name resolution and the printers all
+// read it: a new field is a Field and a row of kFields, plus the code that
+// extracts its values (see "Adding a field" in docs/schema.md).
+
+// How a field's values are indexed and searched.
+enum class FieldKind {
+  text,     // free text: stems behind kStemPrefix + prefix; query `name:words`
+  boolean,  // names as written (authors): one lower-cased term each; a filter
+            // matches the whole name or words of it
+  entity,   // ids of extracted entities: one term each; a filter resolves a
+            // name against the registry of `named_by`
+  date,     // the publication date: Y/M/D terms and kDateSlot; `date:RANGE`
 };
 
-// The fields the query parser knows. title: and heading: search the
-// prefixed text the writer indexes; the boolean ones are filters that
-// query/query_builder.cpp resolves (names against the entity registry,
-// dates to a range of kDateSlot), so their prefix is only informative.
-inline constexpr std::array kFields = {
-    Field{"title", kTitlePrefix, false},
-    Field{"heading", kHeadingPrefix, false},
-    Field{"author", kAuthorPrefix, true},
-    Field{"person", kPersonPrefix, true},
-    Field{"place", kPlacePrefix, true},
-    Field{"date", kDayPrefix, true},
+// Every field, in the order of kFields: filters are applied and reported,
+// and entities listed, in this order.
+enum class Field : std::uint8_t { title, heading, person, place, country, author, date };
+
+// FieldInfo::flags.
+inline constexpr unsigned kQueryField = 1u << 0;  // typed in a query as `name:`
+inline constexpr unsigned kFilter = 1u << 1;      // a `folio search --name` filter (SearchRequest::filters)
+inline constexpr unsigned kFacet = 1u << 2;       // `--facet name`, counted from kFacetsSlot
+inline constexpr unsigned kRegistry = 1u << 3;    // entities with records: metadata registry_key<id>
+
+struct FieldInfo {
+  Field field;
+  // In queries (`person:`), --facet, `folio search --person`, JSON facet
+  // keys, entity types and messages.
+  std::string_view name;
+  std::string_view prefix;  // term prefix of its values
+  FieldKind kind;
+  unsigned flags = 0;
+  // Lists of its values: document-data and JSON keys, text labels ("people").
+  std::string_view plural = {};
+  // kFacet: the position of its list in kFacetsSlot (do not renumber).
+  std::size_t facet_position = 0;
+  // kRegistry: the metadata key prefix of its records, "folio.person:".
+  std::string_view registry_key = {};
+  // Entity values: the field whose registry names them (country: place).
+  std::optional<Field> named_by = {};
+  // Country roll-up: the field that holds the country of each value. Its
+  // records carry a kind and a country, and a filter on a country also
+  // matches the sections that mention its places, by the roll-up terms.
+  std::optional<Field> roll_up = {};
+  // kFilter: what `folio search --<name>` selects, for --help.
+  std::string_view filter_help = {};
 };
+
+inline constexpr std::array kFields = {
+    FieldInfo{.field = Field::title, .name = "title", .prefix = kTitlePrefix, .kind = FieldKind::text,
+              .flags = kQueryField, .plural = "title"},
+    FieldInfo{.field = Field::heading, .name = "heading", .prefix = kHeadingPrefix,
+              .kind = FieldKind::text, .flags = kQueryField, .plural = "heading"},
+    FieldInfo{.field = Field::person, .name = "person", .prefix = "XP", .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "people", .facet_position = 0,
+              .registry_key = "folio.person:", .named_by = Field::person,
+              .filter_help = "Sections that mention this person: id, name or alias in any case "
+                             "(Biden, \"qin gang\", joe-biden) or a unique prefix"},
+    FieldInfo{.field = Field::place, .name = "place", .prefix = "XL", .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "places", .facet_position = 1,
+              .registry_key = "folio.place:", .named_by = Field::place, .roll_up = Field::country,
+              .filter_help = "Sections that mention this place (a country includes its cities)"},
+    // The country of each place mentioned (a country's own id for a
+    // country): the place filter's roll-up, and a facet of its own.
+    FieldInfo{.field = Field::country, .name = "country", .prefix = "XC", .kind = FieldKind::entity,
+              .flags = kFacet, .plural = "countries", .facet_position = 2, .named_by = Field::place},
+    FieldInfo{.field = Field::author, .name = "author", .prefix = kAuthorPrefix,
+              .kind = FieldKind::boolean, .flags = kQueryField | kFilter | kFacet, .plural = "authors",
+              .facet_position = 3,
+              .filter_help = "Articles by this author (whole name or words of it)"},
+    // Its prefix is that of day terms; Y and M terms have their own.
+    FieldInfo{.field = Field::date, .name = "date", .prefix = kDayPrefix, .kind = FieldKind::date,
+              .flags = kQueryField | kFacet, .plural = "date", .facet_position = 4},
+};
+
+// The row of a field.
+constexpr const FieldInfo& info(Field field) { return kFields[static_cast<std::size_t>(field)]; }
+constexpr bool has(Field field, unsigned flag) { return (info(field).flags & flag) != 0; }
+
+// The field called `name` ("person"), if any.
+std::optional<Field> field_named(std::string_view name);
+
+// The number of lists in kFacetsSlot: one per kFacet field.
+inline constexpr std::size_t kFacetFieldCount = [] {
+  std::size_t n = 0;
+  for (const FieldInfo& f : kFields) n += (f.flags & kFacet) != 0 ? 1 : 0;
+  return n;
+}();
+
+// The table is in Field order, and each kFacet field has its own position
+// in kFacetsSlot, 0 to kFacetFieldCount - 1: a new facet field takes the
+// next free one, so the lists of the others stay where they are.
+static_assert([] {
+  std::array<bool, kFacetFieldCount> taken{};
+  for (std::size_t i = 0; i < kFields.size(); ++i) {
+    if (static_cast<std::size_t>(kFields[i].field) != i) return false;
+    if ((kFields[i].flags & kFacet) == 0) continue;
+    if (kFields[i].facet_position >= kFacetFieldCount || taken[kFields[i].facet_position]) return false;
+    taken[kFields[i].facet_position] = true;
+  }
+  return true;
+}());
+
+// The kFacetsSlot value of a section from its lists, indexed by
+// facet_position (ids or names each followed by kListSeparator; the date
+// field is the date at its precision: "2023-06-18", "2023-06", "2023" or
+// ""), and its lists back (views into `value`; a missing one is empty).
+std::string facets_value(const std::array<std::string, kFacetFieldCount>& fields);
+std::array<std::string_view, kFacetFieldCount> split_facets_value(std::string_view value);
+
+// The term of an entity (or any boolean) field's value: prefix + id,
+// "XPjoe-biden".
+std::string entity_term(Field field, std::string_view id);
 
 // The article id of a file, from its absolute path.
 std::string article_id(std::string_view absolute_path);
@@ -168,11 +259,20 @@ std::string article_id(std::string_view absolute_path);
 // "<article-id>-<n>": the id users see and pass to `folio show`.
 std::string section_id(std::string_view article_id, int section_index);
 
+struct SectionRef {
+  std::string article_id;
+  int index = 0;
+};
+// The article id and index of a section id "<article-id>-<n>" (n decimal);
+// nullopt for anything else, such as an article id alone.
+std::optional<SectionRef> parse_section_id(std::string_view id);
+
 std::string section_id_term(std::string_view section_id);
 std::string article_term(std::string_view article_id);
 // Lower-cases ASCII and collapses white space: "Jane  DOE" -> "Ajane doe".
 std::string author_term(std::string_view author);
 std::string file_key(std::string_view article_id);
+std::string bad_file_key(std::string_view article_id);
 
 // Date terms for a known date: Y always, M with month, D with day precision;
 // {kUndatedTerm} for an unknown date.
@@ -188,6 +288,22 @@ struct FileRecord {
   std::string to_json() const;
   // Throws folio::Error if `json` is not a FileRecord.
   static FileRecord from_json(std::string_view json);
+};
+
+// What folio remembers about a file it could not index (metadata
+// folio.bad:<id>), so that the next run does not read it again while it
+// stays the same: it is retried when its size, mtime or ctime (a chmod)
+// change, or, if it was too large, when it fits under the run's limit.
+struct BadFileRecord {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  std::string reason;      // as reported: "empty file", "Permission denied", ...
+  bool too_large = false;  // skipped for the size limit
+  std::string to_json() const;
+  // Throws folio::Error if `json` is not a BadFileRecord.
+  static BadFileRecord from_json(std::string_view json);
 };
 
 // Everything a search hit or `folio show` prints, stored as document data.
@@ -209,13 +325,14 @@ struct SectionData {
 
 // An entity in the index's registry (metadata folio.person:/folio.place:).
 struct EntityRecord {
-  enum class Type { person, place };
+  // A field with kRegistry.
+  using Type = Field;
   Type type = Type::person;
   std::string id;
   std::string name;
   std::vector<std::string> aliases;  // forms seen in articles, most recent last
-  PlaceKind kind = PlaceKind::country;  // places only
-  std::string country;                  // places only
+  PlaceKind kind = PlaceKind::country;  // fields with a roll_up (places) only
+  std::string country;                  // fields with a roll_up (places) only
   static constexpr std::size_t kMaxAliases = 16;
   // Adds the aliases not known yet, up to kMaxAliases; true if any was new.
   bool add_aliases(const std::vector<std::string>& more);
@@ -224,9 +341,8 @@ struct EntityRecord {
   static EntityRecord from_json(Type type, std::string_view id, std::string_view json);
 };
 
+// The metadata key of an entity's record: registry_key + id. `type` must
+// have kRegistry.
 std::string entity_key(EntityRecord::Type type, std::string_view id);
-std::string person_term(std::string_view id);
-std::string place_term(std::string_view id);
-std::string country_term(std::string_view id);
 
 }  // namespace folio::schema

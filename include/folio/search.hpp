@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,8 @@
 
 namespace folio {
 
-enum class FacetField { person, place, country, date, author };
+// A facet counts the values of a field with schema::kFacet.
+using FacetField = schema::Field;
 enum class DateGranularity { year, month, day };
 
 // One facet to count: `--facet person:20`, `--facet date:year`.
@@ -27,21 +29,24 @@ struct FacetSpec {
 // Parses "person", "place:20", "date:year" ... Throws folio::Error listing
 // the valid fields.
 FacetSpec parse_facet_spec(std::string_view text);
-const char* to_string(FacetField field);
+// The field's name: "person".
+std::string_view to_string(schema::Field field);
 
 enum class SortOrder { relevance, date, date_descending };
 
 struct SearchRequest {
   std::string query;  // Xapian query syntax (see README); may be
                       // empty when there are filters: all sections match
-  // Filters. Names resolve against the index's people and places: an id
-  // typed exactly, else a name or alias in any case and accents, else a
-  // unique prefix. The same flag given
-  // several times is OR, different flags are AND.
-  std::vector<std::string> people;
-  std::vector<std::string> places;   // a country also matches its places
-  bool place_exact = false;          // ... unless this is set
-  std::vector<std::string> authors;
+  // Filters on the fields with schema::kFilter (person, place, author):
+  // the names to match, as typed. Entity names resolve against the index's
+  // registry: an id typed exactly, else a name or alias in any case and
+  // accents, else a unique prefix. Several names of one field are OR,
+  // different fields are AND. A filter on a field without kFilter throws
+  // folio::Error.
+  std::map<schema::Field, std::vector<std::string>> filters;
+  // A country matches the sections that mention its places too (the
+  // field's roll_up), unless this is set.
+  bool place_exact = false;
   std::string since;  // date forms of parse_filter_date; "" = open
   std::string until;
   bool undated = false;  // only undated articles
@@ -109,7 +114,8 @@ struct SearchResults {
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
 // parse; folio::Error for an empty query without filters, a name that is
-// unknown or ambiguous (the message lists candidates), or a bad date.
+// unknown or ambiguous (the message lists candidates), a bad date, or a
+// facet field given twice.
 SearchResults search(const Index& index, const SearchRequest& request);
 
 // The section with the given id ("<article-id>-<n>"), or every section of an
@@ -121,6 +127,7 @@ std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
 struct IndexStats {
   Xapian::doccount sections = 0;
   std::size_t articles = 0;
+  std::size_t skipped_files = 0;  // files that could not be indexed (folio.bad:)
   std::string earliest;  // ISO date, "" when nothing is dated
   std::string latest;
   Xapian::doccount undated_sections = 0;
@@ -140,15 +147,15 @@ struct EntityCount {
 };
 
 struct EntityQuery {
-  bool people = true;
-  bool places = true;
+  // The fields (with schema::kRegistry) to list; empty: all of them.
+  std::vector<schema::Field> types;
   // Keep entities whose id, name or an alias contains this (compared
   // folded: case and accents do not matter). Empty: all.
   std::string fragment;
 };
 
-// The people and places in the index that are mentioned at least once,
-// most mentioned first.
+// The entities in the index (people, places ...) that are mentioned at
+// least once, most mentioned first.
 std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& query);
 
 }  // namespace folio

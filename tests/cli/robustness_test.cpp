@@ -48,12 +48,15 @@ std::string slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Starts folio with `args`, behind the command `wrapper` if not empty;
-// stdout and stderr go to files in `dir`.
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// Starts folio with `args`, behind the command `wrapper` if not empty, with
+// `env` added to its environment; stdout and stderr go to files in `dir`.
 pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std::string& tag,
-            const std::vector<std::string>& wrapper = {}) {
+            const std::vector<std::string>& wrapper = {}, const Env& env = {}) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     const int out = ::open((dir / (tag + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open((dir / (tag + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int in = ::open("/dev/null", O_RDONLY);
@@ -85,6 +88,26 @@ Run wait_for(pid_t pid, const fs::path& dir, const std::string& tag) {
 Run folio(const fs::path& dir, const std::vector<std::string>& args,
           const std::vector<std::string>& wrapper = {}) {
   return wait_for(spawn(dir, args, "run", wrapper), dir, "run");
+}
+
+// Starts `folio index` with the test hook that pauses it after `files`
+// files (cli/cmd_index.cpp), and waits until it says it has paused: it then
+// holds the write lock, its signal handlers are in place, and it has files
+// left to index. REQUIREs that it paused within a minute.
+pid_t spawn_paused_indexer(const fs::path& dir, const std::vector<std::string>& args,
+                           const std::string& tag, std::size_t files) {
+  const pid_t pid = spawn(dir, args, tag, {}, {{"FOLIO_TEST_PAUSE_AFTER_FILES", std::to_string(files)}});
+  const std::string line = "folio: test: paused after " + std::to_string(files) + " files\n";
+  bool paused = false;
+  for (int i = 0; i < 6000 && !paused; ++i) {
+    paused = slurp(dir / (tag + ".err")).find(line) != std::string::npos;
+    if (!paused) {
+      REQUIRE(::waitpid(pid, nullptr, WNOHANG) == 0);  // still running
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  REQUIRE(paused);
+  return pid;
 }
 
 // Generated articles with several sections each (nothing copied from
@@ -174,17 +197,18 @@ TEST_CASE("Ctrl-C commits what is done and exits 130, the next run finishes", "[
   const fs::path articles = tmp.path / "articles";
   write_articles(articles, 1500);
   const std::string db = (tmp.path / "db").string();
-  const pid_t pid = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "50"}, "int");
-  std::this_thread::sleep_for(1500ms);
+  // Paused after 300 files: the interrupt lands while 1200 are left.
+  const pid_t pid =
+      spawn_paused_indexer(tmp.path, {"--db", db, "index", articles.string(), "--batch", "50"}, "int", 300);
   ::kill(pid, SIGINT);
   const Run r = wait_for(pid, tmp.path, "int");
-  if (r.status == 0) {
-    WARN("indexing finished before the interrupt; nothing to check");
-    return;
-  }
-  CHECK(r.status == 130);
-  CHECK(r.err.find("interrupted") != std::string::npos);
-  check_complete(tmp.path / "db");
+  INFO(r.err);
+  REQUIRE(r.status == 130);
+  CHECK(r.err.find("interrupted: the files indexed so far are committed") != std::string::npos);
+  const IndexState interrupted = check_complete(tmp.path / "db");
+  // At least the 300 files before the pause are committed, not all 1500.
+  CHECK(interrupted.documents >= 300 * 5);
+  CHECK(interrupted.documents < 1500 * 5);
   const Run again = folio(tmp.path, {"--db", db, "index", articles.string()});
   CHECK(again.status == 0);
   CHECK(check_complete(tmp.path / "db").documents == 1500 * 5);
@@ -197,35 +221,40 @@ TEST_CASE("a second indexer exits 2 at once naming the first, searches keep work
   write_articles(articles, 300);
   const std::string db = (tmp.path / "db").string();
   REQUIRE(folio(tmp.path, {"--db", db, "index", articles.string()}).status == 0);
-  // Change every file so the next run rewrites the index while we watch.
+  // Change every file so the next run rewrites the index while we watch;
+  // it pauses after 100 files, holding the lock, until SIGUSR1.
   write_articles(articles, 1500, 1);
-  const pid_t first = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "20"}, "first");
-  // Wait until it holds the lock (it writes its pid once it does).
-  for (int i = 0; i < 200 && slurp(tmp.path / "db" / "folio.pid").find(std::to_string(first)) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
+  const pid_t first = spawn_paused_indexer(
+      tmp.path, {"--db", db, "index", articles.string(), "--batch", "20"}, "first", 100);
   const auto start = std::chrono::steady_clock::now();
   const Run second = folio(tmp.path, {"--db", db, "index", articles.string()});
   const auto took = std::chrono::steady_clock::now() - start;
-  bool first_running = ::waitpid(first, nullptr, WNOHANG) == 0;
-  if (first_running) {
-    CHECK(second.status == 2);
-    CHECK(second.err.find("being updated by another folio process (pid " + std::to_string(first) +
-                          ")") != std::string::npos);
-    CHECK(std::count(second.err.begin(), second.err.end(), '\n') == 1);
-    CHECK(took < 5s);  // it did not wait for the lock
-  }
-  // Searches while the index changes: found or not found, never an error.
-  int searches = 0;
-  while (::waitpid(first, nullptr, WNOHANG) == 0 && searches < 200) {
+  REQUIRE(::waitpid(first, nullptr, WNOHANG) == 0);  // the first still runs
+  CHECK(second.status == 2);
+  CHECK(second.err == "folio: the index at " + db + " is being updated by another folio process (pid " +
+                          std::to_string(first) + ")\n");
+  CHECK(took < 5s);  // it did not wait for the lock
+  // Searches while the first is paused mid-run and while it goes on:
+  // found or not found, never an error.
+  auto search = [&] {
     const Run s = folio(tmp.path, {"--db", db, "search", "railway", "--facet", "date", "-n", "3"});
     INFO(s.err);
     CHECK((s.status == 0 || s.status == 1));
-    ++searches;
-  }
+  };
+  search();
+  ::kill(first, SIGUSR1);
   int status = 0;
-  ::waitpid(first, &status, 0);
-  check_complete(tmp.path / "db");
+  for (int searches = 0; ::waitpid(first, &status, WNOHANG) == 0;) {
+    if (searches++ < 200) {
+      search();
+    } else {
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  INFO(slurp(tmp.path / "first.err"));
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK(slurp(tmp.path / "first.out").find("1200 added, 300 updated") != std::string::npos);
+  CHECK(check_complete(tmp.path / "db").documents == 1500 * 5);
 }
 
 TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[robustness]") {
@@ -313,4 +342,161 @@ TEST_CASE("an unreadable file is named with the system's reason, the rest is ind
   REQUIRE(summary.at("skipped").size() == 1);
   CHECK(summary.at("skipped").at(0).at("reason") == "Permission denied");
   CHECK(r.err.find("secret.txt: Permission denied") != std::string::npos);
+
+  // Unchanged, it is not read nor reported again, only counted.
+  const Run again = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string()}, wrapper);
+  CHECK(again.status == 0);
+  CHECK(again.err.empty());
+  CHECK(again.out.find("0 skipped (and 1 skipped before, unchanged)") != std::string::npos);
+  const Run stats = folio(tmp.path, {"--db", (tmp.path / "db").string(), "stats", "--json"});
+  CHECK(nlohmann::json::parse(stats.out).at("skipped_files") == 1);
+  // A chmod changes its ctime: it is retried, and indexed.
+  fs::permissions(a / "secret.txt", fs::perms::owner_read);
+  const Run fixed = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--json"}, wrapper);
+  INFO(fixed.err);
+  CHECK(nlohmann::json::parse(fixed.out).at("added") == 1);
+  CHECK(nlohmann::json::parse(fixed.out).at("skipped_unchanged") == 0);
+  const Run after = folio(tmp.path, {"--db", (tmp.path / "db").string(), "stats", "--json"});
+  CHECK(nlohmann::json::parse(after.out).at("skipped_files") == 0);
+}
+
+namespace {
+
+// A tmpfs of `size` mounted on `dir` for the life of the object; mounted()
+// is false when this process may not mount (not root, no CAP_SYS_ADMIN).
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& dir, const std::string& size) : dir_(dir) {
+    fs::create_directories(dir);
+    mounted_ = ::geteuid() == 0 && run({"/bin/mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.string()});
+  }
+  ~Tmpfs() {
+    if (mounted_) run({"/bin/umount", dir_.string()});
+  }
+  bool mounted() const { return mounted_; }
+  // Remounts with other options ("ro", "rw,size=200m"); true on success.
+  bool remount(const std::string& options) {
+    return run({"/bin/mount", "-o", "remount," + options, dir_.string()});
+  }
+
+ private:
+  static bool run(std::vector<std::string> args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a full disk: the message says what to do, the last commit stays whole, a rerun converges",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 600);
+  const fs::path db = tmp.path / "db";
+  Tmpfs disk(db, "2m");
+  if (!disk.mounted()) {
+    WARN("skipped: cannot mount a 2 MB tmpfs here (this test needs root, as in CI)");
+    return;
+  }
+  const Run full = folio(tmp.path, {"--db", db.string(), "index", articles.string(), "--batch", "25"});
+  INFO(full.err);
+  REQUIRE(full.status == 2);
+  const IndexState committed = check_complete(db);
+  CHECK(committed.documents < 600 * 5);
+  const std::size_t articles_committed = committed.documents / 5;
+  CHECK(articles_committed > 0);  // the first batches fit
+  CHECK(full.err == "folio: no space left on the device holding the index at " + db.string() +
+                        "; the index is as of the last commit (" + std::to_string(articles_committed) +
+                        " articles); free space and run the same command again\n");
+  // Searches still work on what was committed.
+  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status == (articles_committed > 0 ? 0 : 1));
+
+  REQUIRE(disk.remount("size=200m"));
+  const Run again = folio(tmp.path, {"--db", db.string(), "index", articles.string()});
+  INFO(again.err);
+  CHECK(again.status == 0);
+  CHECK(check_complete(db).documents == 600 * 5);
+}
+
+TEST_CASE("a read-only index: the message says so, searches work, the index is untouched",
+          "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 3);
+  const fs::path db = tmp.path / "db";
+  Tmpfs disk(db, "20m");
+  if (!disk.mounted()) {
+    WARN("skipped: cannot mount a tmpfs here (this test needs root, as in CI)");
+    return;
+  }
+  REQUIRE(folio(tmp.path, {"--db", db.string(), "index", articles.string()}).status == 0);
+  write_articles(articles, 4);
+  REQUIRE(disk.remount("ro"));
+  const Run ro = folio(tmp.path, {"--db", db.string(), "index", articles.string()});
+  CHECK(ro.status == 2);
+  CHECK(ro.err == "folio: cannot write to the index at " + db.string() +
+                      ": Read-only file system; the index is as it was (3 articles); make the folder "
+                      "writable and run the same command again\n");
+  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status == 0);
+  CHECK(check_complete(db).documents == 3 * 5);
+
+  REQUIRE(disk.remount("rw"));
+  CHECK(folio(tmp.path, {"--db", db.string(), "index", articles.string()}).status == 0);
+  CHECK(check_complete(db).documents == 4 * 5);
+
+  // A new index on a read-only file system.
+  REQUIRE(disk.remount("ro"));
+  const Run create = folio(tmp.path, {"--db", (db / "new").string(), "index", articles.string()});
+  CHECK(create.status == 2);
+  CHECK(create.err == "folio: cannot create index directory " + (db / "new").string() +
+                          ": Read-only file system\n");
+}
+
+TEST_CASE("a folder that is not a folio index is left alone", "[robustness]") {
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  write_articles(articles, 2);
+  // A folder of other files: folio does not write into it.
+  const Run others = folio(tmp.path, {"--db", articles.string(), "index", articles.string()});
+  CHECK(others.status == 2);
+  CHECK(others.err.find("folio: " + articles.string() + " is not a folio index: it holds other files (article-") == 0);
+  CHECK(!fs::exists(articles / "XAPIANDB"));
+  CHECK(!fs::exists(articles / "shard0"));
+  // Someone else's Xapian database.
+  const fs::path xdb = tmp.path / "xdb";
+  {
+    Xapian::WritableDatabase w(xdb.string(), Xapian::DB_CREATE);
+    Xapian::Document doc;
+    doc.add_term("foo");
+    w.add_document(doc);
+    w.commit();
+  }
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"index", articles.string()}, {"search", "foo"}, {"stats"}}) {
+    std::vector<std::string> full = {"--db", xdb.string()};
+    full.insert(full.end(), args.begin(), args.end());
+    const Run r = folio(tmp.path, full);
+    INFO(args[0]);
+    CHECK(r.status == 2);
+    CHECK(r.err == "folio: " + xdb.string() +
+                       " is not a folio index: it holds a Xapian database that folio did not make; "
+                       "choose an empty or new folder with --db (or $FOLIO_DB)\n");
+  }
+  CHECK(Xapian::Database(xdb.string()).get_doccount() == 1);
 }

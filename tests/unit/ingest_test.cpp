@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "folio/database.hpp"
 #include "folio/error.hpp"
@@ -25,12 +26,14 @@ struct Indexer {
   fs::path articles = tmp.path() / "articles";
   fs::path db_dir = tmp.path() / "db";
   std::vector<folio::SkippedFile> skipped;
+  std::uintmax_t max_file_size = 20u << 20;
 
   folio::IndexReport run(std::vector<fs::path> roots = {}) {
     if (roots.empty()) roots = {articles};
     folio::WritableIndex index = folio::open_for_writing(db_dir, shards);
     folio::IndexOptions options;
     options.roots = roots;
+    options.max_file_size = max_file_size;
     skipped.clear();
     return folio::index_paths(index, options, folio::test::plain_reader(),
                               [&](const folio::SkippedFile& s) { skipped.push_back(s); });
@@ -160,6 +163,105 @@ TEST_CASE("bad files are skipped with a reason, the run goes on", "[ingest]") {
   CHECK(reasons["blank.txt"] == "empty file");
   CHECK(reasons["binary.txt"] == "binary file (contains NUL bytes)");
   CHECK(ix.doccount() == 2);
+}
+
+// The folio.bad: records of the index, by file name, over all shards.
+std::map<std::string, folio::schema::BadFileRecord> bad_records(const fs::path& db_dir) {
+  const folio::Index index = folio::open_for_reading(db_dir);
+  std::map<std::string, folio::schema::BadFileRecord> out;
+  const std::string prefix(folio::schema::kBadFileKeyPrefix);
+  for (std::size_t k = 0; k < index.shard_count(); ++k) {
+    const Xapian::Database shard((db_dir / folio::schema::shard_name(k)).string());
+    for (auto it = shard.metadata_keys_begin(prefix); it != shard.metadata_keys_end(prefix); ++it) {
+      const auto r = folio::schema::BadFileRecord::from_json(shard.get_metadata(*it));
+      CHECK((*it).substr(prefix.size()) == folio::schema::article_id(r.path));
+      out.emplace(fs::path(r.path).filename().string(), r);
+    }
+  }
+  return out;
+}
+
+TEST_CASE("a file that could not be indexed is remembered, not read again until it changes",
+          "[ingest]") {
+  Indexer ix(GENERATE(1u, 3u));
+  write_file(ix.articles / "empty.txt", "");
+  write_file(ix.articles / "binary.txt", std::string("Title\n\nab\0cd\n", 13));
+  write_file(ix.articles / "good.txt", kOneSection);
+  REQUIRE(ix.run().skipped.size() == 2);
+  auto bad = bad_records(ix.db_dir);
+  REQUIRE(bad.size() == 2);
+  CHECK(bad["empty.txt"].reason == "empty file");
+  CHECK(bad["empty.txt"].size == 0);
+  CHECK(bad["binary.txt"].size == 13);
+  CHECK(folio::open_for_reading(ix.db_dir).count_metadata(folio::schema::kBadFileKeyPrefix) == 2);
+
+  SECTION("unchanged: counted, not reported again") {
+    const folio::IndexReport again = ix.run();
+    CHECK(again.skipped.empty());
+    CHECK(ix.skipped.empty());
+    CHECK(again.skipped_unchanged == 2);
+    CHECK(again.unchanged == 1);
+    CHECK(bad_records(ix.db_dir).size() == 2);
+  }
+  SECTION("changed and still bad: reported again, with the new size") {
+    write_file(ix.articles / "binary.txt", std::string("Title\n\nabc\0de\n", 14));
+    const folio::IndexReport again = ix.run();
+    REQUIRE(again.skipped.size() == 1);
+    CHECK(fs::path(again.skipped[0].path).filename() == "binary.txt");
+    CHECK(again.skipped_unchanged == 1);
+    CHECK(bad_records(ix.db_dir)["binary.txt"].size == 14);
+  }
+  SECTION("changed and now good: indexed, forgotten as bad") {
+    write_file(ix.articles / "empty.txt", kThreeSections);
+    const folio::IndexReport again = ix.run();
+    CHECK(again.added == 1);
+    CHECK(again.skipped.empty());
+    CHECK(bad_records(ix.db_dir).count("empty.txt") == 0);
+    CHECK(ix.doccount() == 4);
+    ix.check_shards();
+  }
+  SECTION("gone: forgotten, not counted as removed") {
+    fs::remove(ix.articles / "empty.txt");
+    const folio::IndexReport again = ix.run();
+    CHECK(again.removed == 0);
+    CHECK(again.skipped_unchanged == 1);
+    CHECK(bad_records(ix.db_dir).count("empty.txt") == 0);
+  }
+  SECTION("an indexed file that turns bad loses its sections") {
+    write_file(ix.articles / "good.txt", "");
+    const folio::IndexReport again = ix.run();
+    REQUIRE(again.skipped.size() == 1);
+    CHECK(ix.doccount() == 0);
+    CHECK(bad_records(ix.db_dir).count("good.txt") == 1);
+    CHECK(folio::open_for_reading(ix.db_dir).count_metadata(folio::schema::kFileKeyPrefix) == 0);
+    ix.check_shards();
+  }
+}
+
+TEST_CASE("a file too large is retried when the limit allows it", "[ingest]") {
+  Indexer ix;
+  write_file(ix.articles / "big.txt", kThreeSections);
+  ix.max_file_size = 10;
+  REQUIRE(ix.run().skipped.size() == 1);
+  CHECK(bad_records(ix.db_dir).at("big.txt").too_large);
+  CHECK(ix.run().skipped_unchanged == 1);  // the same limit: not retried
+  ix.max_file_size = 1000;
+  CHECK(ix.run().added == 1);
+  CHECK(bad_records(ix.db_dir).empty());
+}
+
+TEST_CASE("an unreadable file is retried after a chmod", "[ingest]") {
+  if (::geteuid() == 0) {
+    WARN("skipped: running as root, who reads any file whatever its mode");
+    return;
+  }
+  Indexer ix;
+  write_file(ix.articles / "secret.txt", kOneSection);
+  fs::permissions(ix.articles / "secret.txt", fs::perms::none);
+  REQUIRE(ix.run().skipped.size() == 1);
+  CHECK(ix.run().skipped_unchanged == 1);
+  fs::permissions(ix.articles / "secret.txt", fs::perms::owner_read);
+  CHECK(ix.run().added == 1);
 }
 
 TEST_CASE("a file named on the command line is indexed whatever its extension",

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "folio/error.hpp"
@@ -122,4 +123,99 @@ TEST_CASE("heading words weigh more than body words", "[schema][writer]") {
   }
   // Once in the heading (weight 3) and once in the body (weight 1).
   CHECK(heading_wdf == schema::kHeadingWeight + schema::kBodyWeight);
+}
+
+TEST_CASE("the field table: names, prefixes and facet positions are unique", "[schema][fields]") {
+  std::set<std::string_view> names, prefixes, registry_keys;
+  std::set<std::size_t> positions;
+  for (const schema::FieldInfo& f : schema::kFields) {
+    INFO(f.name);
+    CHECK(names.insert(f.name).second);
+    CHECK(prefixes.insert(f.prefix).second);
+    CHECK(!f.plural.empty());
+    // Every field is found by its name.
+    CHECK(schema::field_named(f.name) == f.field);
+    CHECK(&schema::info(f.field) == &f);
+    if ((f.flags & schema::kFacet) != 0) {
+      CHECK(positions.insert(f.facet_position).second);
+      CHECK(f.facet_position < schema::kFacetFieldCount);
+    }
+    if ((f.flags & schema::kRegistry) != 0) {
+      CHECK(f.kind == schema::FieldKind::entity);
+      CHECK(f.registry_key.starts_with("folio."));
+      CHECK(f.registry_key.ends_with(":"));
+      CHECK(registry_keys.insert(f.registry_key).second);
+      CHECK(f.named_by == f.field);
+    }
+    // An entity's values are named by a registry; filters have help text.
+    if (f.kind == schema::FieldKind::entity) {
+      REQUIRE(f.named_by.has_value());
+      CHECK(schema::has(*f.named_by, schema::kRegistry));
+    }
+    if ((f.flags & schema::kFilter) != 0) CHECK(!f.filter_help.empty());
+    if (f.roll_up) CHECK(schema::info(*f.roll_up).kind == schema::FieldKind::entity);
+    // Entity terms: the prefix, then the id.
+    CHECK(schema::entity_term(f.field, "x-y") == std::string(f.prefix) + "x-y");
+  }
+  // No entity prefix is the beginning of another: a term names one field.
+  for (const schema::FieldInfo& a : schema::kFields) {
+    for (const schema::FieldInfo& b : schema::kFields) {
+      if (&a == &b || a.kind != schema::FieldKind::entity || b.kind != schema::FieldKind::entity) continue;
+      INFO(a.name << " / " << b.name);
+      CHECK_FALSE(b.prefix.starts_with(a.prefix));
+    }
+  }
+  CHECK(positions.size() == schema::kFacetFieldCount);
+  CHECK_FALSE(schema::field_named("colour").has_value());
+}
+
+TEST_CASE("the index format the table spells has not changed", "[schema][fields]") {
+  // Spelled out once more on purpose: a changed row changes the index
+  // format, and must come with a new kVersion.
+  CHECK(schema::kVersion == 6);
+  CHECK(schema::entity_term(schema::Field::person, "joe-biden") == "XPjoe-biden");
+  CHECK(schema::entity_term(schema::Field::place, "beijing") == "XLbeijing");
+  CHECK(schema::entity_term(schema::Field::country, "china") == "XCchina");
+  CHECK(schema::entity_key(schema::Field::person, "joe-biden") == "folio.person:joe-biden");
+  CHECK(schema::entity_key(schema::Field::place, "beijing") == "folio.place:beijing");
+
+  folio::Article a = sample_article();
+  a.sections[1].people = {{"qin-gang", "Qin Gang", {}}, {"antony-blinken", "Antony Blinken", {}}};
+  a.sections[1].places = {{"beijing", "Beijing", folio::PlaceKind::city, "china", "China", {}},
+                          {"shanghai", "Shanghai", folio::PlaceKind::city, "china", "China", {}},
+                          {"taiwan", "Taiwan", folio::PlaceKind::country, "taiwan", "Taiwan", {}}};
+  const Xapian::Document doc = folio::make_section_document(a, a.sections[1], schema::article_id(a.path));
+  CHECK(doc.get_value(schema::kFacetsSlot) ==
+        "qin-gang\nantony-blinken\n\x1e"
+        "beijing\nshanghai\ntaiwan\n\x1e"
+        "china\ntaiwan\n\x1e"
+        "Jane  DOE\n\x1e"
+        "2023-06-18");
+  const std::set<std::string> terms = terms_of(doc);
+  for (const char* t : {"XPqin-gang", "XPantony-blinken", "XLbeijing", "XLshanghai", "XLtaiwan",
+                        "XCchina", "XCtaiwan"}) {
+    INFO(t);
+    CHECK(terms.count(t) == 1);
+  }
+  const auto fields = schema::split_facets_value(doc.get_value(schema::kFacetsSlot));
+  CHECK(fields[schema::info(schema::Field::country).facet_position] == "china\ntaiwan\n");
+  CHECK(fields[schema::info(schema::Field::date).facet_position] == "2023-06-18");
+  // Stored section data keeps its keys.
+  const auto data = nlohmann::json::parse(doc.get_data());
+  CHECK(data.at("people").size() == 2);
+  CHECK(data.at("places").size() == 3);
+}
+
+TEST_CASE("section ids parse back into article id and index", "[schema]") {
+  const std::string id = schema::article_id("/news/blinken.txt");
+  const auto ref = schema::parse_section_id(schema::section_id(id, 12));
+  REQUIRE(ref.has_value());
+  CHECK(ref->article_id == id);
+  CHECK(ref->index == 12);
+  CHECK(schema::parse_section_id(id + "-0")->index == 0);
+  for (const std::string& bad : {id, id + "-", std::string("-3"), id + "-x", id + "-1a", id + "-+1", std::string(),
+                                 id + "-99999999999"}) {
+    INFO(bad);
+    CHECK_FALSE(schema::parse_section_id(bad).has_value());
+  }
 }

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -11,6 +14,7 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using folio::schema::Field;
 
 namespace {
 
@@ -129,7 +133,7 @@ TEST_CASE("show finds a section or a whole article by id", "[search]") {
   const auto one = folio::find_sections(CorpusIndex::get().index().db(), id);
   REQUIRE(one.size() == 1);
   CHECK(one[0].text.find("Diaoyutai") != std::string::npos);
-  const auto all = folio::find_sections(CorpusIndex::get().index().db(), id.substr(0, id.find('-')));
+  const auto all = folio::find_sections(CorpusIndex::get().index().db(), folio::schema::parse_section_id(id).value().article_id);
   REQUIRE(all.size() == 10);
   CHECK(all[9].heading == "Blinken’s Historic Visit");
   CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"),
@@ -176,7 +180,7 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
   for (const char* name : {"joe-biden", "Joe Biden", "biden", "BIDEN", "President Biden", "joe b"}) {
     INFO(name);
     folio::SearchRequest r;
-    r.people = {name};
+    r.filters[Field::person] = {name};
     r.limit = 100;
     const auto results = run_request(r);
     CHECK(results.total == 6);
@@ -184,11 +188,11 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
     CHECK(results.filters[0].id == "joe-biden");
   }
   folio::SearchRequest unknown;
-  unknown.people = {"Bidden"};
+  unknown.filters[Field::person] = {"Bidden"};
   CHECK_THROWS_WITH(run_request(unknown), Catch::Contains("no person 'Bidden'") &&
                                               Catch::Contains("closest: Joe Biden"));
   folio::SearchRequest ambiguous;
-  ambiguous.places = {"Georgia"};
+  ambiguous.filters[Field::place] = {"Georgia"};
   CHECK_THROWS_WITH(run_request(ambiguous), Catch::Contains("ambiguous") &&
                                                 Catch::Contains("georgia-us"));
 }
@@ -196,11 +200,11 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
 TEST_CASE("same filter flag is OR, different flags AND, the query language agrees",
           "[search][filters]") {
   folio::SearchRequest biden, qin, both, either;
-  biden.people = {"Biden"};
-  qin.people = {"Qin Gang"};
-  either.people = {"Biden", "Qin Gang"};
-  both.people = {"Biden"};
-  both.places = {"Taiwan"};
+  biden.filters[Field::person] = {"Biden"};
+  qin.filters[Field::person] = {"Qin Gang"};
+  either.filters[Field::person] = {"Biden", "Qin Gang"};
+  both.filters[Field::person] = {"Biden"};
+  both.filters[Field::place] = {"Taiwan"};
   for (auto* r : {&biden, &qin, &both, &either}) r->limit = 100;
   const auto b = hit_ids(run_request(biden));
   const auto q = hit_ids(run_request(qin));
@@ -209,7 +213,7 @@ TEST_CASE("same filter flag is OR, different flags AND, the query language agree
   CHECK(hit_ids(run_request(either)) == united);
 
   folio::SearchRequest taiwan;
-  taiwan.places = {"taiwan"};
+  taiwan.filters[Field::place] = {"taiwan"};
   taiwan.limit = 100;
   const auto t = hit_ids(run_request(taiwan));
   std::set<std::string> intersection;
@@ -226,10 +230,10 @@ TEST_CASE("same filter flag is OR, different flags AND, the query language agree
 
 TEST_CASE("a country includes its places unless exact", "[search][filters]") {
   folio::SearchRequest china, exact, beijing;
-  china.places = {"China"};
-  exact.places = {"China"};
+  china.filters[Field::place] = {"China"};
+  exact.filters[Field::place] = {"China"};
   exact.place_exact = true;
-  beijing.places = {"Beijing"};
+  beijing.filters[Field::place] = {"Beijing"};
   for (auto* r : {&china, &exact, &beijing}) r->limit = 100;
   const auto all = hit_ids(run_request(china));
   const auto only = hit_ids(run_request(exact));
@@ -269,7 +273,7 @@ TEST_CASE("facet counts are exact over all matches and follow the filters", "[se
     INFO(v.value);
     folio::SearchRequest check;
     check.query = "China";
-    check.people = {v.value};
+    check.filters[Field::person] = {v.value};
     CHECK(run_request(check).total == v.count);
   }
   const auto& places = facet_of(results, folio::FacetField::place);
@@ -279,7 +283,7 @@ TEST_CASE("facet counts are exact over all matches and follow the filters", "[se
 
   // Disjunctive: the person facet ignores the person filter.
   folio::SearchRequest filtered;
-  filtered.people = {"Biden"};
+  filtered.filters[Field::person] = {"Biden"};
   filtered.limit = 0;
   filtered.facets = {folio::parse_facet_spec("person")};
   const auto plain = facet_of(run_request(filtered), folio::FacetField::person);
@@ -320,6 +324,76 @@ TEST_CASE("facets by article, by date, and parsing of facet specs", "[search][fa
   CHECK_THROWS_AS(folio::parse_facet_spec("date:week"), folio::Error);
 }
 
+TEST_CASE("every facet field of the table parses from its name, and only those", "[search][facets][fields]") {
+  for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
+    INFO(f.name);
+    CHECK(folio::to_string(f.field) == f.name);
+    if ((f.flags & folio::schema::kFacet) == 0) {
+      CHECK_THROWS_WITH(folio::parse_facet_spec(f.name), Catch::StartsWith("unknown facet"));
+      continue;
+    }
+    CHECK(folio::parse_facet_spec(f.name).field == f.field);
+    const std::string with_arg = std::string(f.name) + (f.kind == folio::schema::FieldKind::date ? ":day" : ":7");
+    CHECK(folio::parse_facet_spec(with_arg).field == f.field);
+    // The error lists every facet field.
+    CHECK_THROWS_WITH(folio::parse_facet_spec("colour"), Catch::Contains(std::string(f.name)));
+  }
+}
+
+TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]") {
+  folio::SearchRequest r;
+  r.query = "Blinken";
+  r.facets = {folio::parse_facet_spec("person:3"), folio::parse_facet_spec("place"),
+              folio::parse_facet_spec("person")};
+  CHECK_THROWS_WITH(run_request(r), "facet 'person' is given twice: one per field");
+  r.facets = {folio::parse_facet_spec("date:year"), folio::parse_facet_spec("date:month")};
+  CHECK_THROWS_WITH(run_request(r), "facet 'date' is given twice: one per field");
+  // Different fields are fine, country and place included.
+  r.facets = {folio::parse_facet_spec("place"), folio::parse_facet_spec("country")};
+  CHECK(run_request(r).facets.size() == 2);
+}
+
+TEST_CASE("each filter field means the same as a flag and in the query language", "[search][filters][fields]") {
+  // A value of each kFilter field in corpus/; a new filter field needs one.
+  const std::map<Field, std::string> samples{
+      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::author, "Chen Wei"}};
+  for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
+    if ((f.flags & folio::schema::kFilter) == 0) continue;
+    INFO(f.name);
+    REQUIRE(samples.count(f.field) == 1);
+    REQUIRE((f.flags & folio::schema::kQueryField) != 0);
+    folio::SearchRequest flag;
+    flag.filters[f.field] = {samples.at(f.field)};
+    folio::SearchRequest query;
+    query.query = fmt::format("{}:\"{}\"", f.name, samples.at(f.field));
+    const auto by_flag = run_request(flag);
+    CHECK(by_flag.total > 0);
+    CHECK(run_request(query).total == by_flag.total);
+  }
+}
+
+TEST_CASE("filters apply only to the fields the table makes filters", "[search][filters]") {
+  folio::SearchRequest r;
+  r.query = "Blinken";
+  r.filters[Field::title] = {"Beijing"};
+  CHECK_THROWS_WITH(run_request(r), "there is no title filter");
+  r.filters.clear();
+  r.filters[Field::country] = {"china"};
+  CHECK_THROWS_WITH(run_request(r), "there is no country filter");
+  // Every kFilter field filters, and its resolved filter carries its name.
+  for (const auto& [field, value] : {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
+                                     std::pair{Field::author, "Chen Wei"}}) {
+    INFO(folio::schema::info(field).name);
+    REQUIRE(folio::schema::has(field, folio::schema::kFilter));
+    folio::SearchRequest f;
+    f.filters[field] = {value};
+    f.limit = 1;
+    const folio::SearchResults results = run_request(f);
+    REQUIRE(results.filters.size() == 1);
+    CHECK(results.filters[0].field == folio::schema::info(field).name);
+  }
+}
+
 TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   folio::SearchRequest r;
   r.query = "China";
@@ -329,7 +403,7 @@ TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   std::set<std::string> articles;
   Xapian::doccount sections = 0;
   for (const auto& h : grouped.hits) {
-    articles.insert(h.id.substr(0, h.id.find('-')));
+    articles.insert(folio::schema::parse_section_id(h.id).value().article_id);
     sections += 1 + h.other_sections;
   }
   CHECK(articles.size() == grouped.hits.size());

@@ -1,18 +1,14 @@
-#include "folio/printers.hpp"
+// The text printer: what people read on a terminal, optionally coloured.
+#include "printers.hpp"
 
 #include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
 #include "folio/text.hpp"
 
-namespace folio {
+namespace folio::cli {
 namespace {
-
-namespace fs = std::filesystem;
-using nlohmann::json;
 
 struct Ansi {
   const char* bold;
@@ -52,8 +48,11 @@ std::string names(const std::vector<Entity>& entities) {
 // "people: A, B · places: C" or "" when there are none.
 std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places) {
   std::string out;
-  if (!people.empty()) out = "people: " + names(people);
-  if (!places.empty()) out += (out.empty() ? "" : " · ") + ("places: " + names(places));
+  if (!people.empty()) out = fmt::format("{}: {}", schema::info(schema::Field::person).plural, names(people));
+  if (!places.empty()) {
+    out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::place).plural,
+                       names(places));
+  }
   return out;
 }
 
@@ -67,6 +66,23 @@ class TextPrinter final : public Printer {
  public:
   TextPrinter(std::FILE* out, TextStyle style)
       : out_(out), style_(std::move(style)), c_(style_.color ? kColor : kPlain) {}
+
+  void index_report(const IndexReport& report, double seconds) override {
+    // Files skipped before and unchanged since were reported then: only counted now.
+    const std::string earlier =
+        report.skipped_unchanged == 0
+            ? ""
+            : fmt::format(" (and {} skipped before, unchanged)", report.skipped_unchanged);
+    // Pages indexed without article text are counted apart (they are in
+    // "added"/"updated" too), only when there are some.
+    const std::string no_text =
+        report.warned.empty() ? "" : fmt::format(", {} without article text", report.warned.size());
+    fmt::print(out_,
+               "{} added, {} updated, {} removed, {} unchanged, {} skipped{}{}; "
+               "{} sections written in {:.2f}s\n",
+               report.added, report.updated, report.removed, report.unchanged,
+               report.skipped.size(), earlier, no_text, report.sections, seconds);
+  }
 
   void search_results(const SearchResults& results) override {
     if (!results.filters.empty()) {
@@ -141,6 +157,7 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "index:          {}\n", st.path);
     fmt::print(out_, "schema version: {}\n", st.schema_version);
     fmt::print(out_, "articles:       {}\n", st.articles);
+    fmt::print(out_, "not indexed:    {} file{} (empty, binary, too large or unreadable)\n", st.skipped_files, st.skipped_files == 1 ? "" : "s");
     fmt::print(out_, "sections:       {}\n", st.sections);
     fmt::print(out_, "undated:        {} sections\n", st.undated_sections);
     if (!st.earliest.empty()) {
@@ -164,9 +181,10 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "{}{:<7} {} {} {:>8} {:>8}  {}{}\n", c_.dim, "type", pad("id", id_width),
                pad("name", name_width), "sections", "articles", "aliases", c_.reset);
     for (const auto& e : list) {
-      const bool person = e.record.type == schema::EntityRecord::Type::person;
+      // Places by their kind: "country", "city" ...
+      const schema::FieldInfo& field = schema::info(e.record.type);
       fmt::print(out_, "{:<7} {} {}{}{} {:>8} {:>8}  {}\n",
-                 person ? "person" : to_string(e.record.kind), pad(e.record.id, id_width), c_.bold,
+                 field.roll_up ? std::string_view(to_string(e.record.kind)) : field.name, pad(e.record.id, id_width), c_.bold,
                  pad(e.record.name, name_width), c_.reset, e.sections, e.articles,
                  join(e.record.aliases, ", "));
     }
@@ -189,8 +207,8 @@ class TextPrinter final : public Printer {
 
  private:
   void print_facet(const Facet& facet) {
-    std::string title = to_string(facet.spec.field);
-    if (facet.spec.field == FacetField::date) {
+    std::string title(to_string(facet.spec.field));
+    if (schema::info(facet.spec.field).kind == schema::FieldKind::date) {
       title += facet.spec.granularity == DateGranularity::year    ? " by year"
                : facet.spec.granularity == DateGranularity::month ? " by month"
                                                                   : " by day";
@@ -230,207 +248,10 @@ class TextPrinter final : public Printer {
   Ansi c_;
 };
 
-json date_json(const Date& date) {
-  return date.known() ? json(date.iso()) : json(nullptr);
-}
-
-json people_json(const std::vector<Person>& people) {
-  json list = json::array();
-  for (const Person& p : people) list.push_back({{"id", p.id}, {"name", p.name}});
-  return list;
-}
-
-json places_json(const std::vector<Place>& places) {
-  json list = json::array();
-  for (const Place& p : places) {
-    list.push_back({{"id", p.id},
-                    {"name", p.name},
-                    {"kind", to_string(p.kind)},
-                    {"country", p.country.empty() ? json(nullptr) : json(p.country)}});
-  }
-  return list;
-}
-
-json section_json(const schema::SectionData& s) {
-  return {{"title", s.title},
-          {"heading", s.heading},
-          {"section", s.index},
-          {"path", s.path},
-          {"line", s.line},
-          {"date", date_json(s.date)},
-          {"date_precision", to_string(s.date.precision)},
-          {"authors", s.authors},
-          {"people", people_json(s.people)},
-          {"places", places_json(s.places)}};
-}
-
-class JsonPrinter final : public Printer {
- public:
-  explicit JsonPrinter(std::FILE* out) : out_(out) {}
-
-  void search_results(const SearchResults& results) override {
-    json hits = json::array();
-    for (const Hit& hit : results.hits) {
-      json h = section_json(hit.section);
-      h["rank"] = hit.rank;
-      h["id"] = hit.id;
-      h["score"] = hit.score;
-      h["snippet"] = hit.snippet.text;
-      json ranges = json::array();
-      for (const auto& [start, length] : hit.snippet.highlights) {
-        ranges.push_back({start, length});
-      }
-      h["highlights"] = std::move(ranges);
-      if (results.by_article) h["other_sections"] = hit.other_sections;
-      hits.push_back(std::move(h));
-    }
-    json filters = json::array();
-    for (const ResolvedFilter& f : results.filters) {
-      filters.push_back({{"field", f.field}, {"input", f.input}, {"id", f.id}, {"name", f.name}});
-    }
-    json facets = json::object();
-    for (const Facet& facet : results.facets) {
-      json values = json::array();
-      for (const FacetValue& v : facet.values) {
-        values.push_back({{"value", v.value}, {"name", v.name}, {"count", v.count}});
-      }
-      json f{{"counts", facet.by_article ? "articles" : "sections"},
-             {"disjunctive", facet.disjunctive},
-             {"distinct", facet.distinct},
-             {"values", std::move(values)}};
-      if (facet.spec.field == FacetField::date) {
-        f["granularity"] = facet.spec.granularity == DateGranularity::year    ? "year"
-                           : facet.spec.granularity == DateGranularity::month ? "month"
-                                                                              : "day";
-      }
-      facets[to_string(facet.spec.field)] = std::move(f);
-    }
-    emit({{"version", kJsonFormatVersion},
-          {"query", results.query},
-          {"total", results.total},
-          {"counts", results.by_article ? "articles" : "sections"},
-          {"filters", std::move(filters)},
-          {"hits", std::move(hits)},
-          {"facets", std::move(facets)},
-          {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}});
-  }
-
-  void sections(const std::vector<schema::SectionData>& sections,
-                const std::string& article_id) override {
-    json list = json::array();
-    for (const auto& s : sections) {
-      json j = section_json(s);
-      j["id"] = schema::section_id(article_id, s.index);
-      j["text"] = s.text;
-      list.push_back(std::move(j));
-    }
-    emit({{"version", kJsonFormatVersion}, {"sections", std::move(list)}});
-  }
-
-  void stats(const IndexStats& st) override {
-    emit({{"version", kJsonFormatVersion},
-          {"path", st.path},
-          {"schema_version", st.schema_version},
-          {"articles", st.articles},
-          {"sections", st.sections},
-          {"undated_sections", st.undated_sections},
-          {"earliest", st.earliest.empty() ? json(nullptr) : json(st.earliest)},
-          {"latest", st.latest.empty() ? json(nullptr) : json(st.latest)},
-          {"shards", st.shards},
-          {"size_bytes", st.size_bytes}});
-  }
-
-  void entities(const std::vector<EntityCount>& list) override {
-    json items = json::array();
-    for (const auto& e : list) {
-      const bool person = e.record.type == schema::EntityRecord::Type::person;
-      json j{{"type", person ? "person" : "place"},
-             {"id", e.record.id},
-             {"name", e.record.name},
-             {"aliases", e.record.aliases},
-             {"sections", e.sections},
-             {"articles", e.articles}};
-      if (!person) {
-        j["kind"] = to_string(e.record.kind);
-        j["country"] = e.record.country.empty() ? json(nullptr) : json(e.record.country);
-      }
-      items.push_back(std::move(j));
-    }
-    emit({{"version", kJsonFormatVersion}, {"entities", std::move(items)}});
-  }
-
-  void extracted(const Article& a) override {
-    json sections = json::array();
-    for (const Section& s : a.sections) {
-      sections.push_back({{"index", s.index},
-                          {"heading", s.heading},
-                          {"line", s.line},
-                          {"people", people_json(s.people)},
-                          {"places", places_json(s.places)},
-                          {"text", s.text}});
-    }
-    emit({{"version", kJsonFormatVersion},
-          {"path", a.path},
-          {"title", a.title},
-          {"authors", a.authors},
-          {"date", date_json(a.date)},
-          {"date_precision", to_string(a.date.precision)},
-          {"sections", std::move(sections)}});
-  }
-
- private:
-  // One JSON document per line; stored text is valid UTF-8 by construction.
-  void emit(const json& j) { fmt::print(out_, "{}\n", j.dump()); }
-
-  std::FILE* out_;
-};
-
 }  // namespace
-
-std::string display_path(const std::string& path, const fs::path& base) {
-  if (base.empty()) return path;
-  const fs::path rel = fs::path(path).lexically_relative(base);
-  if (rel.empty() || *rel.begin() == "..") return path;
-  return rel.string();
-}
 
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style) {
   return std::make_unique<TextPrinter>(out, std::move(style));
 }
 
-namespace {
-
-// `--format paths`: path:line per hit, for an editor or xargs; everything
-// else as text.
-class PathsPrinter final : public Printer {
- public:
-  PathsPrinter(std::FILE* out, TextStyle style) : out_(out), base_(style.relative_to), text_(out, std::move(style)) {}
-  void search_results(const SearchResults& results) override {
-    for (const Hit& hit : results.hits) {
-      fmt::print(out_, "{}:{}\n", display_path(hit.section.path, base_), hit.section.line);
-    }
-  }
-  void sections(const std::vector<schema::SectionData>& s, const std::string& id) override {
-    text_.sections(s, id);
-  }
-  void stats(const IndexStats& st) override { text_.stats(st); }
-  void entities(const std::vector<EntityCount>& e) override { text_.entities(e); }
-  void extracted(const Article& a) override { text_.extracted(a); }
-
- private:
-  std::FILE* out_;
-  fs::path base_;
-  TextPrinter text_;
-};
-
-}  // namespace
-
-std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style) {
-  return std::make_unique<PathsPrinter>(out, std::move(style));
-}
-
-std::unique_ptr<Printer> make_json_printer(std::FILE* out) {
-  return std::make_unique<JsonPrinter>(out);
-}
-
-}  // namespace folio
+}  // namespace folio::cli

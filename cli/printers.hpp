@@ -1,17 +1,20 @@
-// Printing results as text for people or JSON for programs. Every command
-// emits its data once through a Printer (compare notmuch's sprinter.h); the
-// JSON format is versioned and documented in docs/json-format.md.
+// Printing every command's output as text for people or JSON for programs.
+// Each command emits its data once through a Printer (compare notmuch's
+// sprinter.h, which also lives in its front end); the JSON format is
+// versioned and documented in docs/json-format.md.
 #pragma once
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "folio/ingest.hpp"
 #include "folio/model.hpp"
 #include "folio/search.hpp"
 
-namespace folio {
+namespace folio::cli {
 
 // Version of the JSON output; bump it with any incompatible change.
 inline constexpr int kJsonFormatVersion = 1;
@@ -25,6 +28,8 @@ struct TextStyle {
 class Printer {
  public:
   virtual ~Printer() = default;
+  // `folio index`: what one run did, and how long it took.
+  virtual void index_report(const IndexReport& report, double seconds) = 0;
   virtual void search_results(const SearchResults& results) = 0;
   // `folio show`: sections of one article, in order.
   virtual void sections(const std::vector<schema::SectionData>& sections,
@@ -39,10 +44,10 @@ class Printer {
 // `path` relative to `base` when it lies under it, else unchanged.
 std::string display_path(const std::string& path, const std::filesystem::path& base);
 
-// Writes to `out`, which must outlive the printer.
+// Each writes to `out`, which must outlive the printer.
 std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style);
 std::unique_ptr<Printer> make_json_printer(std::FILE* out);
 // Search hits as "path:line" lines (relative as in text); the rest as text.
 std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style);
 
-}  // namespace folio
+}  // namespace folio::cli

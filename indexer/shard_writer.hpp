@@ -1,0 +1,93 @@
+// Writing to one shard of the index: what a worker made of each file is
+// applied here, by the one thread that owns the shard, in atomic commits.
+// Private to indexer/.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "folio/model.hpp"
+#include "folio/schema.hpp"
+
+namespace folio {
+
+// What a worker made of one file, for the shard's writer to apply.
+struct FileResult {
+  enum class Kind {
+    unchanged,      // same size and mtime as indexed: not read
+    touched,        // read, same content: only the record changes
+    changed,        // new or changed content: documents replace the old ones
+    skipped,        // could not be indexed now: reported
+    still_skipped,  // could not be indexed before and has not changed: not read
+  } kind = Kind::unchanged;
+  std::string path;
+  std::string id;
+  std::uint64_t bytes = 0;  // read from disk
+  bool had_record = false;      // the index had a folio.file: record for it
+  bool had_bad_record = false;  // the index had a folio.bad: record for it
+  schema::FileRecord record;    // touched, changed
+  Article article;              // changed: with its people and places
+  std::vector<Xapian::Document> documents;  // changed: one per section
+  std::string reason;                       // skipped
+  std::string warning;  // changed, but indexed with a warning (Article::warning)
+  // skipped: what to remember, when the file could be stat()ed.
+  std::optional<schema::BadFileRecord> bad_record;
+};
+
+// The people and places seen, with their aliases, kept in a shard's
+// metadata so that the query side can resolve names without the lexicon.
+// Entries are cached and written once per commit.
+class EntityRegistry {
+ public:
+  explicit EntityRegistry(Xapian::WritableDatabase& db) : db_(db) {}
+
+  // Records the people and places of every section, and each place's country.
+  void add(const Article& article);
+  // Writes the entries that changed since the last flush.
+  void flush();
+
+ private:
+  void merge(schema::EntityRecord::Type type, const std::string& id, const std::string& name,
+             const std::vector<std::string>& aliases, PlaceKind kind, const std::string& country);
+
+  Xapian::WritableDatabase& db_;
+  std::map<std::string, schema::EntityRecord> cache_;
+  std::set<std::string> dirty_;
+};
+
+// Applies file results to one shard. Not thread-safe: one thread per shard.
+// Lets Xapian::Error through.
+class ShardWriter {
+ public:
+  // `db` must outlive the writer.
+  ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit)
+      : db_(&db), registry_(db), files_per_commit_(files_per_commit) {}
+
+  // Applies one file's result; commits after every `files_per_commit` files
+  // that changed something. An article is replaced whole within one commit.
+  void apply(const FileResult& r);
+  // Drops a file that is gone: its sections and file record, and its bad
+  // file record. Committed by the next commit().
+  void forget(const std::string& id);
+  // Writes the registry entries and commits.
+  void commit();
+
+ private:
+  void replace_article(const FileResult& r);
+  void remember_bad_file(const FileResult& r);
+  void count_change();
+
+  Xapian::WritableDatabase* db_;
+  EntityRegistry registry_;
+  std::size_t files_per_commit_;
+  std::size_t uncommitted_ = 0;
+};
+
+}  // namespace folio

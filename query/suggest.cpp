@@ -1,0 +1,136 @@
+#include "suggest.hpp"
+
+#include "folio/schema.hpp"
+#include "folio/text.hpp"
+#include "resolve.hpp"
+
+namespace folio::query {
+namespace {
+
+// A word of the indexed text whose stem is `stem`, as written (lower-cased),
+// found in the first section that has the stem; the stem itself if none.
+std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                         const std::string& stem) {
+  const std::string term = std::string(schema::kStemPrefix) + stem;
+  const Xapian::PostingIterator p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return stem;
+  const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
+  for (const std::string* text : {&data.title, &data.heading, &data.text}) {
+    std::string word;
+    for (Xapian::Utf8Iterator it(*text);; ++it) {
+      const bool end = it == Xapian::Utf8Iterator();
+      if (!end && Xapian::Unicode::is_wordchar(*it)) {
+        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+        continue;
+      }
+      if (!word.empty() && stemmer(word) == stem) return word;
+      word.clear();
+      if (end) break;
+    }
+  }
+  return stem;
+}
+
+// The most frequent word one edit (a letter deleted, added, changed, or two
+// swapped) away from `word` whose stem is indexed; "" when none. It sees
+// through inflections: "negotiatons" stems to "negotiaton", far from
+// "negoti", but adding an "i" gives "negotiations".
+std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                          const std::string& word) {
+  std::string best;
+  Xapian::doccount best_freq = 0;
+  auto consider = [&](const std::string& candidate) {
+    const Xapian::doccount freq =
+        db.get_termfreq(std::string(schema::kStemPrefix) + stemmer(candidate));
+    if (freq > best_freq) {
+      best = candidate;
+      best_freq = freq;
+    }
+  };
+  for (std::size_t i = 0; i <= word.size(); ++i) {
+    if (i < word.size()) consider(word.substr(0, i) + word.substr(i + 1));
+    if (i + 1 < word.size()) {
+      std::string swapped = word;
+      std::swap(swapped[i], swapped[i + 1]);
+      if (swapped != word) consider(swapped);
+    }
+    for (char c = 'a'; c <= 'z'; ++c) {
+      consider(word.substr(0, i) + c + word.substr(i));
+      if (i < word.size() && word[i] != c) consider(word.substr(0, i) + c + word.substr(i + 1));
+    }
+  }
+  return best;
+}
+
+// The indexed word closest to `word`, compared as stems (edit distance 1,
+// or 2 for words of six letters or more), preferring frequent ones; ""
+// when none.
+std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer,
+                         const std::string& word) {
+  if (word.size() < 3) return {};
+  const std::string stem = stemmer(word);
+  const std::size_t max_distance = word.size() >= 6 ? 2 : 1;
+  const std::string z(schema::kStemPrefix);
+  std::string best;
+  std::size_t best_distance = max_distance + 1;
+  Xapian::doccount best_freq = 0;
+  // Stems sharing the first letter: a typo there is rarer and the scan shorter.
+  const std::string prefix = z + stem.substr(0, 1);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    const std::string candidate = (*t).substr(z.size());
+    if (candidate.size() + max_distance < stem.size() || candidate.size() > stem.size() + max_distance) {
+      continue;
+    }
+    const std::size_t d = edit_distance(stem, candidate);
+    if (d == 0 || d > max_distance) continue;
+    if (d < best_distance || (d == best_distance && t.get_termfreq() > best_freq)) {
+      best = candidate;
+      best_distance = d;
+      best_freq = t.get_termfreq();
+    }
+  }
+  return best.empty() ? best : word_of_stem(db, stemmer, best);
+}
+
+}  // namespace
+
+std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
+  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    const char c = query[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < query.size() && ((query[j] >= 'a' && query[j] <= 'z') || (query[j] >= 'A' && query[j] <= 'Z'))) ++j;
+    const std::string word = query.substr(i, j - i);
+    const bool operator_word = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
+                               word == "NEAR" || word == "ADJ";
+    const bool field = j < query.size() && query[j] == ':';
+    const bool special = j < query.size() && (query[j] == '*' || query[j] == '\'' ||
+                                              static_cast<unsigned char>(query[j]) >= 0x80);
+    const bool after_field = i > 0 && query[i - 1] == ':';
+    const std::string lower = to_lower_ascii(word);
+    if (!operator_word && !field && !special && !after_field &&
+        !db.term_exists(std::string(schema::kStemPrefix) + stemmer(lower))) {
+      std::string fix = one_edit_away(db, stemmer, lower);
+      if (fix.empty()) fix = closest_word(db, stemmer, lower);
+      if (!fix.empty()) {
+        out += fix;
+        changed = true;
+        i = j;
+        continue;
+      }
+    }
+    out += word;
+    i = j;
+  }
+  return changed ? out : std::string();
+}
+
+}  // namespace folio::query
