@@ -8,6 +8,7 @@
 
 #include "folio/date.hpp"
 #include "folio/entities.hpp"
+#include "folio/tagger.hpp"
 #include "folio/text.hpp"
 
 namespace folio {
@@ -31,6 +32,13 @@ const std::unordered_set<std::string> kLocatives = {
     "in", "at", "from", "near", "to", "outside", "around", "across", "toward",
     "towards", "into", "via", "visit", "visited", "visiting", "of", "through"};
 
+// Context that makes an unknown name the tagger reads as a place one:
+// "in Kismayo", "the port town of Kismayo".
+const std::unordered_set<std::string> kStrongLocatives = {"in", "at", "near", "outside"};
+const std::unordered_set<std::string> kPlaceNouns = {
+    "town", "city", "village", "province", "region", "district", "port", "capital", "state",
+    "island", "county", "area", "outskirts", "suburb"};
+
 constexpr std::size_t kMaxNameTokens = 6;
 constexpr std::uint32_t kCityWithoutContext = 200'000;
 constexpr std::uint32_t kBigCityPopulation = Lexicon::kBigCityPopulation;
@@ -45,6 +53,8 @@ struct Token {
   bool joined = false;          // follows the previous token without a break
   bool hyphen = false;          // joined by a hyphen ("U.S.-Japanese")
   bool comma_before = false;
+  bool stop_before = false;   // after a full stop, '!' or '?': a new sentence
+  bool quote_before = false;  // after an opening quote or bracket
 };
 
 bool is_upper(unsigned ch) {
@@ -78,6 +88,8 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
   const Xapian::Utf8Iterator end;
   std::string gap;  // non-space characters since the last token
   bool boundary = true;
+  bool stop_gap = true;
+  bool quote_gap = false;
   auto offset = [&](const Xapian::Utf8Iterator& i) {
     return static_cast<std::size_t>(i.raw() - base);
   };
@@ -88,6 +100,8 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
           ch == '(') {
         boundary = true;
       }
+      if (ch == '.' || ch == '!' || ch == '?') stop_gap = true;
+      if (ch == 0x201C || ch == '"' || ch == '(' || ch == '[') quote_gap = true;
       if (!Xapian::Unicode::is_whitespace(ch)) gap += static_cast<char>(ch < 0x80 ? ch : '~');
       ++it;
       continue;
@@ -153,9 +167,13 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
     t.hyphen = !tokens.empty() && gap == "-";
     t.joined = !tokens.empty() && (gap.empty() || t.hyphen) && !tokens.back().possessive;
     t.comma_before = gap.find(',') != std::string::npos;
+    t.stop_before = stop_gap;
+    t.quote_before = quote_gap;
     if (!t.key.empty()) tokens.push_back(std::move(t));
     gap.clear();
     boundary = false;
+    stop_gap = false;
+    quote_gap = false;
   }
   return tokens;
 }
@@ -189,14 +207,36 @@ struct PlaceMention {
   std::size_t unit = 0;  // which line of the article
 };
 
+// One line of an article (a heading or a paragraph) as tokens, with what
+// the tagger says of each.
+struct Unit {
+  std::size_t section = 0;
+  bool heading = false;       // a heading, or a line in capitals
+  std::size_t dateline = 0;   // leading tokens that are a dateline ("NEW YORK,")
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> labels;  // the tagger's IOB2 labels; empty without it
+};
+
+// A place the tagger found that no gazetteer has: it keeps a slug id and
+// the name as written.
+struct ExtraPlace {
+  std::size_t section;
+  Place place;
+};
+
 class ArticleScan {
  public:
   explicit ArticleScan(const Lexicon& lx) : lx_(lx) {}
 
-  void scan_unit(std::string_view text, std::size_t section, bool heading) {
-    std::vector<Token> t = tokenize(text, lx_, heading);
+  // Tokenizes one line and decides how to read it: an all-capitals line
+  // reads like a heading, and a dateline ("NEW YORK, Feb 26 -", "SAN JOSE,
+  // Calif.") opens a paragraph with capitals read as a heading's words.
+  static Unit read_unit(const Lexicon& lx, std::string_view text, std::size_t section, bool heading) {
+    Unit u;
+    u.section = section;
+    u.tokens = tokenize(text, lx, heading);
+    std::vector<Token>& t = u.tokens;
     if (!heading) {
-      // An all-capitals line reads like a heading.
       std::size_t upper = 0;
       for (const Token& tok : t) upper += tok.upper ? 1 : 0;
       if (upper * 2 > t.size() && t.size() >= 2) {
@@ -204,24 +244,86 @@ class ArticleScan {
         heading = true;
       }
     }
-    // A dateline ("NEW YORK, Feb 26 -", "SAN JOSE, Calif.") opens a
-    // paragraph with capitals: read those words as a heading's.
+    u.heading = heading;
     std::size_t caps = 0;
     while (caps < t.size() && t[caps].upper && !t[caps].comma_before) ++caps;
     if (!heading && caps > 0 && caps <= 4 && caps < t.size() && t[caps].comma_before) {
-      std::vector<Token> dateline(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
-      for (Token& tok : dateline) tok.sentence_start = true;
-      scan_tokens(dateline, section, true);
-      t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(caps));
-      if (!t.empty()) t.front().sentence_start = true;
+      u.dateline = caps;
+      for (std::size_t k = 0; k < caps; ++k) t[k].sentence_start = true;
+      t[caps].sentence_start = true;
     }
-    scan_tokens(t, section, heading);
+    return u;
+  }
+
+  // Runs the tagger over every unit: first what the article says of each
+  // word (TagDocument), then each sentence. Headings and datelines are
+  // tagged as headlines.
+  static void tag_units(const Lexicon& lx, std::vector<Unit>& units) {
+    const TaggerModel* model = lx.tagger();
+    if (model == nullptr) return;
+    struct Piece {
+      std::size_t unit, begin;
+      TagSentence sentence;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      const std::vector<Token>& t = units[u].tokens;
+      for (std::size_t i = 0; i < t.size();) {
+        // A sentence: to the next full stop, or the dateline alone.
+        std::size_t e = i + 1;
+        if (i < units[u].dateline) {
+          e = units[u].dateline;
+        } else {
+          while (e < t.size() && !t[e].stop_before) ++e;
+        }
+        Piece p{u, i, {}};
+        p.sentence.headline = units[u].heading || i < units[u].dateline;
+        for (std::size_t k = i; k < e; ++k) {
+          TagToken tt;
+          tt.text = t[k].text;
+          tt.key = t[k].key;
+          tt.possessive = t[k].possessive;
+          tt.comma_before = t[k].comma_before && k > i;
+          tt.quote_before = t[k].quote_before;
+          tt.hyphen = t[k].hyphen && k > i;
+          p.sentence.tokens.push_back(tt);
+        }
+        pieces.push_back(std::move(p));
+        i = e;
+      }
+    }
+    TagDocument document;
+    for (const Piece& p : pieces) document.add(p.sentence);
+    for (Unit& u : units) u.labels.assign(u.tokens.size(), 0);
+    for (const Piece& p : pieces) {
+      const std::vector<std::uint8_t> labels = model->tag(lx, document, p.sentence);
+      std::copy(labels.begin(), labels.end(),
+                units[p.unit].labels.begin() + static_cast<std::ptrdiff_t>(p.begin));
+    }
+  }
+
+  // Finds the people and places of one unit.
+  void scan_unit(const Unit& u) {
+    const std::uint8_t* labels = u.labels.empty() ? nullptr : u.labels.data();
+    if (u.dateline > 0) {
+      const std::vector<Token> dateline(u.tokens.begin(),
+                                        u.tokens.begin() + static_cast<std::ptrdiff_t>(u.dateline));
+      const std::vector<Token> rest(u.tokens.begin() + static_cast<std::ptrdiff_t>(u.dateline),
+                                    u.tokens.end());
+      scan_tokens(dateline, labels, u.section, true);
+      scan_tokens(rest, labels == nullptr ? nullptr : labels + u.dateline, u.section, false);
+    } else {
+      scan_tokens(u.tokens, labels, u.section, u.heading);
+    }
     ++unit_;
   }
 
   std::vector<PersonSpan> people;
   std::vector<ShortMention> shorts;
   std::vector<PlaceMention> places;
+  std::vector<ExtraPlace> extra_places;
+  std::vector<ShortMention> tagged_singles;  // one-word people the tagger found
+  std::unordered_set<std::string> organisation_words;  // keys of organisations' names
 
  private:
   struct Match {
@@ -310,12 +412,20 @@ class ArticleScan {
       if (!next.cap && !particles && !hyphen_tail) break;
       if (next.cap && lx_.is_organisation_suffix(next.key)) return {0, n + 1};
       if (next.cap && (starts_strong_place(t, i + n) || kCalendarWords.count(next.key) != 0)) break;
-      if (const Lexicon::Phrase* p = lx_.phrase(next.key); p != nullptr && p->title) break;
+      // A title word that is also a given name, after two or more name
+      // words, is a name word: "Martin Luther King Jr.".
+      if (const Lexicon::Phrase* p = lx_.phrase(next.key);
+          p != nullptr && p->title && (n < 2 || !lx_.is_given_name(next.key))) {
+        break;
+      }
       // In a heading every word is capitalised: "MINISTER RILWANU LUKMAN SAID TODAY".
       if (heading && ordinary(next.key)) break;
       has_particles = has_particles || particles;
       n = particles ? k - i + 1 : n + 1;
     }
+    // "THE PRESIDENT SAID": in capitals a title before an ordinary word
+    // names nobody.
+    if (titled && heading && ordinary(t[i].key)) return {};
     if (titled) return {n, 0};
     if (heading || n < 2) return {};  // in Title Case any two words look like a name
     const Lexicon::Phrase* first = lx_.phrase(t[i].key);
@@ -339,6 +449,44 @@ class ArticleScan {
       if (p != nullptr && !p->places.empty()) return {};  // "El Geneina"
     }
     return {n, 0};
+  }
+
+  // Whether the tagger's person [i, i + n) may be one: at the start of a
+  // sentence a capitalised word says little, so a given name must open it;
+  // a single word must be no ordinary word or contraction ("I’m").
+  bool plausible_name(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (t[k].text.find('\'') != std::string_view::npos ||
+          t[k].text.find("\u2019") != std::string_view::npos) {
+        return false;
+      }
+    }
+    if (t[i].sentence_start && !lx_.is_given_name(t[i].key)) return false;
+    if (n == 1 && (t[i].key.size() < 3 || ordinary(t[i].key))) return false;
+    return true;
+  }
+
+  static bool place_at(const Match& m) { return m.phrase != nullptr && !m.phrase->places.empty(); }
+
+  // A word of [i, i + n) is a place, an organisation, an organisation's
+  // suffix or an acronym in the lexicon ("LA Lakers", "Aston Villa").
+  bool has_lexicon_word(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (lx_.is_organisation_suffix(t[k].key) || lx_.acronym(t[k].text) != nullptr) return true;
+      const Lexicon::Phrase* p = lx_.phrase(t[k].key);
+      if (p != nullptr && (p->organisation || !p->places.empty())) return true;
+    }
+    return false;
+  }
+
+  // No word of [i, i + n) names a place, a title or an organisation in the
+  // lexicon, or is a calendar word.
+  bool unknown_words(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (kCalendarWords.count(t[k].key) != 0 || lx_.is_organisation_suffix(t[k].key)) return false;
+      if (lx_.phrase(t[k].key) != nullptr || lx_.acronym(t[k].text) != nullptr) return false;
+    }
+    return true;
   }
 
   void add_place(const std::vector<Token>& t, std::size_t i, const Match& m,
@@ -374,7 +522,122 @@ class ArticleScan {
     places.push_back(std::move(pm));
   }
 
-  void scan_tokens(const std::vector<Token>& t, std::size_t section, bool heading) {
+  // The tagger's span that token i starts: its type and length ({none, 0}
+  // if i starts none).
+  struct TaggedSpan {
+    EntityType type = EntityType::none;
+    std::size_t length = 0;
+  };
+  static TaggedSpan tagged_at(const std::uint8_t* labels, std::size_t size, std::size_t i) {
+    if (labels == nullptr || labels[i] == 0 || !label_begins(labels[i])) return {};
+    const EntityType type = label_type(labels[i]);
+    std::size_t e = i + 1;
+    while (e < size && labels[e] != 0 && !label_begins(labels[e]) && label_type(labels[e]) == type) ++e;
+    return {type, e - i};
+  }
+  // True if the tagger calls every token of [i, i + n) part of a name other
+  // than a person's: "Aston Villa", "West Indies", "Castel Gandolfo".
+  static bool tagged_not_person(const std::uint8_t* labels, std::size_t i, std::size_t n) {
+    if (labels == nullptr) return false;
+    for (std::size_t k = i; k < i + n; ++k) {
+      const EntityType type = label_type(labels[k]);
+      if (type == EntityType::none || type == EntityType::person) return false;
+    }
+    return true;
+  }
+
+  // The rules' name [i, i + n) is none when the tagger reads it as another
+  // kind of name, it does not open a sentence or with a given name, and a
+  // word of it says so too ("Aston Villa", "West Indies", "LA Lakers").
+  bool tagger_vetoes_name(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t i,
+                          std::size_t n, const TaggedSpan& tagged) const {
+    const Token& tok = t[i];
+    if (tok.sentence_start || !tagged_not_person(labels, i, n)) return false;
+    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key)) return false;
+    return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
+           (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
+  }
+
+  // An organisation's name [i, i + n) is neither a person nor a place, but
+  // the places in it count ("Bank of Japan", "Georgian Dream").
+  void add_organisation(const std::vector<Token>& t, std::size_t i, std::size_t n,
+                        std::size_t section, bool heading) {
+    for (std::size_t k = i; k < i + n; ++k) organisation_words.insert(t[k].key);
+    for (std::size_t k = i; k < i + n; ++k) {
+      const Match inner = longest_place(t, k, i + n - k);
+      // "Toyota" the company is not Toyota the city.
+      if (inner.phrase != nullptr && !(k == i && inner.length == n)) {
+        add_place(t, k, inner, section, heading);
+        k += inner.length - 1;
+      }
+    }
+  }
+
+  // The length of a name that starts with the one-word title at i when the
+  // title is also a given name and is one here, else 0: before a name that
+  // starts with a particle ("Sultan Al Jaber"), or when an apposition gives
+  // the person another role ("Dean Wilson, the coach").
+  std::size_t title_as_given_name(const std::vector<Token>& t, std::size_t i, bool heading) const {
+    const Token& tok = t[i];
+    if (!lx_.is_given_name(tok.key) || i + 1 >= t.size()) return 0;
+    if (kNameParticles.count(t[i + 1].key) != 0 && t[i + 1].cap) {
+      const NameSpan rest = name_span(t, i + 1, true, heading);
+      if (rest.length >= 2) return rest.length + 1;
+    }
+    if (!heading && i + 2 < t.size() && t[i + 1].cap && t[i + 1].joined) {
+      const NameSpan rest = name_span(t, i + 1, true, heading);
+      const std::size_t after = i + 1 + rest.length;
+      if (rest.length >= 1 && after + 1 < t.size() && t[after].comma_before &&
+          (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") &&
+          !t[after + 1].cap && t[after + 1].key != tok.key) {
+        return rest.length + 1;
+      }
+    }
+    return 0;
+  }
+
+  // A person's name [i, i + n), after the title that starts at `title` (or
+  // nullptr).
+  void add_person(const std::vector<Token>& t, std::size_t i, std::size_t n, const Token* title,
+                  std::size_t section) {
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + n - 1].text;
+    const char* end = last.data() + last.size();
+    PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {},
+                 title != nullptr, {}};
+    if (title != nullptr) {
+      const char* start = title->text.data();
+      p.with_title = std::string(start, static_cast<std::size_t>(end - start));
+    }
+    for (std::size_t k = i; k < i + n; ++k) p.keys.push_back(t[k].key);
+    people.push_back(std::move(p));
+  }
+
+  // A place the tagger found at [i, i + n) that the gazetteers lack
+  // ("Kismayo") keeps its name as written, with a place's context: "in
+  // Kismayo", "the port town of Kismayo". Returns whether it was added.
+  bool add_unknown_place(const std::vector<Token>& t, std::size_t i, std::size_t n,
+                         std::size_t section) {
+    const bool locative =
+        i > 0 && !t[i - 1].cap && !t[i].sentence_start &&
+        (kStrongLocatives.count(t[i - 1].key) != 0 ||
+         (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
+    if (!locative || !t[i].cap || !t[i + n - 1].cap || !unknown_words(t, i, n)) return false;
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + n - 1].text;
+    Place p;
+    p.name = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
+    p.id = slug(p.name);
+    p.kind = PlaceKind::region;
+    if (p.id.empty()) return false;
+    p.aliases.push_back(p.name);
+    extra_places.push_back({section, std::move(p)});
+    return true;
+  }
+
+  // The people, places and organisations of a run of tokens, left to right.
+  void scan_tokens(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t section,
+                   bool heading) {
     bool titled = false;
     std::size_t title_start = 0;
     for (std::size_t i = 0; i < t.size();) {
@@ -390,31 +653,45 @@ class ArticleScan {
       }
       const Match m = longest_phrase(t, i, heading);
       NameSpan name = name_span(t, i, titled, heading);
+      const TaggedSpan tagged = tagged_at(labels, t.size(), i);
+      if (name.length > 0 && !titled && tagger_vetoes_name(t, labels, i, name.length, tagged)) {
+        name.length = 0;
+      }
+      // A person the rules do not know ("Naoki Soma", "C. Harris") or took
+      // for a city ("Yamaguchi"); never in a heading or a line in capitals.
+      if (tagged.type == EntityType::person && !heading && name.length == 0 && name.organisation == 0 &&
+          tok.cap && t[i + tagged.length - 1].cap && plausible_name(t, i, tagged.length)) {
+        const bool strong_place =
+            m.phrase != nullptr && !m.phrase->places.empty() && m.length >= tagged.length &&
+            (m.phrase->demonym ||
+             lx_.places()[m.phrase->places.front()].place.kind != PlaceKind::city);
+        const bool title = m.phrase != nullptr && m.phrase->title;
+        if (!strong_place && !title && !lx_.is_organisation_suffix(tok.key)) {
+          if (tagged.length >= 2) {
+            name = {tagged.length, 0};
+          } else if (!place_at(m)) {
+            // One word ("Clinton said"): a later mention of a full name if
+            // the article has one, else a person of its own.
+            shorts.push_back({section, std::string(tok.text), tok.key});
+            tagged_singles.push_back({section, std::string(tok.text), tok.key});
+            titled = false;
+            ++i;
+            continue;
+          }
+        }
+      }
       if (m.phrase != nullptr && m.phrase->organisation && m.length >= name.length) {
         name.organisation = std::max(name.organisation, m.length);
       }
       if (name.organisation > 0) {
-        // An organisation is neither a person nor a place, but the places in
-        // its name count ("Bank of Japan", "Georgian Dream").
-        for (std::size_t k = i; k < i + name.organisation; ++k) {
-          const Match inner = longest_place(t, k, i + name.organisation - k);
-          // "Toyota" the company is not Toyota the city.
-          if (inner.phrase != nullptr && !(k == i && inner.length == name.organisation)) {
-            add_place(t, k, inner, section, heading);
-            k += inner.length - 1;
-          }
-        }
+        add_organisation(t, i, name.organisation, section, heading);
         titled = false;
         i += name.organisation;
         continue;
       }
       if (m.phrase != nullptr && m.phrase->title && m.length >= name.length) {
-        // "Sultan Al Jaber": a title that is also a given name, before a
-        // name that starts with a particle, is part of the name.
-        if (m.length == 1 && lx_.is_given_name(tok.key) && i + 1 < t.size() &&
-            kNameParticles.count(t[i + 1].key) != 0 && t[i + 1].cap) {
-          const NameSpan rest = name_span(t, i + 1, true, heading);
-          if (rest.length >= 2) name = {rest.length + 1, 0};
+        if (m.length == 1) {
+          if (const std::size_t n = title_as_given_name(t, i, heading); n > 0) name = {n, 0};
         }
         if (name.length <= m.length) {
           if (!titled) title_start = i;
@@ -423,27 +700,40 @@ class ArticleScan {
           continue;
         }
       }
-      const bool place = m.phrase != nullptr && !m.phrase->places.empty();
+      bool place = m.phrase != nullptr && !m.phrase->places.empty();
+      // "President Clinton": after a title, a city's or a state's name is a
+      // person's.
+      if (place && titled && name.length > 0 && !m.phrase->demonym) {
+        const PlaceKind kind = lx_.places()[m.phrase->places.front()].place.kind;
+        if (kind == PlaceKind::city || kind == PlaceKind::subdivision) place = false;
+      }
       if (name.length > 0 && (!place || name.length > m.length)) {
-        const auto* first = t[i].text.data();
-        const auto& last = t[i + name.length - 1].text;
-        const char* end = last.data() + last.size();
-        PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {}, titled, {}};
-        if (titled) {
-          const char* start = t[title_start].text.data();
-          p.with_title = std::string(start, static_cast<std::size_t>(end - start));
-        }
-        for (std::size_t k = i; k < i + name.length; ++k) p.keys.push_back(t[k].key);
-        people.push_back(std::move(p));
+        add_person(t, i, name.length, titled ? &t[title_start] : nullptr, section);
         titled = false;
         i += name.length;
         continue;
       }
       titled = false;
+      // A team or company named like a place ("Barcelona", "Liverpool") is
+      // no place; a place inside a longer name still is ("Bank of Japan").
+      // Only a city, and only without a place's context ("in Liverpool").
+      if (place && tagged.type == EntityType::organisation && tagged.length == m.length &&
+          !m.phrase->demonym &&
+          lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city) {
+        add_place(t, i, m, section, heading);
+        if (!places.back().context) places.pop_back();
+        i += m.length;
+        continue;
+      }
       if (place) {
         if (m.length == 1) shorts.push_back({section, std::string(tok.text), tok.key});
         add_place(t, i, m, section, heading);
         i += m.length;
+        continue;
+      }
+      if (tagged.type == EntityType::location && !heading && m.phrase == nullptr &&
+          add_unknown_place(t, i, tagged.length, section)) {
+        i += tagged.length;
         continue;
       }
       // An unknown capitalised word may be a later mention of a name.
@@ -474,6 +764,191 @@ void add_unique(std::vector<T>& list, T item, const std::string& alias) {
   }
 }
 
+// Turns what ArticleScan found into the sections' people and places: full
+// names and the words that refer to them, then the places that stay
+// places once the people are known.
+class ArticleEntities {
+ public:
+  ArticleEntities(const Lexicon& lx, const ArticleScan& scan) : lx_(lx), scan_(scan) {}
+
+  // People with full names, and the words that refer to them later: the
+  // surname, or the family name written first ("Xi" of "Xi Jinping").
+  void index_people() {
+    // Longest names first, so that "Von der Leyen" is found in "Ursula von
+    // der Leyen" rather than becoming a person of its own.
+    std::vector<const PersonSpan*> spans;
+    for (const PersonSpan& p : scan_.people) {
+      if (p.keys.size() >= 2) spans.push_back(&p);
+    }
+    std::stable_sort(spans.begin(), spans.end(), [](const PersonSpan* a, const PersonSpan* b) {
+      return a->keys.size() > b->keys.size();
+    });
+    for (const PersonSpan* p : spans) {
+      const std::string full = join_keys(p->keys, 0);
+      if (by_word_.count(full) != 0) continue;
+      people_.try_emplace(full, Person{slug(p->name), p->name, {}});
+      refer(full, full);
+      if (lx_.is_surname_first(p->keys.front())) {
+        refer(p->keys.front(), full);
+        continue;
+      }
+      // Every tail of the name: "de Minaur", "Minaur".
+      for (std::size_t k = 1; k < p->keys.size(); ++k) {
+        if (p->keys[k].size() >= 2 && kNameParticles.count(p->keys[k]) == 0) {
+          refer(join_keys(p->keys, k), full);
+        }
+        if (k + 1 < p->keys.size() && kNameParticles.count(p->keys[k]) != 0) {
+          refer(join_keys(p->keys, k), full);
+        }
+      }
+    }
+    // A titled single name ("President Reagan") with no full name stands alone.
+    for (const PersonSpan& p : scan_.people) {
+      if (p.keys.size() == 1 && by_word_.count(p.keys[0]) == 0 && ambiguous_.count(p.keys[0]) == 0) {
+        people_.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
+        refer(p.keys[0], p.keys[0]);
+      }
+    }
+    // A one-word person the tagger found, with no full name in the article
+    // ("Clinton said"), stands alone too.
+    // A word inside a full name ("Lula" of "Luiz Inácio Lula da Silva")
+    // belongs to it if no other full name has it; a word of an
+    // organisation's name ("Rubin" of "Vera C. Rubin Observatory") is none.
+    for (const ShortMention& m : scan_.tagged_singles) {
+      if (by_word_.count(m.key) != 0 || ambiguous_.count(m.key) != 0) continue;
+      if (scan_.organisation_words.count(m.key) != 0) {
+        ambiguous_.insert(m.key);
+        continue;
+      }
+      std::string owner;
+      bool several = false;
+      for (const auto& [full, person] : people_) {
+        const std::string padded = " " + full + " ";
+        if (padded.find(" " + m.key + " ") == std::string::npos) continue;
+        several = several || !owner.empty();
+        owner = full;
+      }
+      if (!owner.empty() && !several) {
+        refer(m.key, owner);
+      } else if (owner.empty()) {
+        people_.try_emplace(m.key, Person{slug(m.surface), m.surface, {}});
+        refer(m.key, m.key);
+      }
+    }
+  }
+
+  // Each section's people: its full names, and the short mentions of them.
+  void attach_people(Article& article) {
+    for (const PersonSpan& p : scan_.people) {
+      if (const Person* person = person_for(join_keys(p.keys, 0))) {
+        add_unique(article.sections[p.section].people, *person, p.name);
+        if (!p.with_title.empty()) add_unique(article.sections[p.section].people, *person, p.with_title);
+      }
+    }
+    for (const ShortMention& m : scan_.shorts) {
+      if (const Person* person = person_for(m.key)) {
+        add_unique(article.sections[m.section].people, *person, m.surface);
+        person_words_.insert(m.key + "#" + std::to_string(m.section));
+      }
+    }
+  }
+
+  void attach_places(Article& article) const {
+    // Places. Countries named anywhere in the article help choose between
+    // cities of the same name and admit smaller cities.
+    std::unordered_set<std::string> countries;
+    for (const PlaceMention& m : scan_.places) {
+      const Place& p = lx_.places()[m.phrase->places.front()].place;
+      if (p.kind == PlaceKind::country) countries.insert(p.id);
+    }
+    for (const PlaceMention& m : scan_.places) {
+      if (m.single && person_words_.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
+      if (m.single && by_word_.count(m.key) != 0) continue;  // "Jordan" the surname
+      const auto& candidates = m.phrase->places;
+      std::uint32_t chosen = candidates.front();
+      const Place& top = lx_.places()[chosen].place;
+      const bool city_here = top.kind == PlaceKind::city && top.country == m.city_country;
+      if (m.state_context || (!m.city_country.empty() && !city_here)) {
+        for (std::uint32_t c : candidates) {
+          const Place& p = lx_.places()[c].place;
+          if (p.kind == PlaceKind::subdivision &&
+              (m.city_country.empty() || p.country == m.city_country)) {
+            chosen = c;
+            break;
+          }
+        }
+      } else if (top.kind == PlaceKind::city && lx_.places()[chosen].population < kCityWithoutContext) {
+        // A small city: one of that name in a country the article names.
+        for (std::uint32_t c : candidates) {
+          const Place& p = lx_.places()[c].place;
+          if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
+            chosen = c;
+            break;
+          }
+        }
+      }
+      const Lexicon::PlaceEntry& entry = lx_.places()[chosen];
+      // "a nice day", "Reading the report"; but China, Japan, Turkey and
+      // Brussels are places whenever capitalised.
+      const bool small = entry.place.kind == PlaceKind::subdivision ||
+                         (entry.place.kind == PlaceKind::city && entry.population < kBigCityPopulation);
+      if (m.ordinary && small && !m.context) continue;
+      if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
+          !m.context) {
+        continue;
+      }
+      add_unique(article.sections[m.section].places, entry.place, m.surface);
+    }
+    for (const ExtraPlace& e : scan_.extra_places) {
+      if (person_words_.count(fold(e.place.name) + "#" + std::to_string(e.section)) != 0) continue;
+      if (by_word_.count(fold(e.place.name)) != 0) continue;
+      add_unique(article.sections[e.section].places, e.place, e.place.name);
+    }
+  }
+
+ private:
+  void refer(const std::string& word, const std::string& full) {
+    if (ambiguous_.count(word) != 0) return;
+    auto [it, fresh] = by_word_.try_emplace(word, full);
+    if (!fresh && it->second != full) {
+      by_word_.erase(it);
+      ambiguous_.insert(word);
+    }
+  }
+
+  const Person* person_for(const std::string& key) const {
+    const auto w = by_word_.find(key);
+    return w == by_word_.end() ? nullptr : &people_.at(w->second);
+  }
+
+  const Lexicon& lx_;
+  const ArticleScan& scan_;
+  std::map<std::string, Person> people_;        // by fold(full name)
+  std::map<std::string, std::string> by_word_;  // word key -> full-name key
+  std::unordered_set<std::string> ambiguous_;
+  std::unordered_set<std::string> person_words_;  // "key#section" of short mentions
+};
+
+// Every line of the article (headings too) as a Unit, in order; clears the
+// sections' entities.
+std::vector<Unit> read_units(const Lexicon& lx, Article& article) {
+  std::vector<Unit> units;
+  for (std::size_t s = 0; s < article.sections.size(); ++s) {
+    Section& section = article.sections[s];
+    section.people.clear();
+    section.places.clear();
+    if (!section.heading.empty()) units.push_back(ArticleScan::read_unit(lx, section.heading, s, true));
+    std::string_view text = section.text;
+    while (!text.empty()) {
+      const std::size_t nl = text.find('\n');
+      units.push_back(ArticleScan::read_unit(lx, text.substr(0, nl), s, false));
+      if (nl == std::string_view::npos) break;
+      text.remove_prefix(nl + 1);
+    }
+  }
+  return units;
+}
+
 }  // namespace
 
 EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
@@ -481,133 +956,14 @@ EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
 
 void EntityExtractor::annotate(Article& article) const {
   const Lexicon& lx = *lexicon_;
+  std::vector<Unit> units = read_units(lx, article);
+  ArticleScan::tag_units(lx, units);
   ArticleScan scan(lx);
-  for (std::size_t s = 0; s < article.sections.size(); ++s) {
-    Section& section = article.sections[s];
-    section.people.clear();
-    section.places.clear();
-    if (!section.heading.empty()) scan.scan_unit(section.heading, s, true);
-    std::string_view text = section.text;
-    while (!text.empty()) {
-      const std::size_t nl = text.find('\n');
-      scan.scan_unit(text.substr(0, nl), s, false);
-      if (nl == std::string_view::npos) break;
-      text.remove_prefix(nl + 1);
-    }
-  }
-
-  // People with full names, and the words that refer to them later:
-  // the surname, or the family name written first ("Xi" of "Xi Jinping").
-  std::map<std::string, Person> people;          // by fold(full name)
-  std::map<std::string, std::string> by_word;    // word key -> full-name key
-  std::unordered_set<std::string> ambiguous;
-  auto refer = [&](const std::string& word, const std::string& full) {
-    if (ambiguous.count(word) != 0) return;
-    auto [it, fresh] = by_word.try_emplace(word, full);
-    if (!fresh && it->second != full) {
-      by_word.erase(it);
-      ambiguous.insert(word);
-    }
-  };
-  // Longest names first, so that "Von der Leyen" is found in "Ursula von
-  // der Leyen" rather than becoming a person of its own.
-  std::vector<const PersonSpan*> spans;
-  for (const PersonSpan& p : scan.people) {
-    if (p.keys.size() >= 2) spans.push_back(&p);
-  }
-  std::stable_sort(spans.begin(), spans.end(), [](const PersonSpan* a, const PersonSpan* b) {
-    return a->keys.size() > b->keys.size();
-  });
-  for (const PersonSpan* p : spans) {
-    const std::string full = join_keys(p->keys, 0);
-    if (by_word.count(full) != 0) continue;
-    people.try_emplace(full, Person{slug(p->name), p->name, {}});
-    refer(full, full);
-    if (lx.is_surname_first(p->keys.front())) {
-      refer(p->keys.front(), full);
-      continue;
-    }
-    // Every tail of the name: "de Minaur", "Minaur".
-    for (std::size_t k = 1; k < p->keys.size(); ++k) {
-      if (p->keys[k].size() >= 2 && kNameParticles.count(p->keys[k]) == 0) {
-        refer(join_keys(p->keys, k), full);
-      }
-      if (k + 1 < p->keys.size() && kNameParticles.count(p->keys[k]) != 0) {
-        refer(join_keys(p->keys, k), full);
-      }
-    }
-  }
-  // A titled single name ("President Reagan") with no full name stands alone.
-  for (const PersonSpan& p : scan.people) {
-    if (p.keys.size() == 1 && by_word.count(p.keys[0]) == 0 && ambiguous.count(p.keys[0]) == 0) {
-      people.try_emplace(p.keys[0], Person{slug(p.name), p.name, {}});
-      refer(p.keys[0], p.keys[0]);
-    }
-  }
-  auto person_for = [&](const std::string& key) -> const Person* {
-    const auto w = by_word.find(key);
-    return w == by_word.end() ? nullptr : &people.at(w->second);
-  };
-
-  for (const PersonSpan& p : scan.people) {
-    if (const Person* person = person_for(join_keys(p.keys, 0))) {
-      add_unique(article.sections[p.section].people, *person, p.name);
-      if (!p.with_title.empty()) add_unique(article.sections[p.section].people, *person, p.with_title);
-    }
-  }
-  std::unordered_set<std::string> person_words;
-  for (const ShortMention& m : scan.shorts) {
-    if (const Person* person = person_for(m.key)) {
-      add_unique(article.sections[m.section].people, *person, m.surface);
-      person_words.insert(m.key + "#" + std::to_string(m.section));
-    }
-  }
-
-  // Places. Countries named anywhere in the article help choose between
-  // cities of the same name and admit smaller cities.
-  std::unordered_set<std::string> countries;
-  for (const PlaceMention& m : scan.places) {
-    const Place& p = lx.places()[m.phrase->places.front()].place;
-    if (p.kind == PlaceKind::country) countries.insert(p.id);
-  }
-  for (const PlaceMention& m : scan.places) {
-    if (m.single && person_words.count(m.key + "#" + std::to_string(m.section)) != 0) continue;
-    if (m.single && by_word.count(m.key) != 0) continue;  // "Jordan" the surname
-    const auto& candidates = m.phrase->places;
-    std::uint32_t chosen = candidates.front();
-    const Place& top = lx.places()[chosen].place;
-    const bool city_here = top.kind == PlaceKind::city && top.country == m.city_country;
-    if (m.state_context || (!m.city_country.empty() && !city_here)) {
-      for (std::uint32_t c : candidates) {
-        const Place& p = lx.places()[c].place;
-        if (p.kind == PlaceKind::subdivision &&
-            (m.city_country.empty() || p.country == m.city_country)) {
-          chosen = c;
-          break;
-        }
-      }
-    } else if (top.kind == PlaceKind::city && lx.places()[chosen].population < kCityWithoutContext) {
-      // A small city: one of that name in a country the article names.
-      for (std::uint32_t c : candidates) {
-        const Place& p = lx.places()[c].place;
-        if (p.kind == PlaceKind::city && countries.count(p.country) != 0) {
-          chosen = c;
-          break;
-        }
-      }
-    }
-    const Lexicon::PlaceEntry& entry = lx.places()[chosen];
-    // "a nice day", "Reading the report"; but China, Japan, Turkey and
-    // Brussels are places whenever capitalised.
-    const bool small = entry.place.kind == PlaceKind::subdivision ||
-                       (entry.place.kind == PlaceKind::city && entry.population < kBigCityPopulation);
-    if (m.ordinary && small && !m.context) continue;
-    if (m.single && entry.place.kind == PlaceKind::city && entry.population < kCityWithoutContext &&
-        !m.context) {
-      continue;
-    }
-    add_unique(article.sections[m.section].places, entry.place, m.surface);
-  }
+  for (const Unit& u : units) scan.scan_unit(u);
+  ArticleEntities entities(lx, scan);
+  entities.index_people();
+  entities.attach_people(article);
+  entities.attach_places(article);
 }
 
 }  // namespace folio

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "folio/entities.hpp"
+#include "folio/tagger.hpp"
 #include "folio/error.hpp"
 #include "folio/text.hpp"
 
@@ -188,223 +189,282 @@ const Lexicon::Phrase* Lexicon::acronym(std::string_view surface) const {
   return it == acronyms_.end() ? nullptr : &it->second;
 }
 
-std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
-  std::shared_ptr<Lexicon> lx(new Lexicon);
-  LexiconBuilder builder(*lx);
-  const fs::path dir = sources.data_dir / "lexicon";
+// Builds a Lexicon from its sources, one step per source, in the order the
+// ids are given (see data/README.md): countries, regions, explicit aliases,
+// cities of a million or more, subdivisions, other cities.
+class LexiconLoader {
+ public:
+  LexiconLoader(Lexicon& lx, const LexiconSources& sources)
+      : lx_(lx), builder_(lx), sources_(sources), dir_(sources.data_dir / "lexicon") {}
 
-  // Ordinary words: the dictionaries' lower-case entries.
-  for (const fs::path& dictionary : sources.dictionaries) {
-    std::ifstream in(dictionary);
-    if (!in) {
-      throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
-                              dictionary.string()));
-    }
-    std::string word;
-    while (std::getline(in, word)) {
-      if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
-      if (word.ends_with("'s")) continue;
-      lx->ordinary_words_.insert(fold(word));
-    }
-  }
-
-  // Countries: iso-codes, with folio's ids, display names, aliases, demonyms.
-  std::map<std::string, std::vector<std::string>> country_rows;
-  for (auto& row : read_tsv(dir / "countries.tsv", 5)) country_rows[row[0]] = row;
-  std::unordered_map<std::string, std::uint32_t> country_by_code;
-  const nlohmann::json iso1 = read_json(sources.iso_codes_dir / "iso_3166-1.json");
-  for (const auto& c : iso1.at("3166-1")) {
-    const std::string code = c.at("alpha_2").get<std::string>();
-    const std::string iso_name = c.at("name").get<std::string>();
-    const std::string common = c.value("common_name", iso_name);
-    const auto row = country_rows.find(code);
-    Place p;
-    p.kind = PlaceKind::country;
-    p.name = row != country_rows.end() ? row->second[2] : common;
-    p.id = row != country_rows.end() ? row->second[1] : slug(common);
-    p.country = p.id;
-    const std::uint32_t idx = builder.add_place(p, 0, code, "");
-    lx->places_[idx].place.country = lx->places_[idx].place.id;
-    country_by_code[code] = idx;
-    for (const std::string& name : {p.name, iso_name, common, c.value("official_name", iso_name)}) {
-      if (name.find(',') == std::string::npos) builder.add_name(name, idx, kCountry);
-    }
-    if (row != country_rows.end()) {
-      for (const std::string& alias : split(row->second[3], '|')) {
-        if (!alias.empty()) builder.add_name(alias, idx, kCountry);
-      }
-      for (const std::string& demonym : split(row->second[4], '|')) {
-        if (!demonym.empty()) builder.add_demonym(demonym, idx);
-      }
-    }
-  }
-  auto country_id = [&](const std::string& code) {
-    const auto it = country_by_code.find(code);
-    return it == country_by_code.end() ? std::string() : lx->places_[it->second].place.id;
-  };
-
-  // Regions, seas and areas.
-  for (const auto& row : read_tsv(dir / "regions.tsv", 5)) {
-    Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}, {}};
-    const std::uint32_t idx = builder.add_place(p, 0, row[2], "");
-    builder.add_name(row[1], idx, kRegion);
-    for (const std::string& alias : split(row[3], '|')) {
-      if (!alias.empty()) builder.add_name(alias, idx, kRegion);
-    }
-    for (const std::string& demonym : split(row[4], '|')) {
-      if (!demonym.empty()) builder.add_demonym(demonym, idx);
-    }
+  void load() {
+    load_ordinary_words();
+    load_countries();
+    load_regions();
+    load_place_aliases();
+    index_known_places();
+    read_cities();
+    add_cities(kBigCity, UINT32_MAX);
+    load_subdivisions();
+    add_cities(0, kBigCity);
+    load_name_lists();
+    builder_.finish();
+    set_country_names();
+    load_tagger();
   }
 
-  // Explicit aliases: exonyms and names that mean one city ("Washington").
-  std::unordered_map<std::string, std::uint32_t> alias_places;  // by id
-  const auto alias_rows = read_tsv(dir / "place_aliases.tsv", 5);
-  for (const auto& row : alias_rows) {
-    auto [it, fresh] = alias_places.try_emplace(row[1], 0);
-    if (fresh) {
-      Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
-              country_id(row[3]), {}, {}};
-      it->second = builder.add_place(p, 0, row[3], "");
-      builder.add_name(row[4], it->second, kAlias);
-    }
-    builder.add_name(row[0], it->second, kAlias);
-  }
-  // Places already known by name and country: a geonames city or ISO
-  // subdivision of the same name, country and kind is the same place.
-  std::unordered_map<std::string, std::uint32_t> known;
-  auto known_key = [](const std::string& name, const std::string& country, PlaceKind kind) {
-    return fold(name) + "|" + country + "|" + to_string(kind);
-  };
-  for (std::uint32_t i = 0; i < lx->places_.size(); ++i) {
-    const Place& p = lx->places_[i].place;
-    if (p.kind == PlaceKind::country) continue;
-    // A region is any kind of place for this purpose ("England").
-    for (PlaceKind k : {PlaceKind::city, PlaceKind::subdivision}) {
-      if (p.kind == k || p.kind == PlaceKind::region) known.emplace(known_key(p.name, p.country, k), i);
-    }
-  }
-  for (const auto& row : alias_rows) {
-    const std::uint32_t idx = alias_places.at(row[1]);
-    const Place& p = lx->places_[idx].place;
-    known.emplace(known_key(row[0], p.country, p.kind), idx);
-    known.emplace(known_key(p.id, p.country, p.kind), idx);  // "new-york": New York
-  }
-
-  // Cities from libgeonames, biggest first so that the plain id goes to the
-  // best known. Cities of a million or more claim their ids before
-  // subdivisions ("tokyo" is the city, "tokyo-jp" the prefecture).
+ private:
   struct City {
     std::string name, state, cc;
     std::uint32_t population;
   };
-  std::vector<City> cities;
-  if (sources.cities) {
-    const gint n = geonames_get_n_cities();
-    cities.reserve(static_cast<std::size_t>(n));
-    for (gint i = 0; i < n; ++i) {
-      GeonamesCity* c = geonames_get_city(i);
-      if (c == nullptr) continue;
-      cities.push_back({geonames_city_get_name(c), geonames_city_get_state(c),
-                        geonames_city_get_country_code(c), geonames_city_get_population(c)});
-      geonames_city_free(c);
-    }
-    std::stable_sort(cities.begin(), cities.end(),
-                     [](const City& a, const City& b) { return a.population > b.population; });
+
+  static std::string known_key(const std::string& name, const std::string& country, PlaceKind kind) {
+    return fold(name) + "|" + country + "|" + to_string(kind);
   }
-  auto add_cities = [&](std::uint32_t min_population, std::uint32_t below) {
-    for (const City& c : cities) {
+
+  std::string country_id(const std::string& code) const {
+    const auto it = country_by_code_.find(code);
+    return it == country_by_code_.end() ? std::string() : lx_.places_[it->second].place.id;
+  }
+
+  void load_ordinary_words() {
+    // Ordinary words: the dictionaries' lower-case entries.
+    for (const fs::path& dictionary : sources_.dictionaries) {
+      std::ifstream in(dictionary);
+      if (!in) {
+        throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
+                                dictionary.string()));
+      }
+      std::string word;
+      while (std::getline(in, word)) {
+        if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
+        if (word.ends_with("'s")) continue;
+        lx_.ordinary_words_.insert(fold(word));
+      }
+    }
+  }
+
+  void load_countries() {
+    // Countries: iso-codes, with folio's ids, display names, aliases, demonyms.
+    std::map<std::string, std::vector<std::string>> country_rows;
+    for (auto& row : read_tsv(dir_ / "countries.tsv", 5)) country_rows[row[0]] = row;
+    const nlohmann::json iso1 = read_json(sources_.iso_codes_dir / "iso_3166-1.json");
+    for (const auto& c : iso1.at("3166-1")) {
+      const std::string code = c.at("alpha_2").get<std::string>();
+      const std::string iso_name = c.at("name").get<std::string>();
+      const std::string common = c.value("common_name", iso_name);
+      const auto row = country_rows.find(code);
+      Place p;
+      p.kind = PlaceKind::country;
+      p.name = row != country_rows.end() ? row->second[2] : common;
+      p.id = row != country_rows.end() ? row->second[1] : slug(common);
+      p.country = p.id;
+      const std::uint32_t idx = builder_.add_place(p, 0, code, "");
+      lx_.places_[idx].place.country = lx_.places_[idx].place.id;
+      country_by_code_[code] = idx;
+      for (const std::string& name : {p.name, iso_name, common, c.value("official_name", iso_name)}) {
+        if (name.find(',') == std::string::npos) builder_.add_name(name, idx, kCountry);
+      }
+      if (row != country_rows.end()) {
+        for (const std::string& alias : split(row->second[3], '|')) {
+          if (!alias.empty()) builder_.add_name(alias, idx, kCountry);
+        }
+        for (const std::string& demonym : split(row->second[4], '|')) {
+          if (!demonym.empty()) builder_.add_demonym(demonym, idx);
+        }
+      }
+    }
+  }
+
+  void load_regions() {
+    // Regions, seas and areas.
+    for (const auto& row : read_tsv(dir_ / "regions.tsv", 5)) {
+      Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}, {}};
+      const std::uint32_t idx = builder_.add_place(p, 0, row[2], "");
+      builder_.add_name(row[1], idx, kRegion);
+      for (const std::string& alias : split(row[3], '|')) {
+        if (!alias.empty()) builder_.add_name(alias, idx, kRegion);
+      }
+      for (const std::string& demonym : split(row[4], '|')) {
+        if (!demonym.empty()) builder_.add_demonym(demonym, idx);
+      }
+    }
+  }
+
+  void load_place_aliases() {
+    // Explicit aliases: exonyms and names that mean one city ("Washington").
+    alias_rows_ = read_tsv(dir_ / "place_aliases.tsv", 5);
+    for (const auto& row : alias_rows_) {
+      auto [it, fresh] = alias_places_.try_emplace(row[1], 0);
+      if (fresh) {
+        Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
+                country_id(row[3]), {}, {}};
+        it->second = builder_.add_place(p, 0, row[3], "");
+        builder_.add_name(row[4], it->second, kAlias);
+      }
+      builder_.add_name(row[0], it->second, kAlias);
+    }
+  }
+
+  void index_known_places() {
+    // Places already known by name and country: a geonames city or ISO
+    // subdivision of the same name, country and kind is the same place.
+    for (std::uint32_t i = 0; i < lx_.places_.size(); ++i) {
+      const Place& p = lx_.places_[i].place;
+      if (p.kind == PlaceKind::country) continue;
+      // A region is any kind of place for this purpose ("England").
+      for (PlaceKind k : {PlaceKind::city, PlaceKind::subdivision}) {
+        if (p.kind == k || p.kind == PlaceKind::region) known_.emplace(known_key(p.name, p.country, k), i);
+      }
+    }
+    for (const auto& row : alias_rows_) {
+      const std::uint32_t idx = alias_places_.at(row[1]);
+      const Place& p = lx_.places_[idx].place;
+      known_.emplace(known_key(row[0], p.country, p.kind), idx);
+      known_.emplace(known_key(p.id, p.country, p.kind), idx);  // "new-york": New York
+    }
+  }
+
+  void read_cities() {
+    // Cities from libgeonames, biggest first so that the plain id goes to the
+    // best known. Cities of a million or more claim their ids before
+    // subdivisions ("tokyo" is the city, "tokyo-jp" the prefecture).
+    if (sources_.cities) {
+      const gint n = geonames_get_n_cities();
+      cities_.reserve(static_cast<std::size_t>(n));
+      for (gint i = 0; i < n; ++i) {
+        GeonamesCity* c = geonames_get_city(i);
+        if (c == nullptr) continue;
+        cities_.push_back({geonames_city_get_name(c), geonames_city_get_state(c),
+                          geonames_city_get_country_code(c), geonames_city_get_population(c)});
+        geonames_city_free(c);
+      }
+      std::stable_sort(cities_.begin(), cities_.end(),
+                       [](const City& a, const City& b) { return a.population > b.population; });
+    }
+  }
+
+  // Cities with min_population <= population < below.
+  void add_cities(std::uint32_t min_population, std::uint32_t below) {
+    for (const City& c : cities_) {
       if (c.population < min_population || c.population >= below) continue;
       const std::string country = country_id(c.cc);
       if (country.empty()) continue;
-      if (const auto k = known.find(known_key(c.name, country, PlaceKind::city)); k != known.end()) {
+      if (const auto k = known_.find(known_key(c.name, country, PlaceKind::city)); k != known_.end()) {
         // The alias row's city: take geonames' population and name.
-        lx->places_[k->second].population = std::max(lx->places_[k->second].population, c.population);
-        builder.add_name(c.name, k->second, kAlias);
+        lx_.places_[k->second].population = std::max(lx_.places_[k->second].population, c.population);
+        builder_.add_name(c.name, k->second, kAlias);
         continue;
       }
-      const Phrase* existing = lx->phrase(fold(c.name));
+      const Lexicon::Phrase* existing = lx_.phrase(fold(c.name));
       // A name that already means a country or region ("Mexico", "Singapore")
       // is not also a city.
       if (existing != nullptr && !existing->places.empty() &&
-          (lx->places_[existing->places.front()].place.kind == PlaceKind::country ||
-           lx->places_[existing->places.front()].place.kind == PlaceKind::region)) {
+          (lx_.places_[existing->places.front()].place.kind == PlaceKind::country ||
+           lx_.places_[existing->places.front()].place.kind == PlaceKind::region)) {
         continue;
       }
       Place p{slug(c.name), c.name, PlaceKind::city, country, {}, {}};
-      const std::uint32_t idx = builder.add_place(p, c.population, c.cc, c.state);
-      builder.add_name(c.name, idx, c.population >= kBigCity ? kBigCityRank : kCity);
+      const std::uint32_t idx = builder_.add_place(p, c.population, c.cc, c.state);
+      builder_.add_name(c.name, idx, c.population >= kBigCity ? kBigCityRank : kCity);
     }
-  };
-  add_cities(kBigCity, UINT32_MAX);
-
-  // Subdivisions.
-  const nlohmann::json iso2 = read_json(sources.iso_codes_dir / "iso_3166-2.json");
-  for (const auto& s : iso2.at("3166-2")) {
-    if (kSubdivisionTypes.count(s.at("type").get<std::string>()) == 0) continue;
-    const std::string code = s.at("code").get<std::string>();
-    const std::string cc = code.substr(0, 2);
-    const std::string name = strip_chinese_suffix(s.at("name").get<std::string>());
-    const std::string country = country_id(cc);
-    if (const auto k = known.find(known_key(name, country, PlaceKind::subdivision)); k != known.end()) {
-      continue;
-    }
-    // Not a subdivision named like a country ("Taiwan" of China's list) or
-    // like ordinary words ("West", "Centre", "Central" of Cameroon or Ghana).
-    const Phrase* existing = lx->phrase(fold(name));
-    if (existing != nullptr && !existing->places.empty() &&
-        lx->places_[existing->places.front()].place.kind == PlaceKind::country) {
-      continue;
-    }
-    const std::string key = fold(name);
-    bool ordinary = true;
-    for (std::size_t start = 0; start <= key.size();) {
-      const std::size_t end = std::min(key.find(' ', start), key.size());
-      ordinary = ordinary && lx->ordinary_words_.count(key.substr(start, end - start)) != 0;
-      start = end + 1;
-    }
-    if (ordinary) continue;
-    Place p{slug(name), name, PlaceKind::subdivision, country, {}, {}};
-    builder.add_name(name, builder.add_place(p, 0, cc, ""), kSubdivision);
   }
 
-  add_cities(0, kBigCity);
-
-  // People: given names, surname-first family names, titles.
-  for (const char* file : {"names/male.txt", "names/female.txt", "given_names_extra.txt"}) {
-    for (const std::string& line : read_lines(dir / file)) lx->given_names_.insert(fold(line));
-  }
-  for (const std::string& line : read_lines(dir / "surname_first.txt")) {
-    lx->surname_first_.insert(fold(line));
-  }
-  for (const std::string& line : read_lines(dir / "person_titles.txt")) {
-    const std::string title(trim(line));
-    builder.add_flag(title, &Lexicon::Phrase::title);
-    if (title.ends_with('.')) lx->abbreviations_.insert(fold(title));
-  }
-  for (const std::string& line : read_lines(dir / "organisations.txt")) {
-    builder.add_flag(std::string(trim(line)), &Lexicon::Phrase::organisation);
-  }
-  for (const std::string& line : read_lines(dir / "organisation_suffixes.txt")) {
-    const std::string suffix(trim(line));
-    lx->organisation_suffixes_.insert(fold(suffix));
-    if (suffix.ends_with('.')) lx->abbreviations_.insert(fold(suffix));
-  }
-  for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                                   "sept", "oct", "nov", "dec", "st", "mt", "ft", "jr", "sr",
-                                   "no", "vs"}) {
-    lx->abbreviations_.insert(abbreviation);
-  }
-
-  builder.finish();
-  std::unordered_map<std::string, std::string> country_names;
-  for (const auto& [code, idx] : country_by_code) {
-    country_names[lx->places_[idx].place.id] = lx->places_[idx].place.name;
-  }
-  for (PlaceEntry& e : lx->places_) {
-    if (const auto it = country_names.find(e.place.country); it != country_names.end()) {
-      e.place.country_name = it->second;
+  void load_subdivisions() {
+    // Subdivisions.
+    const nlohmann::json iso2 = read_json(sources_.iso_codes_dir / "iso_3166-2.json");
+    for (const auto& s : iso2.at("3166-2")) {
+      if (kSubdivisionTypes.count(s.at("type").get<std::string>()) == 0) continue;
+      const std::string code = s.at("code").get<std::string>();
+      const std::string cc = code.substr(0, 2);
+      const std::string name = strip_chinese_suffix(s.at("name").get<std::string>());
+      const std::string country = country_id(cc);
+      if (const auto k = known_.find(known_key(name, country, PlaceKind::subdivision)); k != known_.end()) {
+        continue;
+      }
+      // Not a subdivision named like a country ("Taiwan" of China's list) or
+      // like ordinary words ("West", "Centre", "Central" of Cameroon or Ghana).
+      const Lexicon::Phrase* existing = lx_.phrase(fold(name));
+      if (existing != nullptr && !existing->places.empty() &&
+          lx_.places_[existing->places.front()].place.kind == PlaceKind::country) {
+        continue;
+      }
+      const std::string key = fold(name);
+      bool ordinary = true;
+      for (std::size_t start = 0; start <= key.size();) {
+        const std::size_t end = std::min(key.find(' ', start), key.size());
+        ordinary = ordinary && lx_.ordinary_words_.count(key.substr(start, end - start)) != 0;
+        start = end + 1;
+      }
+      if (ordinary) continue;
+      Place p{slug(name), name, PlaceKind::subdivision, country, {}, {}};
+      builder_.add_name(name, builder_.add_place(p, 0, cc, ""), kSubdivision);
     }
   }
+
+  void load_name_lists() {
+    // People: given names, surname-first family names, titles.
+    for (const char* file : {"names/male.txt", "names/female.txt", "given_names_extra.txt"}) {
+      for (const std::string& line : read_lines(dir_ / file)) lx_.given_names_.insert(fold(line));
+    }
+    for (const std::string& line : read_lines(dir_ / "surname_first.txt")) {
+      lx_.surname_first_.insert(fold(line));
+    }
+    for (const std::string& line : read_lines(dir_ / "person_titles.txt")) {
+      const std::string title(trim(line));
+      builder_.add_flag(title, &Lexicon::Phrase::title);
+      if (title.ends_with('.')) lx_.abbreviations_.insert(fold(title));
+    }
+    for (const std::string& line : read_lines(dir_ / "organisations.txt")) {
+      builder_.add_flag(std::string(trim(line)), &Lexicon::Phrase::organisation);
+    }
+    for (const std::string& line : read_lines(dir_ / "organisation_suffixes.txt")) {
+      const std::string suffix(trim(line));
+      lx_.organisation_suffixes_.insert(fold(suffix));
+      if (suffix.ends_with('.')) lx_.abbreviations_.insert(fold(suffix));
+    }
+    for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                                     "sept", "oct", "nov", "dec", "st", "mt", "ft", "jr", "sr",
+                                     "no", "vs"}) {
+      lx_.abbreviations_.insert(abbreviation);
+    }
+  }
+
+  void set_country_names() {
+    std::unordered_map<std::string, std::string> country_names;
+    for (const auto& [code, idx] : country_by_code_) {
+      country_names[lx_.places_[idx].place.id] = lx_.places_[idx].place.name;
+    }
+    for (Lexicon::PlaceEntry& e : lx_.places_) {
+      if (const auto it = country_names.find(e.place.country); it != country_names.end()) {
+        e.place.country_name = it->second;
+      }
+    }
+  }
+
+  void load_tagger() {
+    if (const fs::path model = sources_.data_dir / "ner" / "model.bin";
+        sources_.tagger && fs::exists(model)) {
+      lx_.tagger_ = TaggerModel::load(model);
+    }
+  }
+
+  Lexicon& lx_;
+  LexiconBuilder builder_;
+  const LexiconSources& sources_;
+  const fs::path dir_;
+  std::unordered_map<std::string, std::uint32_t> country_by_code_;
+  std::unordered_map<std::string, std::uint32_t> alias_places_;  // by id
+  std::vector<std::vector<std::string>> alias_rows_;
+  // Places already known by name, country and kind.
+  std::unordered_map<std::string, std::uint32_t> known_;
+  std::vector<City> cities_;
+};
+
+std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
+  std::shared_ptr<Lexicon> lx(new Lexicon);
+  LexiconLoader(*lx, sources).load();
   return lx;
 }
 

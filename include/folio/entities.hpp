@@ -28,7 +28,12 @@ struct LexiconSources {
                                                      "/usr/share/dict/british-english"};
   // Cities from libgeonames (about 24,000 with population over 15,000).
   bool cities = true;
+  // The named-entity tagger's model (data_dir/ner/model.bin): loaded if the
+  // file exists, unless false. Without it the lexicon's rules work alone.
+  bool tagger = true;
 };
+
+class TaggerModel;
 
 // The immutable lookup tables the extractor uses. Thread-safe to share.
 class Lexicon {
@@ -70,10 +75,14 @@ class Lexicon {
   bool is_ordinary_word(const std::string& key) const { return ordinary_words_.count(key) != 0; }
   // Abbreviations that keep their full stop: "mr", "dr", "gen", "jan".
   bool is_abbreviation(const std::string& key) const { return abbreviations_.count(key) != 0; }
+  // The trained tagger that finds names before the lexicon reads them, or
+  // nullptr (no model file, or LexiconSources::tagger false).
+  const TaggerModel* tagger() const { return tagger_.get(); }
 
  private:
   Lexicon() = default;
   friend class LexiconBuilder;
+  friend class LexiconLoader;
 
   std::vector<PlaceEntry> places_;
   std::unordered_map<std::string, Phrase> phrases_;
@@ -84,6 +93,7 @@ class Lexicon {
   std::unordered_set<std::string> organisation_suffixes_;
   std::unordered_set<std::string> ordinary_words_;
   std::unordered_set<std::string> abbreviations_;
+  std::shared_ptr<const TaggerModel> tagger_;
 };
 
 // Finds the people and places of every section of an article. Within one

@@ -1,0 +1,142 @@
+// The named-entity tagger: a structured averaged perceptron over hashed
+// features, decoded with Viterbi, that marks the spans of people, places,
+// organisations and other names (works, events, nationalities) in a
+// sentence. Trained by bench/ner (folio_ner train); see data/README.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace folio {
+
+class Lexicon;
+
+enum class EntityType : std::uint8_t { none = 0, person, location, organisation, misc };
+
+// Labels are IOB2: 0 is O, then B- and I- of each type in EntityType order
+// (1 B-PERSON, 2 I-PERSON, 3 B-LOCATION ... 8 I-MISC).
+inline constexpr int kTagLabels = 9;
+inline EntityType label_type(int label) {
+  return static_cast<EntityType>(label == 0 ? 0 : (label + 1) / 2);
+}
+inline bool label_begins(int label) { return label % 2 == 1; }
+inline int begin_label(EntityType type) { return 2 * static_cast<int>(type) - 1; }
+// "PERSON", "LOCATION", "ORGANISATION", "MISC", "" for none.
+std::string_view type_name(EntityType type);
+// "O", "B-PERSON" ...; and back (-1 for an unknown name).
+std::string label_name(int label);
+int label_from_name(std::string_view name);
+
+// One word of a sentence, without punctuation (which only sets flags on the
+// word after it) and without a possessive ending.
+struct TagToken {
+  std::string_view text;  // as written
+  std::string_view key;   // fold(text)
+  bool possessive = false;    // "Blinken's"
+  bool comma_before = false;  // a comma between it and the word before
+  bool quote_before = false;  // an opening quote or bracket before it
+  bool hyphen = false;        // joined to the word before by a hyphen
+};
+
+// A sentence to tag. In a headline (a heading, or a line in capitals)
+// capitalisation says nothing, and the tagger reads it from the words, the
+// lexicon and the rest of the article instead.
+struct TagSentence {
+  std::vector<TagToken> tokens;
+  bool headline = false;
+};
+
+// What the article says about each word elsewhere: written in lower case,
+// capitalised inside a sentence. Filled from every sentence before tagging;
+// it keeps views of the tokens' keys, which must outlive it.
+class TagDocument {
+ public:
+  void add(const TagSentence& sentence);
+  // Bit 1: seen in lower case; bit 2: capitalised, not first in its sentence
+  // and not in a headline; bit 4: capitalised next to another capitalised
+  // word (in a longer name).
+  std::uint8_t evidence(std::string_view key) const;
+  // What the lexicon says of a word (letters, see tagger.cpp), computed
+  // once per article: words repeat. Not thread-safe (one per article).
+  const std::string& lexicon_word(const Lexicon& lexicon, std::string_view key) const;
+
+ private:
+  std::unordered_map<std::string_view, std::uint8_t> seen_;
+  mutable std::unordered_map<std::string_view, std::string> lexicon_words_;
+};
+
+// The features of a sentence's tokens, shared by the tagger and its trainer.
+// Only tokens that can be part of a name (capitalised words, and short
+// lower-case words between them: "Bank of England", "bin Laden") get
+// features; the others are O without being scored.
+struct TagFeatures {
+  std::vector<std::vector<std::uint64_t>> features;  // per token (may hold more)
+  std::vector<bool> candidate;                       // per token
+};
+void extract_features(const Lexicon& lexicon, const TagDocument& document,
+                      const TagSentence& sentence, TagFeatures& out);
+
+// Viterbi over IOB2 labels: scores holds kTagLabels numbers per token,
+// transitions (kTagLabels + 1) x kTagLabels (the last row: from the start).
+// Tokens that are no candidate are O. An I- label only follows its own
+// type's B- or I-. Returns one label per token.
+std::vector<std::uint8_t> viterbi(const std::vector<float>& scores,
+                                  const std::vector<bool>& candidate,
+                                  const float* transitions);
+
+// A trained model, memory-mapped. Thread-safe to share.
+class TaggerModel {
+ public:
+  // Maps the file. Throws folio::Error if it is missing, truncated, or of
+  // another format version.
+  static std::shared_ptr<const TaggerModel> load(const std::filesystem::path& path);
+  ~TaggerModel();
+  TaggerModel(const TaggerModel&) = delete;
+  TaggerModel& operator=(const TaggerModel&) = delete;
+
+  // One label per token of the sentence.
+  std::vector<std::uint8_t> tag(const Lexicon& lexicon, const TagDocument& document,
+                                const TagSentence& sentence) const;
+  // Adds the weights of one feature to scores[0..kTagLabels).
+  void add_weights(std::uint64_t feature, float* scores) const;
+  const float* transitions() const { return transitions_.data(); }
+  std::size_t features() const { return entries_; }
+
+  // The file format, version 1 (little-endian): "FOLIONER", u32 version,
+  // u32 labels (9), u32 table bits b, u32 entries, f32 scale, then
+  // (labels + 1) x labels f32 transitions, 2^b u32 keys (0: empty slot;
+  // the slot is the low b bits of the feature hash, linear probing; the key
+  // is its high 32 bits, never 0), 2^b x labels i16 weights (x scale).
+  static constexpr std::uint32_t kVersion = 1;
+  // Writes a model: weights per feature (kTagLabels each).
+  static void write(const std::filesystem::path& path,
+                    const std::vector<std::pair<std::uint64_t, std::vector<float>>>& weights,
+                    const std::vector<float>& transitions);
+
+ private:
+  TaggerModel() = default;
+  const void* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::vector<float> transitions_;
+  const std::uint32_t* keys_ = nullptr;
+  const std::int16_t* weights_ = nullptr;
+  std::uint64_t mask_ = 0;
+  std::uint32_t bits_ = 0;
+  std::size_t entries_ = 0;
+  float scale_ = 1;
+};
+
+// The labels of a sentence as spans [begin, end) with their type.
+struct TagSpan {
+  std::size_t begin;
+  std::size_t end;
+  EntityType type;
+};
+std::vector<TagSpan> spans_of(const std::vector<std::uint8_t>& labels);
+
+}  // namespace folio

@@ -1,0 +1,123 @@
+#include "folio/tagger.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+
+#include "folio/entities.hpp"
+#include "folio/error.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using Ids = std::set<std::string>;
+
+folio::Article paragraph(const std::string& text) {
+  return folio::test::full_reader().parse("Title\n\n" + text + "\n", "/tmp/article.txt");
+}
+
+Ids people(const folio::Article& a) {
+  Ids out;
+  for (const auto& s : a.sections) {
+    for (const auto& p : s.people) out.insert(p.id);
+  }
+  return out;
+}
+
+Ids places(const folio::Article& a) {
+  Ids out;
+  for (const auto& s : a.sections) {
+    for (const auto& p : s.places) out.insert(p.id);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the tagger's model ships in data/ and loads", "[tagger]") {
+  REQUIRE(folio::test::lexicon()->tagger() != nullptr);
+  CHECK(folio::test::lexicon()->tagger()->features() > 10'000);
+}
+
+TEST_CASE("a model file of another format or cut short is refused", "[tagger]") {
+  folio::test::TempDir dir;
+  const auto bad = dir.path() / "model.bin";
+  folio::test::write_file(bad, "not a model at all, just some bytes of text");
+  CHECK_THROWS_AS(folio::TaggerModel::load(bad), folio::Error);
+  std::ifstream in(folio::test::kSourceDir / "data" / "ner" / "model.bin", std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  folio::test::write_file(bad, head);
+  CHECK_THROWS_WITH(folio::TaggerModel::load(bad), Catch::Contains("truncated"));
+  CHECK_THROWS_AS(folio::TaggerModel::load(dir.path() / "missing.bin"), folio::Error);
+}
+
+TEST_CASE("Viterbi never puts an I- label after O or another type", "[tagger]") {
+  // Scores that favour I-PERSON everywhere: the first token must open a span.
+  const std::vector<bool> candidate(3, true);
+  std::vector<float> scores(3 * folio::kTagLabels, 0.0F);
+  for (std::size_t i = 0; i < 3; ++i) scores[i * folio::kTagLabels + 2] = 5.0F;  // I-PERSON
+  scores[0 * folio::kTagLabels + 1] = 1.0F;                                       // B-PERSON
+  const std::vector<float> transitions((folio::kTagLabels + 1) * folio::kTagLabels, 0.0F);
+  const auto labels = folio::viterbi(scores, candidate, transitions.data());
+  CHECK(labels == std::vector<std::uint8_t>{1, 2, 2});
+  const auto spans = folio::spans_of(labels);
+  REQUIRE(spans.size() == 1);
+  CHECK(spans[0].type == folio::EntityType::person);
+  CHECK(spans[0].end - spans[0].begin == 3);
+  // A token that is no candidate is O whatever its scores.
+  const auto cut = folio::viterbi(scores, {true, false, true}, transitions.data());
+  CHECK(cut[1] == 0);
+  CHECK(cut[2] != 2);
+}
+
+TEST_CASE("label names round-trip", "[tagger]") {
+  for (int l = 0; l < folio::kTagLabels; ++l) CHECK(folio::label_from_name(folio::label_name(l)) == l);
+  CHECK(folio::label_from_name("B-geo") == -1);
+}
+
+// The conventions of news annotation, each with sentences written for it.
+TEST_CASE("conventions: names the lexicon does not know are found", "[tagger][entities]") {
+  const auto a = paragraph(
+      "Officials said Naoki Soma would lead the delegation to the talks. Soma arrived on Friday.");
+  CHECK(people(a) == Ids{"naoki-soma"});
+  const auto b = paragraph("The aid convoy reached the port town of Kismayo on Sunday, officials said.");
+  CHECK(places(b) == Ids{"kismayo"});
+}
+
+TEST_CASE("conventions: a team or organisation named like a person is neither", "[tagger][entities]") {
+  const auto a = paragraph("The fans of Aston Villa sang for an hour before the kick-off at the stadium.");
+  CHECK(people(a).empty());
+}
+
+TEST_CASE("conventions: a dateline city is a place", "[tagger][entities]") {
+  const auto a = paragraph("MIAMI, March 3 - The storm hit the coast overnight, officials said.");
+  CHECK(places(a) == Ids{"miami"});
+  CHECK(people(a).empty());
+}
+
+TEST_CASE("conventions: titles are stripped, title words that are names stay", "[tagger][entities]") {
+  CHECK(people(paragraph("King Abdullah met the envoy in the capital on Tuesday.")) ==
+        Ids{"abdullah"});
+  // A title before a city's name: the person, not the city.
+  const auto clinton = paragraph("President Clinton said the deal was fair to both sides.");
+  CHECK(people(clinton) == Ids{"clinton"});
+  CHECK(places(clinton).empty());
+  // "Dean" and "King" as name words, when the context says so.
+  CHECK(people(paragraph("Dean Wilson, the coach, said the team had played well. Wilson thanked "
+                         "the fans.")) == Ids{"dean-wilson"});
+  CHECK(people(paragraph("Martin Luther King Jr. spoke to the crowd for an hour.")) ==
+        Ids{"martin-luther-king-jr"});
+}
+
+TEST_CASE("conventions: text in capitals invents no people", "[tagger][entities]") {
+  const auto a = folio::test::full_reader().parse(
+      "WORLD NEWS\n\n"
+      "THE PRESIDENT SAID ON MONDAY THAT TALKS WITH JAPAN WOULD RESUME NEXT WEEK.\n\n"
+      "OFFICIALS FROM BOTH SIDES EXPECT A DEAL BEFORE THE SUMMIT, SAID A SPOKESMAN.\n\n"
+      "MARKETS ROSE IN TOKYO AS TRADERS WELCOMED THE NEWS, AND BANKS LED THE GAINS.\n",
+      "/tmp/caps.txt");
+  CHECK(people(a).empty());
+  CHECK(places(a).count("japan") == 1);
+}
