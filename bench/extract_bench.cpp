@@ -1,7 +1,8 @@
 // Throughput of article parsing and people/places extraction alone, on one
-// core: reads every .txt file under a folder into memory, then parses and
-// annotates them all, and reports MB/s of article text. The lexicon load is
-// timed separately.
+// core: reads every .txt, .html and .htm file under a folder into memory,
+// then parses and annotates them all, and reports MB/s of article text (of
+// HTML, for a folder of saved web pages). The lexicon load is timed
+// separately.
 //
 //   folio_extract_bench FOLDER [DATA_DIR]
 #include <fmt/format.h>
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> files;
   std::size_t bytes = 0;
   for (const auto& entry : fs::recursive_directory_iterator(argv[1])) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".txt") continue;
+    const auto ext = entry.path().extension();
+    if (!entry.is_regular_file() || (ext != ".txt" && ext != ".html" && ext != ".htm")) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

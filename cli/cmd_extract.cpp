@@ -20,7 +20,9 @@ int run_extract(const GlobalOptions& global, const ExtractArgs& args) {
   for (const std::string& file : args.files) {
     try {
       const auto path = std::filesystem::absolute(file).lexically_normal();
-      printer->extracted(reader.read(path));
+      const Article article = reader.read(path);
+      if (!article.warning.empty()) print_error(fmt::format("{}: {}", file, article.warning));
+      printer->extracted(article);
     } catch (const Error& e) {
       print_error(fmt::format("cannot extract {}: {}", file, e.what()));
       status = kExitError;

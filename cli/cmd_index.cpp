@@ -149,6 +149,10 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       });
   bar.clear();
   index.close();
+  for (const SkippedFile& w : report.warned) {
+    print_error(fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd),
+                            w.reason));
+  }
   // Compacting a fresh index costs a few percent of the time it took and
   // halves its size (docs/benchmarks.md); an update rewrites too little to pay.
   std::optional<CompactReport> compacted;

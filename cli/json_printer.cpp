@@ -52,6 +52,8 @@ class JsonPrinter final : public Printer {
   void index_report(const IndexReport& report, double seconds, bool compacted) override {
     json skipped = json::array();
     for (const SkippedFile& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+    json warnings = json::array();
+    for (const SkippedFile& w : report.warned) warnings.push_back({{"path", w.path}, {"reason", w.reason}});
     emit({{"version", kJsonFormatVersion},
           {"added", report.added},
           {"updated", report.updated},
@@ -59,6 +61,7 @@ class JsonPrinter final : public Printer {
           {"unchanged", report.unchanged},
           {"skipped", std::move(skipped)},
           {"skipped_unchanged", report.skipped_unchanged},
+          {"warnings", std::move(warnings)},
           {"sections", report.sections},
           {"seconds", seconds},
           {"compacted", compacted},

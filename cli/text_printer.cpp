@@ -73,11 +73,15 @@ class TextPrinter final : public Printer {
         report.skipped_unchanged == 0
             ? ""
             : fmt::format(" (and {} skipped before, unchanged)", report.skipped_unchanged);
+    // Pages indexed without article text are counted apart (they are in
+    // "added"/"updated" too), only when there are some.
+    const std::string no_text =
+        report.warned.empty() ? "" : fmt::format(", {} without article text", report.warned.size());
     fmt::print(out_,
-               "{} added, {} updated, {} removed, {} unchanged, {} skipped{}; "
+               "{} added, {} updated, {} removed, {} unchanged, {} skipped{}{}; "
                "{} sections written in {:.2f}s\n",
                report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), earlier, report.sections, seconds);
+               report.skipped.size(), earlier, no_text, report.sections, seconds);
   }
 
   void search_results(const SearchResults& results) override {

@@ -99,6 +99,7 @@ void read_changed_file(const fs::path& file, const FileStat& st,
     r.documents.push_back(make_section_document(r.article, section, r.id));
   }
   r.record.sections = static_cast<int>(r.article.sections.size());
+  r.warning = r.article.warning;
   r.kind = FileResult::Kind::changed;
 }
 
@@ -290,6 +291,7 @@ void IndexRun::account(const FileResult& r) {
     case FileResult::Kind::changed:
       ++(r.had_record ? report_.updated : report_.added);
       report_.sections += r.documents.size();
+      if (!r.warning.empty()) report_.warned.push_back({r.path, r.warning});
       break;
   }
   if (on_progress_) on_progress_(progress_);

@@ -36,6 +36,7 @@ struct FileResult {
   Article article;              // changed: with its people and places
   std::vector<Xapian::Document> documents;  // changed: one per section
   std::string reason;                       // skipped
+  std::string warning;  // changed, but indexed with a warning (Article::warning)
   // skipped: what to remember, when the file could be stat()ed.
   std::optional<schema::BadFileRecord> bad_record;
 };

@@ -41,12 +41,15 @@ bool is_article_file_name(std::string_view file_name);
 Article parse_markdown_article(std::string_view text, const std::string& path,
                                const SiteBoilerplate& boilerplate);
 
-// An HTML article saved from a news site: title from og:title, <h1> or
-// <title>; date and authors from article:published_time, JSON-LD
-// NewsArticle, <time datetime>, <meta name="author"> or a byline in the
-// text; sections from <h2>/<h3> inside <article> (else <main>, else <body>);
-// navigation, scripts, styles, asides, footers, forms, cookie banners,
-// share widgets and comment sections left out.
+// An HTML article saved from a news site. The article is chosen by content
+// the way reader views choose it (indexer/html_content.cpp): paragraphs
+// score their containers, link density and whole-token class/id hints
+// adjust the score, the best block and its well-scoring siblings are kept
+// and cleaned of widgets, link lists, forms with controls and comments;
+// sections start at <h2>-<h4>. Title, authors and date come from JSON-LD,
+// meta tags, microdata, <time>, the URL and the byline
+// (indexer/html_meta.cpp). When no article text is found the article has
+// its metadata, one empty section, and warning "no article text found".
 Article parse_html_article(std::string_view text, const std::string& path,
                            const SiteBoilerplate& boilerplate);
 

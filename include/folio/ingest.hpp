@@ -63,6 +63,9 @@ struct IndexReport {
   // Files skipped by an earlier run and unchanged since: not read, not
   // reported again (the index remembers them, see docs/schema.md).
   std::size_t skipped_unchanged = 0;
+  // Files indexed (counted in added or updated) with a warning, e.g. "no
+  // article text found": a web page indexed with its title and metadata only.
+  std::vector<SkippedFile> warned;
   bool interrupted = false;
 };
 

@@ -74,6 +74,9 @@ struct Article {
   std::vector<std::string> authors;
   Date date;
   std::vector<Section> sections;  // in file order; never empty after parsing
+  // Set when the file was parsed but something a reader expects is missing
+  // ("no article text found"); empty otherwise.
+  std::string warning;
 };
 
 }  // namespace folio

@@ -809,6 +809,29 @@ TEST_CASE_METHOD(CliFixture, "index: empty and binary files are skipped, bad UTF
   CHECK(stats().at("articles") == kCorpusArticles + 1);
 }
 
+TEST_CASE_METHOD(CliFixture, "index: a web page with no article text is indexed, named and counted",
+                 "[cli][index]") {
+  write_file(corpus() / "links.html",
+             "<!DOCTYPE html><html><head><title>Qqfront Page</title></head><body><ul>"
+             "<li><a href=\"/1\">Council votes</a></li><li><a href=\"/2\">Rain all week</a></li>"
+             "</ul></body></html>");
+  const Run run = folio({"index", "corpus"});
+  INFO(run);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, StartsWith(fmt::format("{} added, 0 updated, 0 removed, 0 unchanged, "
+                                             "0 skipped, 1 without article text; ",
+                                             kCorpusArticles + 1)));
+  const std::vector<std::string> err = run.err_lines();
+  REQUIRE(err.size() == 1);
+  CHECK_THAT(err[0], StartsWith("folio: "));
+  CHECK_THAT(err[0], Contains("links.html: no article text found"));
+  // Found by its title.
+  CHECK(search_json({"qqfront"}).at("total") == 1);
+  const Run extract = folio({"extract", (corpus() / "links.html").string()});
+  CHECK(extract.exit_code == 0);
+  CHECK_THAT(extract.err, Contains("no article text found"));
+}
+
 TEST_CASE_METHOD(CliFixture, "index: a path that does not exist fails and keeps the index",
                  "[cli][index]") {
   index_corpus();

@@ -101,7 +101,7 @@ TEST_CASE("HTML: metadata, article body, sections, and what is left out", "[form
 <p>Second <b>paragraph</b>.</p><ul><li>A list item.</li></ul>
 <div class="share-tools">Share on X</div>
 <h3>Next</h3><p>Third.</p>
-<aside>Related story</aside><form>Comment</form>
+<aside>Related story</aside><form><label>Comment</label><textarea></textarea></form>
 </article><footer>Copyright</footer></body></html>)";
   const folio::Article a = folio::parse_html_article(html, "/x/p.html", boilerplate());
   CHECK(a.title == "Talks Resume in Beijing");
