@@ -123,7 +123,7 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
   const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
-  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  const Xapian::Stem stemmer = schema::text_stemmer();
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
@@ -135,7 +135,8 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
     hit.other_sections = by_article ? it.get_collapse_count() : 0;
     hit.snippet = query::make_snippet(highlight_set.snippet(
         hit.section.text, query::kSnippetBytes, stemmer,
-        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+            Xapian::MSet::SNIPPET_CJK_NGRAM,
         std::string(query::kHighlightStart), std::string(query::kHighlightEnd), "…"));
     hits.push_back(std::move(hit));
   }

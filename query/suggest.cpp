@@ -95,7 +95,7 @@ std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer
 }  // namespace
 
 std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
-  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  const Xapian::Stem stemmer = schema::text_stemmer();
   std::string out;
   bool changed = false;
   std::size_t i = 0;
