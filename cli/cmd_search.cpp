@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "folio/database.hpp"
+#include "folio/error.hpp"
 #include "folio/search.hpp"
 
 namespace folio::cli {
@@ -39,6 +40,9 @@ struct SearchArgs {
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
+  if (args.json && args.format != "text" && args.format != "json") {
+    throw Error(fmt::format("--json and --format {} contradict each other: give one", args.format));
+  }
   SearchRequest request;
   for (const std::string& word : args.words) {
     if (!request.query.empty()) request.query += ' ';
@@ -73,10 +77,11 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
       index.reopen();
     }
   }
-  const OutputFormat format = args.json               ? OutputFormat::json
-                              : args.format == "json"  ? OutputFormat::json
-                              : args.format == "paths" ? OutputFormat::paths
-                                                       : OutputFormat::text;
+  const OutputFormat format = args.json                 ? OutputFormat::json
+                              : args.format == "json"    ? OutputFormat::json
+                              : args.format == "paths"   ? OutputFormat::paths
+                              : args.format == "vimgrep" ? OutputFormat::vimgrep
+                                                         : OutputFormat::text;
   make_printer(global, format)->search_results(results);
   return results.total > 0 ? kExitFound : kExitNotFound;
 }
@@ -137,8 +142,10 @@ void add_search_command(CLI::App& app, Context& ctx) {
   output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();
   output->add_option("--offset", args->offset, "Skip this many hits first")->capture_default_str();
   output->add_option("--format", args->format,
-                     "text, json, or paths (path:line per hit, for an editor or xargs)")
-      ->check(CLI::IsMember({"text", "json", "paths"}))
+                     "text, json, paths (path:line per hit, for xargs) or vimgrep "
+                     "(path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio "
+                     "search ... --format vimgrep))")
+      ->check(CLI::IsMember({"text", "json", "paths", "vimgrep"}))
       ->capture_default_str();
   output->add_flag("--json", args->json,
                    "Same as --format json: one JSON document (docs/json-format.md)");

@@ -104,7 +104,8 @@ class TextPrinter final : public Printer {
       }
       fmt::print(out_, "\n");
     }
-    if (results.total > 0) {
+    {
+      // Also "0 matching sections": nothing found is said, not left blank.
       fmt::print(out_, "{} matching {}{}", results.total, results.by_article ? "article" : "section",
                  results.total == 1 ? "" : "s");
       if (!results.hits.empty() && results.hits.size() < results.total) {

@@ -216,13 +216,35 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   // Filters first: a bad name or date is reported before the query is parsed.
   add_field_filters(request, resolver, built);
   DateRange range;
+  // A range given to --since or --until ("1987-03-01..1987-03-31") is
+  // applied whole; with the other flag as well it would be two ranges.
+  const bool since_range = request.since.find("..") != std::string::npos;
+  const bool until_range = request.until.find("..") != std::string::npos;
+  if ((since_range && !request.until.empty()) || (until_range && !request.since.empty())) {
+    throw Error(fmt::format("--since {} and --until {}: give a range A..B to one of them, or a date to each",
+                            request.since, request.until));
+  }
   if (!request.since.empty()) {
-    range.from = parse_date_range(request.since, request.today).from;
-    built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    const DateRange r = parse_date_range(request.since, request.today);
+    range.from = r.from;
+    if (since_range) range.to = r.to;
+    if (!range.from.empty()) {
+      built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    }
+    if (since_range && !range.to.empty()) {
+      built.resolved.push_back({"until", request.since, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    }
   }
   if (!request.until.empty()) {
-    range.to = parse_date_range(request.until, request.today).to;
-    built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    const DateRange r = parse_date_range(request.until, request.today);
+    range.to = r.to;
+    if (until_range) range.from = r.from;
+    if (until_range && !range.from.empty()) {
+      built.resolved.push_back({"since", request.until, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    }
+    if (!range.to.empty()) {
+      built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    }
   }
   if (!range.from.empty() && !range.to.empty() && range.from > range.to) {
     throw Error(fmt::format("--since {} is after --until {}", request.since, request.until));
@@ -237,8 +259,11 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     built.filters[schema::Field::date] = date_query(range);
   }
 
-  if (trim(request.query).empty()) {
-    if (built.filters.empty()) throw Error("nothing to search for: give a query or a filter");
+  // '*' alone: every section that passes the filters.
+  if (trim(request.query).empty() || trim(request.query) == "*") {
+    if (built.filters.empty() && trim(request.query).empty()) {
+      throw Error("nothing to search for: give a query or a filter ('*' for every section)");
+    }
     built.text = Xapian::Query::MatchAll;
     return built;
   }

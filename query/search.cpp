@@ -28,14 +28,26 @@ void check_facets(const std::vector<FacetSpec>& facets) {
   }
 }
 
+// The sort key of --sort date: the date, and for an undated section a key
+// after every date, so that it comes last (as it does with -date).
+class UndatedLast : public Xapian::KeyMaker {
+ public:
+  std::string operator()(const Xapian::Document& doc) const override {
+    std::string date = doc.get_value(schema::kDateSlot);
+    return date.empty() ? std::string("~") : date;
+  }
+};
+
 Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& query,
                              const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
-  if (request.sort != SortOrder::relevance) {
-    enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
-                                             request.sort == SortOrder::date_descending);
+  if (request.sort == SortOrder::date) {
+    enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
+  } else if (request.sort == SortOrder::date_descending) {
+    // An undated section has no value, the lowest key: last when reversed.
+    enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
   }
   return enquire;
 }
