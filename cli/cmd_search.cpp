@@ -82,6 +82,10 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
                               : args.format == "paths"   ? OutputFormat::paths
                               : args.format == "vimgrep" ? OutputFormat::vimgrep
                                                          : OutputFormat::text;
+  // A name that matched several entities, the most mentioned taken: say which.
+  for (const ResolvedFilter& f : results.filters) {
+    if (!f.choice.empty()) print_error(fmt::format("{}: {}", f.field, f.choice));
+  }
   make_printer(global, format)->search_results(results);
   return results.total > 0 ? kExitFound : kExitNotFound;
 }

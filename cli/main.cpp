@@ -38,7 +38,7 @@ was found, 2 an error, 130 interrupted (what was indexed is committed).)";
 bool takes_value(const CLI::App& app, const std::string& arg) {
   if (arg.find('=') != std::string::npos) return false;
   for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
-    if (const CLI::Option* opt = a->get_option_no_throw(arg)) return opt->get_type_size_max() > 0;
+    if (const CLI::Option* opt = a->get_option_no_throw(arg)) return opt->get_items_expected_max() > 0;
   }
   return false;
 }

@@ -195,8 +195,8 @@ void add_field_filters(const SearchRequest& request, NameResolver& resolver, Bui
       if (info.kind == schema::FieldKind::entity) {
         const schema::EntityRecord& r = resolver.resolve(field, value);
         queries.push_back(entity_query(r, exact));
-        built.resolved.push_back(
-            {exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value, r.id, r.name});
+        built.resolved.push_back({exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value,
+                                  r.id, r.name, resolver.take_choice()});
       } else {
         const NameResolver::Author author = resolver.resolve_author(value);
         queries.emplace_back(author.term);
