@@ -2568,7 +2568,7 @@ TEST_CASE_METHOD(CliFixture, "names: the most mentioned of several matches is ta
   CHECK_THAT(georgia.err, Contains("georgia-us") && Contains("): "));
 }
 
-TEST_CASE_METHOD(CliFixture, "accents: Zürich, Zurich and zurich are one word; snippets as written",
+TEST_CASE_METHOD(CliFixture, "accents: Zürich, Zurich and zurich are one word, snippets show the text as written",
                  "[cli][accents]") {
   write_file(corpus() / "zurich.txt", "Talks in Zürich\n\nBankers met in Zürich on Monday. Señor Muñoz spoke.\n");
   write_file(corpus() / "munoz.txt", "Munoz again\n\nMr Munoz of zurich said nothing.\n");
@@ -2655,4 +2655,20 @@ TEST_CASE_METHOD(CliFixture, "search: formats, '*', date ranges and --sort date"
     }
     CHECK(undated_seen);
   }
+}
+
+TEST_CASE_METHOD(CliFixture, "did you mean: words of the index only, in phrases and fields too",
+                 "[cli][suggest]") {
+  write_file(corpus() / "opec.txt",
+             "OPEC cuts output\n\nPresident Erdoğan spoke about interest rates and OPEC output.\n");
+  index_corpus();
+  auto suggestion = [&](const std::string& query) {
+    return search_json({query}).at("suggestion");
+  };
+  CHECK(suggestion("Erdoğan").is_null());
+  CHECK(suggestion("erdogan").is_null());
+  CHECK(suggestion("\"intrest rates\"") == "\"interest rates\"");
+  CHECK(suggestion("title:outpt") == "title:output");
+  // No heading has "output": the field is looked up, not the body.
+  CHECK(suggestion("heading:outpt").is_null());
 }
