@@ -12,27 +12,30 @@ namespace {
 
 // A word of the indexed text whose stem is `stem`, as written (lower-cased),
 // found in the first section that has the stem; the stem itself if none.
-std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                         const std::string& stem, const std::string& prefix,
-                         const std::string& preferred = {}) {
+std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& stem,
+                         const std::string& prefix, const std::string& preferred = {}) {
   const std::string term = prefix + stem;
-  const Xapian::PostingIterator p = db.postlist_begin(term);
-  if (p == db.postlist_end(term)) return stem;
-  const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
   std::string first;  // the first word with the stem, if `preferred` is not there
-  for (const std::string* text : {&data.title, &data.heading, &data.text}) {
-    std::string word;
-    for (Xapian::Utf8Iterator it(*text);; ++it) {
-      const bool end = it == Xapian::Utf8Iterator();
-      if (!end && Xapian::Unicode::is_wordchar(*it)) {
-        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
-        continue;
+  // `preferred` is looked for in the first sections with the stem only.
+  constexpr int kSectionsRead = 20;
+  int read = 0;
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term) && read < kSectionsRead; ++p, ++read) {
+    const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
+    for (const std::string* text : {&data.title, &data.heading, &data.text}) {
+      std::string word;
+      for (Xapian::Utf8Iterator it(*text);; ++it) {
+        const bool end = it == Xapian::Utf8Iterator();
+        if (!end && Xapian::Unicode::is_wordchar(*it)) {
+          Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+          continue;
+        }
+        if (!word.empty() && (word == preferred || (preferred.empty() && stemmer(word) == stem))) return word;
+        if (!word.empty() && first.empty() && stemmer(word) == stem) first = word;
+        word.clear();
+        if (end) break;
       }
-      if (!word.empty() && (word == preferred || (preferred.empty() && stemmer(word) == stem))) return word;
-      if (!word.empty() && first.empty() && stemmer(word) == stem) first = word;
-      word.clear();
-      if (end) break;
     }
+    if (preferred.empty() && !first.empty()) break;
   }
   return first.empty() ? stem : first;
 }
@@ -41,13 +44,12 @@ std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer
 // swapped) away from `word` whose stem is indexed; "" when none. It sees
 // through inflections: "negotiatons" stems to "negotiaton", far from
 // "negoti", but adding an "i" gives "negotiations".
-std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                          const std::string& word, const std::string& prefix) {
+std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& word,
+                          const std::string& prefix) {
   std::string best;
   Xapian::doccount best_freq = 0;
   auto consider = [&](const std::string& candidate) {
-    const Xapian::doccount freq =
-        db.get_termfreq(prefix + stemmer(candidate));
+    const Xapian::doccount freq = db.get_termfreq(prefix + stemmer(candidate));
     if (freq > best_freq) {
       best = candidate;
       best_freq = freq;
@@ -71,8 +73,8 @@ std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemme
 // The indexed word closest to `word`, compared as stems (edit distance 1,
 // or 2 for words of six letters or more), preferring frequent ones; ""
 // when none.
-std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                         const std::string& word, const std::string& z) {
+std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& word,
+                         const std::string& z) {
   if (word.size() < 3) return {};
   const std::string stem = stemmer(word);
   const std::size_t max_distance = word.size() >= 6 ? 2 : 1;
@@ -125,8 +127,8 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
     }
     const std::size_t j = query.size() - it.left();
     const std::string word = query.substr(i, j - i);
-    const bool operator_word = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
-                               word == "NEAR" || word == "ADJ";
+    const bool operator_word =
+        word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
     const bool field = j < query.size() && query[j] == ':';
     const bool special = j < query.size() && (query[j] == '*' || query[j] == '\'');
     const std::optional<std::string> prefix = std::exchange(next_prefix, z);
