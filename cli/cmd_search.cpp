@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "folio/database.hpp"
+#include "folio/error.hpp"
 #include "folio/search.hpp"
 
 namespace folio::cli {
@@ -41,6 +42,9 @@ struct SearchArgs {
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
+  if (args.json && args.format != "text" && args.format != "json") {
+    throw Error(fmt::format("--json and --format {} contradict each other: give one", args.format));
+  }
   SearchRequest request;
   for (const std::string& word : args.words) {
     if (!request.query.empty()) request.query += ' ';
@@ -76,10 +80,15 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
       index.reopen();
     }
   }
-  const OutputFormat format = args.json               ? OutputFormat::json
-                              : args.format == "json"  ? OutputFormat::json
-                              : args.format == "paths" ? OutputFormat::paths
-                                                       : OutputFormat::text;
+  const OutputFormat format = args.json                 ? OutputFormat::json
+                              : args.format == "json"    ? OutputFormat::json
+                              : args.format == "paths"   ? OutputFormat::paths
+                              : args.format == "vimgrep" ? OutputFormat::vimgrep
+                                                         : OutputFormat::text;
+  // A name that matched several entities, the most mentioned taken: say which.
+  for (const ResolvedFilter& f : results.filters) {
+    if (!f.choice.empty()) print_error(fmt::format("{}: {}", f.field, f.choice));
+  }
   make_printer(global, format)->search_results(results);
   if (results.time_limited) {
     fmt::print(stderr, "folio: the search took more than {}s: it stopped counting, so totals are estimates\n",
@@ -153,8 +162,10 @@ void add_search_command(CLI::App& app, Context& ctx) {
   output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();
   output->add_option("--offset", args->offset, "Skip this many hits first")->capture_default_str();
   output->add_option("--format", args->format,
-                     "text, json, or paths (path:line per hit, for an editor or xargs)")
-      ->check(CLI::IsMember({"text", "json", "paths"}))
+                     "text, json, paths (path:line per hit, for xargs) or vimgrep "
+                     "(path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio "
+                     "search ... --format vimgrep))")
+      ->check(CLI::IsMember({"text", "json", "paths", "vimgrep"}))
       ->capture_default_str();
   output->add_flag("--json", args->json,
                    "Same as --format json: one JSON document (docs/json-format.md)");

@@ -69,6 +69,7 @@ std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat 
   std::error_code ec;
   TextStyle style{use_color(global), fs::current_path(ec)};
   if (format == OutputFormat::paths) return make_paths_printer(stdout, std::move(style));
+  if (format == OutputFormat::vimgrep) return make_vimgrep_printer(stdout, std::move(style));
   return make_text_printer(stdout, std::move(style));
 }
 

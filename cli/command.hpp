@@ -63,7 +63,7 @@ ArticleReader load_article_reader();
 // NO_COLOR is unset or empty.
 bool use_color(const GlobalOptions& global);
 
-enum class OutputFormat { text, json, paths };
+enum class OutputFormat { text, json, paths, vimgrep };
 
 // A printer for stdout: text with the user's colour choice, JSON, or paths.
 std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat format);

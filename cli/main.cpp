@@ -20,16 +20,97 @@ constexpr const char* kFooter = R"(Examples:
   folio index ~/articles             index (or update) a folder of articles
   folio search '"core concerns"'     phrase search, best sections first
   folio search balloon --person Biden
+  folio search oil -opec              sections about oil that do not say OPEC
   folio search taiwan --since 2023-06 --until 2023-07 --facet person,place
   folio search 'person:"Qin Gang" OR place:taiwan' --json
   folio entities qin                 find the name to filter on
   folio show 4f1c2a9e0b7d3e55-5      print one section in full
+  folio help search                  the options of one command
 
 The index lives in --db DIR, else $FOLIO_DB, else $XDG_DATA_HOME/folio
 (~/.local/share/folio).
 
 Exit status: 0 something was found (or the command succeeded), 1 nothing
 was found, 2 an error, 130 interrupted (what was indexed is committed).)";
+
+// Whether `arg` names an option of `app` (or of the parent it falls
+// through to) that takes a value: its next argument is that value.
+bool takes_value(const CLI::App& app, const std::string& arg) {
+  if (arg.find('=') != std::string::npos) return false;
+  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+    if (const CLI::Option* opt = a->get_option_no_throw(arg)) return opt->get_items_expected_max() > 0;
+  }
+  return false;
+}
+
+bool is_option_of(const CLI::App& app, const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+    if (a->get_option_no_throw(name) != nullptr) return true;
+  }
+  // -n5: a short option with its value attached.
+  return name.size() > 2 && name[1] != '-' && takes_value(app, name.substr(0, 2));
+}
+
+// The subcommand of `app` called `name`, or nullptr.
+const CLI::App* command_named(const CLI::App& app, const std::string& name) {
+  if (name.empty()) return nullptr;
+  try {
+    return app.get_subcommand(name);
+  } catch (const CLI::OptionNotFound&) {
+    return nullptr;
+  }
+}
+
+// The arguments as CLI11 is to parse them. `folio help [COMMAND]` becomes
+// `folio [COMMAND] --help`, as git's does. For `folio search`, a word
+// starting with '-' after the first query word is a query word when no
+// option has that name ("oil -opec"), and so is everything after "--",
+// wherever it is: the query words go last, after one "--". Sets `unknown`
+// to a command name that is not one of `app`'s.
+std::vector<std::string> prepared_arguments(const CLI::App& app, int argc, char** argv,
+                                            std::string& unknown) {
+  std::vector<std::string> args(argv, argv + argc);
+  std::size_t i = 1;
+  // The global options before the command.
+  while (i < args.size() && args[i].starts_with("-") && args[i] != "--") {
+    i += takes_value(app, args[i]) ? 2u : 1u;
+  }
+  if (i >= args.size()) return args;
+  if (args[i] == "help") {
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+    args.insert(args.begin() + static_cast<std::ptrdiff_t>(std::min(i + 1, args.size())), "--help");
+    if (i + 1 < args.size() && command_named(app, args[i]) == nullptr) unknown = args[i];
+    return args;
+  }
+  const CLI::App* command = command_named(app, args[i]);
+  if (command == nullptr) {
+    if (!args[i].starts_with("-")) unknown = args[i];
+    return args;
+  }
+  if (command->get_name() != "search") return args;
+  std::vector<std::string> options(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i + 1));
+  std::vector<std::string> words;
+  for (std::size_t j = i + 1; j < args.size(); ++j) {
+    const std::string& arg = args[j];
+    if (arg == "--") {
+      words.insert(words.end(), args.begin() + static_cast<std::ptrdiff_t>(j + 1), args.end());
+      break;
+    }
+    const bool dash_word = arg.size() > 1 && arg[0] == '-';
+    if (dash_word && (words.empty() || is_option_of(*command, arg))) {
+      options.push_back(arg);
+      if (takes_value(*command, arg) && j + 1 < args.size()) options.push_back(args[++j]);
+    } else {
+      words.push_back(arg);
+    }
+  }
+  if (!words.empty()) {
+    options.emplace_back("--");
+    options.insert(options.end(), words.begin(), words.end());
+  }
+  return options;
+}
 
 }  // namespace
 
@@ -61,8 +142,16 @@ int main(int argc, char** argv) {
   add_complete_command(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
+  std::string unknown;
+  const std::vector<std::string> args = prepared_arguments(app, argc, argv, unknown);
+  if (!unknown.empty()) {
+    print_error(fmt::format("unknown command '{}' (see 'folio help')", unknown));
+    return kExitError;
+  }
+  std::vector<char*> parsed_argv;
+  for (const std::string& arg : args) parsed_argv.push_back(const_cast<char*>(arg.c_str()));
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(parsed_argv.size()), parsed_argv.data());
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     print_error(fmt::format("{} (see 'folio --help')", e.what()));

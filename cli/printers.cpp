@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace folio::cli {
 namespace {
 
@@ -10,7 +12,7 @@ namespace fs = std::filesystem;
 
 // `--format paths`: path:line per hit, for an editor or xargs; everything
 // else as text.
-class PathsPrinter final : public Printer {
+class PathsPrinter : public Printer {
  public:
   PathsPrinter(std::FILE* out, TextStyle style)
       : out_(out), base_(style.relative_to), text_(make_text_printer(out, std::move(style))) {}
@@ -29,10 +31,50 @@ class PathsPrinter final : public Printer {
   void entities(const std::vector<EntityCount>& e) override { text_->entities(e); }
   void extracted(const Article& a) override { text_->extracted(a); }
 
- private:
+ protected:
   std::FILE* out_;
   fs::path base_;
   std::unique_ptr<Printer> text_;
+};
+
+// The lines of a section's file that the vimgrep printer looks through
+// for the hit's word, from the section's first line.
+constexpr int kVimgrepScanLines = 5000;
+
+class VimgrepPrinter final : public PathsPrinter {
+ public:
+  using PathsPrinter::PathsPrinter;
+  void search_results(const SearchResults& results) override {
+    for (const Hit& hit : results.hits) {
+      const std::string path = display_path(hit.section.path, base_);
+      const auto [line, column, text] = locate(hit);
+      fmt::print(out_, "{}:{}:{}:{}\n", path, line, column, text);
+    }
+  }
+
+ private:
+  struct Location {
+    int line;
+    std::size_t column;  // 1-based, in bytes, as ripgrep's
+    std::string text;
+  };
+
+  // Where the first highlighted word of the hit is in its file.
+  static Location locate(const Hit& hit) {
+    const Snippet& snippet = hit.snippet;
+    Location fallback{hit.section.line, 1, snippet.text};
+    if (snippet.highlights.empty()) return fallback;
+    const std::string word = snippet.text.substr(snippet.highlights.front().first,
+                                                 snippet.highlights.front().second);
+    std::ifstream in(hit.section.path);
+    std::string text;
+    for (int n = 1; n < hit.section.line + kVimgrepScanLines && std::getline(in, text); ++n) {
+      if (n < hit.section.line) continue;
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+      if (const std::size_t at = text.find(word); at != std::string::npos) return {n, at + 1, text};
+    }
+    return fallback;
+  }
 };
 
 }  // namespace
@@ -46,6 +88,10 @@ std::string display_path(const std::string& path, const fs::path& base) {
 
 std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style) {
   return std::make_unique<PathsPrinter>(out, std::move(style));
+}
+
+std::unique_ptr<Printer> make_vimgrep_printer(std::FILE* out, TextStyle style) {
+  return std::make_unique<VimgrepPrinter>(out, std::move(style));
 }
 
 }  // namespace folio::cli

@@ -49,5 +49,10 @@ std::unique_ptr<Printer> make_text_printer(std::FILE* out, TextStyle style);
 std::unique_ptr<Printer> make_json_printer(std::FILE* out);
 // Search hits as "path:line" lines (relative as in text); the rest as text.
 std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style);
+// `--format vimgrep`: path:line:column:text per hit, as ripgrep's
+// --vimgrep, for `vim -q`: the line of the file where the hit's first
+// highlighted word is (read from the file; the section's first line when
+// the file changed), else as the paths printer.
+std::unique_ptr<Printer> make_vimgrep_printer(std::FILE* out, TextStyle style);
 
 }  // namespace folio::cli

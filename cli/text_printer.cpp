@@ -119,7 +119,8 @@ class TextPrinter final : public Printer {
       fmt::print(out_, "\n");
     }
     const std::string_view unit = results.by_article ? "article" : "section";
-    if (results.total > 0 || results.relaxed_total > 0) {
+    {
+      // Also "0 matching sections": nothing found is said, not left blank.
       fmt::print(out_, "{} matching {}{}", results.total, unit, results.total == 1 ? "" : "s");
       if (results.mode == MatchMode::relaxed && results.relaxed) {
         fmt::print(out_, " with every word, {} with most of them", results.relaxed_total);

@@ -13,6 +13,23 @@ namespace folio::schema {
 
 using nlohmann::json;
 
+namespace {
+
+class FoldingStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override { return stem_(strip_accents(word)); }
+  std::string get_description() const override {
+    return fmt::format("folio: accents stripped, then {}", stem_.get_description());
+  }
+
+ private:
+  Xapian::Stem stem_{std::string(kStemLanguage)};
+};
+
+}  // namespace
+
+Xapian::Stem text_stemmer() { return Xapian::Stem(new FoldingStemmer); }
+
 std::string shard_name(std::size_t k) { return fmt::format("shard{}", k); }
 
 std::size_t shard_of(std::string_view article_id, std::size_t shards) {

@@ -1,6 +1,7 @@
 #include "folio/text.hpp"
 
 #include <fmt/format.h>
+#include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
@@ -215,6 +216,33 @@ std::string fold(std::string_view text) {
     if (cache.size() >= kMaxCached) cache.clear();
     cache.emplace(std::move(key), out);
   }
+  return out;
+}
+
+std::string strip_accents(std::string_view text) {
+  const bool ascii = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return std::string(text);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) throw Error("cannot load ICU's normalization data");
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString decomposed = nfkd->normalize(u, status);
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    const bool diacritic = (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+                           (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+                           (c >= 0xFE20 && c <= 0xFE2F);
+    if (!diacritic) kept.append(c);
+  }
+  const icu::UnicodeString composed = nfc->normalize(kept, status);
+  if (U_FAILURE(status)) return std::string(text);
+  std::string out;
+  composed.toUTF8String(out);
   return out;
 }
 

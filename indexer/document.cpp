@@ -47,8 +47,9 @@ Xapian::Document make_section_document(const Article& article,
   // on them (schema.hpp).
   thread_local Xapian::TermGenerator stems = [] {
     Xapian::TermGenerator tg;
-    tg.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
+    tg.set_stemmer(schema::text_stemmer());
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+    tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     return tg;
   }();
 

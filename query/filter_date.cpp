@@ -60,6 +60,14 @@ Date months_back(const Date& date, int months) {
   return r;
 }
 
+// 0 for a Monday ... 6 for a Sunday.
+int weekday_from_monday(const Date& date) {
+  using namespace std::chrono;
+  const sys_days d = year_month_day{year{date.year}, month{static_cast<unsigned>(date.month)},
+                                    day{static_cast<unsigned>(date.day)}};
+  return static_cast<int>(weekday{d}.iso_encoding()) - 1;
+}
+
 // A count of units: digits only ("3"; not "-3" or "+3").
 bool parse_count(std::string_view s, int& n) {
   if (s.empty() || s.front() < '0' || s.front() > '9') return false;
@@ -73,9 +81,15 @@ std::optional<Date> parse_filter_date(std::string_view text, const Date& today) 
   const std::string t = to_lower_ascii(trim(text));
   if (t == "today") return today;
   if (t == "yesterday") return days_back(today, 1);
-  if (t == "last week") return days_back(today, 7);
-  if (t == "last month") return months_back(today, 1);
-  if (t == "last year") return months_back(today, 12);
+  // The previous calendar period, whole: the week from Monday, the month,
+  // the year. A Date has no week precision: "last week" is its Monday
+  // here, and parse_date_range() covers its seven days.
+  if (t == "last week") return days_back(today, 7 + weekday_from_monday(today));
+  if (t == "last month") {
+    const Date m = months_back(today, 1);
+    return Date{m.year, m.month, 0, DatePrecision::month};
+  }
+  if (t == "last year") return Date{today.year - 1, 0, 0, DatePrecision::year};
   // "3 months ago", "1 day ago"
   const std::vector<std::string_view> words = date_words(t);
   int n = 0;
@@ -95,6 +109,7 @@ DateRange parse_date_range(std::string_view text, const Date& today) {
   auto bound = [&](std::string_view s) {
     const std::optional<Date> d = parse_filter_date(s, today);
     if (!d) throw Error(fmt::format("bad date '{}': {}", trim(s), kDateFormsHelp));
+    if (to_lower_ascii(trim(s)) == "last week") return DateRange{d->sort_key(), days_back(*d, -6).sort_key()};
     return period_of(*d);
   };
   const std::size_t dots = text.find("..");

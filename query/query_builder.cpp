@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "folio/filter_date.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 constexpr unsigned kQueryFlags =
     Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT;
+    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 Xapian::Query date_query(const DateRange& range) {
   if (!range.from.empty() && !range.to.empty()) {
@@ -80,6 +81,82 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   std::optional<Error> error_;
 };
 
+// Whether `c` is a Chinese, Japanese or Korean character, which Xapian's
+// FLAG_CJK_NGRAM splits into n-grams (the ranges of its CJK::codepoint_is_cjk).
+bool is_cjk(unsigned c) {
+  return (c >= 0x2E80 && c <= 0x2EFF) || (c >= 0x3000 && c <= 0x9FFF) || (c >= 0xA700 && c <= 0xA71F) ||
+         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2A6DF) ||
+         (c >= 0x2F800 && c <= 0x2FA1F) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+}
+
+// The prefix of a CJK unigram term ("Z" of "Z北"), or nullopt for any other term.
+std::optional<std::string> cjk_unigram_prefix(const std::string& term) {
+  std::size_t start = term.size();
+  while (start > 0 && (static_cast<unsigned char>(term[start - 1]) & 0xC0) == 0x80) --start;
+  if (start == 0) return std::nullopt;
+  --start;
+  Xapian::Utf8Iterator it(term.data() + start, term.size() - start);
+  if (!is_cjk(*it) || (++it) != Xapian::Utf8Iterator()) return std::nullopt;
+  for (std::size_t i = 0; i < start; ++i) {
+    if (term[i] < 'A' || term[i] > 'Z') return std::nullopt;
+  }
+  return term.substr(0, start);
+}
+
+// Xapian 1.4 indexes CJK text as unigrams and bigrams, each with its own
+// position (北 115, 北京 116, 京 117), but parses a CJK phrase as a phrase
+// of unigrams alone, which never matches. Put the bigrams back between the
+// unigrams: "北京会见" is the phrase 北 北京 京 京会 会 会见 见.
+Xapian::Query with_cjk_bigrams(const Xapian::Query& query) {
+  const auto op = query.get_type();
+  const std::size_t n = query.get_num_subqueries();
+  if (op == Xapian::Query::OP_PHRASE) {
+    std::vector<std::string> terms;
+    bool changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Xapian::Query sub = query.get_subquery(i);
+      if (sub.get_type() != Xapian::Query::LEAF_TERM) return query;
+      const std::string term = *sub.get_terms_begin();
+      if (!terms.empty()) {
+        const std::optional<std::string> prefix = cjk_unigram_prefix(term);
+        const std::optional<std::string> previous = cjk_unigram_prefix(terms.back());
+        if (prefix && previous && prefix == previous) {
+          terms.push_back(terms.back() + term.substr(prefix->size()));
+          changed = true;
+        }
+      }
+      terms.push_back(term);
+    }
+    if (!changed) return query;
+    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                         static_cast<Xapian::termcount>(terms.size()));
+  }
+  switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+      break;
+    default:
+      return query;
+  }
+  std::vector<Xapian::Query> subs;
+  bool changed = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Xapian::Query sub = query.get_subquery(i);
+    subs.push_back(with_cjk_bigrams(sub));
+    changed = changed || subs.back().get_description() != sub.get_description();
+  }
+  return changed ? Xapian::Query(op, subs.begin(), subs.end()) : query;
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 Xapian::Query or_of(const std::vector<Xapian::Query>& queries) {
   return Xapian::Query(Xapian::Query::OP_OR, queries.begin(), queries.end());
 }
@@ -119,8 +196,8 @@ void add_field_filters(const SearchRequest& request, NameResolver& resolver, Bui
       if (info.kind == schema::FieldKind::entity) {
         const schema::EntityRecord& r = resolver.resolve(field, value);
         queries.push_back(entity_query(r, exact));
-        built.resolved.push_back(
-            {exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value, r.id, r.name});
+        built.resolved.push_back({exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value,
+                                  r.id, r.name, resolver.take_choice()});
       } else {
         const NameResolver::Author author = resolver.resolve_author(value);
         queries.emplace_back(author.term);
@@ -140,13 +217,35 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   // Filters first: a bad name or date is reported before the query is parsed.
   add_field_filters(request, resolver, built);
   DateRange range;
+  // A range given to --since or --until ("1987-03-01..1987-03-31") is
+  // applied whole; with the other flag as well it would be two ranges.
+  const bool since_range = request.since.find("..") != std::string::npos;
+  const bool until_range = request.until.find("..") != std::string::npos;
+  if ((since_range && !request.until.empty()) || (until_range && !request.since.empty())) {
+    throw Error(fmt::format("--since {} and --until {}: give a range A..B to one of them, or a date to each",
+                            request.since, request.until));
+  }
   if (!request.since.empty()) {
-    range.from = parse_date_range(request.since, request.today).from;
-    built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    const DateRange r = parse_date_range(request.since, request.today);
+    range.from = r.from;
+    if (since_range) range.to = r.to;
+    if (!range.from.empty()) {
+      built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    }
+    if (since_range && !range.to.empty()) {
+      built.resolved.push_back({"until", request.since, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    }
   }
   if (!request.until.empty()) {
-    range.to = parse_date_range(request.until, request.today).to;
-    built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    const DateRange r = parse_date_range(request.until, request.today);
+    range.to = r.to;
+    if (until_range) range.from = r.from;
+    if (until_range && !range.from.empty()) {
+      built.resolved.push_back({"since", request.until, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+    }
+    if (!range.to.empty()) {
+      built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});
+    }
   }
   if (!range.from.empty() && !range.to.empty() && range.from > range.to) {
     throw Error(fmt::format("--since {} is after --until {}", request.since, request.until));
@@ -161,14 +260,17 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     built.filters[schema::Field::date] = date_query(range);
   }
 
-  if (trim(request.query).empty()) {
-    if (built.filters.empty()) throw Error("nothing to search for: give a query or a filter");
+  // '*' alone: every section that passes the filters.
+  if (trim(request.query).empty() || trim(request.query) == "*") {
+    if (built.filters.empty() && trim(request.query).empty()) {
+      throw Error("nothing to search for: give a query or a filter ('*' for every section)");
+    }
     built.text = Xapian::Query::MatchAll;
     return built;
   }
   Xapian::QueryParser qp;
   qp.set_database(db);
-  qp.set_stemmer(Xapian::Stem(std::string(schema::kStemLanguage)));
+  qp.set_stemmer(schema::text_stemmer());
   // Stem every query word (also capitalised ones, so "Blinken" finds
   // "Blinken’s") and look for it behind the stem prefix, as the index
   // has it: Z<stem>, ZS<stem>... Wildcards expand over the same stems.
@@ -187,9 +289,13 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     processors.push_back(new FilterFieldProcessor(field.field, resolver, request.today));
     qp.add_boolean_prefix(name, processors.back()->release());
   }
-  built.text = qp.parse_query(request.query, kQueryFlags, stem_prefix);
+  // Accents folded before parsing too, so that wildcards ("zür*"), which
+  // are not stemmed, expand over the folded stems.
+  const std::string folded = strip_accents(request.query);
+  built.text = qp.parse_query(folded, kQueryFlags, stem_prefix);
+  if (folded.find('"') != std::string::npos && !is_ascii(folded)) built.text = with_cjk_bigrams(built.text);
   if (request.mode != MatchMode::all) {
-    built.ranked = parse_ranked(qp, request.query, request.mode, kQueryFlags, stem_prefix);
+    built.ranked = parse_ranked(qp, folded, request.mode, kQueryFlags, stem_prefix);
   }
   for (const FilterFieldProcessor* p : processors) {
     if (p->error()) throw *p->error();

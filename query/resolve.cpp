@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <tuple>
 
 #include "folio/error.hpp"
 #include "folio/text.hpp"
@@ -40,15 +43,17 @@ std::string list_of(const std::vector<std::string>& items) {
 
 constexpr std::size_t kShownCandidates = 5;
 
-// The closest of `names` to `wanted`, at most kShownCandidates.
+// The closest of `names` (folded name, label, mentions) to `wanted`, at
+// most kShownCandidates: by edit distance, then by mentions.
 std::vector<std::string> closest(const std::string& wanted,
-                                 const std::vector<std::pair<std::string, std::string>>& names) {
-  std::vector<std::pair<std::size_t, std::string>> scored;
-  for (const auto& [key, label] : names) scored.emplace_back(edit_distance(wanted, key), label);
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                                 const std::vector<std::tuple<std::string, std::string, Xapian::doccount>>& names) {
+  std::vector<std::tuple<std::size_t, Xapian::doccount, std::string>> scored;
+  for (const auto& [key, label, count] : names) scored.emplace_back(edit_distance(wanted, key), count, label);
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b) : std::get<1>(a) > std::get<1>(b);
+  });
   std::vector<std::string> out;
-  for (const auto& [distance, label] : scored) {
+  for (const auto& [distance, count, label] : scored) {
     if (out.size() == kShownCandidates || distance > std::max<std::size_t>(3, wanted.size() / 2)) break;
     if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(label);
   }
@@ -98,34 +103,68 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
 
   std::vector<const schema::EntityRecord*> exact;
   std::vector<const schema::EntityRecord*> prefix;
+  bool any_exact = false;
+  // Whole words of a name: "trump" in "donald trump".
+  auto has_words = [&](const std::string& folded) {
+    return (" " + folded + " ").find(" " + wanted + " ") != std::string::npos;
+  };
   // A name may be ambiguous ("Georgia": the country and the U.S. state).
   for (const schema::EntityRecord& r : all) {
-    bool is_exact = fold(r.name) == wanted;
+    const std::string folded_name = fold(r.name);
+    bool is_exact = folded_name == wanted;
     for (const std::string& alias : r.aliases) is_exact = is_exact || fold(alias) == wanted;
-    if (is_exact) {
+    any_exact = any_exact || is_exact;
+    if (is_exact || has_words(folded_name)) {
       exact.push_back(&r);
-    } else if (fold(r.name).starts_with(wanted) || r.id.starts_with(wanted_slug)) {
+    } else if (folded_name.starts_with(wanted) || r.id.starts_with(wanted_slug)) {
       prefix.push_back(&r);
     }
   }
+  // Words of names alone are no better than prefixes: "Washington" is
+  // "Washington, D.C." or a prefix of other names.
+  if (!any_exact) exact.insert(exact.end(), prefix.begin(), prefix.end());
   const auto& found = exact.empty() ? prefix : exact;
   if (found.size() == 1) return *found.front();
   if (found.size() > 1) {
+    std::vector<std::pair<Xapian::doccount, const schema::EntityRecord*>> counted;
+    for (const auto* r : found) counted.emplace_back(mentions(*r), r);
+    std::stable_sort(counted.begin(), counted.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (counted[0].first >= kDominance * std::max<Xapian::doccount>(counted[1].first, 1) &&
+        counted[0].first >= counted[1].first + kMinLead) {
+      std::vector<std::string> others;
+      for (std::size_t i = 1; i < counted.size() && i <= 2; ++i) {
+        others.push_back(fmt::format("{}, {}", counted[i].second->name, counted[i].first));
+      }
+      choice_ = fmt::format("{} ({} section{}; also {}{})", counted[0].second->name, counted[0].first,
+                            counted[0].first == 1 ? "" : "s", fmt::join(others, "; "),
+                            counted.size() > 3 ? "; ..." : "");
+      return *counted[0].second;
+    }
     std::vector<std::string> names;
-    for (const auto* r : found) {
-      if (names.size() < kShownCandidates) names.push_back(describe(*r));
+    for (const auto& [count, r] : counted) {
+      if (names.size() < kShownCandidates) names.push_back(fmt::format("{}: {}", describe(*r), count));
     }
     throw Error(fmt::format("{} '{}' is ambiguous: {}{}; give the id", type_name(type), name,
                             list_of(names), found.size() > kShownCandidates ? " ..." : ""));
   }
-  std::vector<std::pair<std::string, std::string>> names;
+  std::vector<std::tuple<std::string, std::string, Xapian::doccount>> names;
   for (const schema::EntityRecord& r : all) {
-    names.emplace_back(fold(r.name), describe(r));
-    for (const std::string& alias : r.aliases) names.emplace_back(fold(alias), describe(r));
+    const Xapian::doccount count = mentions(r);
+    const std::string label = fmt::format("{}: {}", describe(r), count);
+    names.emplace_back(fold(r.name), label, count);
+    for (const std::string& alias : r.aliases) names.emplace_back(fold(alias), label, count);
   }
   const std::vector<std::string> near = closest(wanted, names);
   throw Error(fmt::format("no {} '{}' in the index{}{}", type_name(type), name,
                           near.empty() ? "" : "; closest: ", list_of(near)));
+}
+
+Xapian::doccount NameResolver::mentions(const schema::EntityRecord& r) const {
+  const std::optional<schema::Field> roll_up = schema::info(r.type).roll_up;
+  Xapian::doccount n = db_.get_termfreq(schema::entity_term(r.type, r.id));
+  if (roll_up) n = std::max(n, db_.get_termfreq(schema::entity_term(*roll_up, r.id)));
+  return n;
 }
 
 NameResolver::Author NameResolver::resolve_author(std::string_view name) {
@@ -174,7 +213,11 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
     if (found.size() > kShownCandidates) found.resize(kShownCandidates);
     throw Error(fmt::format("author '{}' is ambiguous: {}", name, list_of(found)));
   }
-  const std::vector<std::string> near = closest(wanted, authors);
+  std::vector<std::tuple<std::string, std::string, Xapian::doccount>> author_names;
+  for (const auto& [folded, body] : authors) {
+    author_names.emplace_back(folded, body, db_.get_termfreq(prefix + body));
+  }
+  const std::vector<std::string> near = closest(wanted, author_names);
   throw Error(fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ",
                           list_of(near)));
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "folio/database.hpp"
@@ -20,11 +21,27 @@ class NameResolver {
  public:
   explicit NameResolver(const Index& index) : index_(index), db_(index.db()) {}
 
-  // The entity a name means: its id, display name or an alias in any case
-  // and accents, else a unique prefix of its name or id. Throws
-  // folio::Error when the name is ambiguous (listing the candidates) or
-  // unknown (listing the closest names).
+  // The entity a name means: its id; else the entities whose display name
+  // or an alias is the name, in any case and accents, or whose name has it
+  // as whole words ("trump", "brown"); else those whose name or id starts
+  // with it. Of several, the most mentioned when it is far ahead of the
+  // next (kDominance, kMinLead) (take_choice() says so); otherwise throws
+  // folio::Error listing the candidates, most mentioned first, with their
+  // counts. An unknown name throws listing the closest names (by edit
+  // distance, then mentions).
   const schema::EntityRecord& resolve(schema::EntityRecord::Type type, std::string_view name);
+
+  // What the last resolve() chose among several candidates, as
+  // ResolvedFilter::choice; "" when the name had one match. Clears it.
+  std::string take_choice() { return std::exchange(choice_, std::string()); }
+
+  // The number of sections that mention an entity (a country: also by
+  // its places).
+  Xapian::doccount mentions(const schema::EntityRecord& r) const;
+
+  // "Far ahead": kDominance times the next one's sections, and kMinLead more.
+  static constexpr Xapian::doccount kDominance = 4;
+  static constexpr Xapian::doccount kMinLead = 10;
 
   struct Author {
     std::string term;  // "Ajane doe"
@@ -45,6 +62,7 @@ class NameResolver {
   const Xapian::Database& db_;
   std::map<schema::Field, std::vector<schema::EntityRecord>> records_;  // read when first needed
   std::deque<schema::EntityRecord> direct_;  // found by id; references stay valid
+  std::string choice_;
 };
 
 // Levenshtein distance, for "closest names" and spelling suggestions.

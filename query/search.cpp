@@ -39,15 +39,27 @@ void check_length(const std::string& query) {
   }
 }
 
+// The sort key of --sort date: the date, and for an undated section a key
+// after every date, so that it comes last (as it does with -date).
+class UndatedLast : public Xapian::KeyMaker {
+ public:
+  std::string operator()(const Xapian::Document& doc) const override {
+    std::string date = doc.get_value(schema::kDateSlot);
+    return date.empty() ? std::string("~") : date;
+  }
+};
+
 Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& query,
                              const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_time_limit(kSearchTimeLimit);
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
-  if (request.sort != SortOrder::relevance) {
-    enquire.set_sort_by_value_then_relevance(schema::kDateSlot,
-                                             request.sort == SortOrder::date_descending);
+  if (request.sort == SortOrder::date) {
+    enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
+  } else if (request.sort == SortOrder::date_descending) {
+    // An undated section has no value, the lowest key: last when reversed.
+    enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
   }
   return enquire;
 }
@@ -141,7 +153,7 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
   const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
-  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  const Xapian::Stem stemmer = schema::text_stemmer();
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
@@ -153,7 +165,8 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
     hit.other_sections = by_article ? it.get_collapse_count() : 0;
     hit.snippet = query::make_snippet(highlight_set.snippet(
         hit.section.text, query::kSnippetBytes, stemmer,
-        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+            Xapian::MSet::SNIPPET_CJK_NGRAM,
         std::string(query::kHighlightStart), std::string(query::kHighlightEnd), "…"));
     hits.push_back(std::move(hit));
   }

@@ -1,5 +1,8 @@
 #include "suggest.hpp"
 
+#include <optional>
+#include <utility>
+
 #include "folio/schema.hpp"
 #include "folio/text.hpp"
 #include "resolve.hpp"
@@ -9,39 +12,44 @@ namespace {
 
 // A word of the indexed text whose stem is `stem`, as written (lower-cased),
 // found in the first section that has the stem; the stem itself if none.
-std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                         const std::string& stem) {
-  const std::string term = std::string(schema::kStemPrefix) + stem;
-  const Xapian::PostingIterator p = db.postlist_begin(term);
-  if (p == db.postlist_end(term)) return stem;
-  const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
-  for (const std::string* text : {&data.title, &data.heading, &data.text}) {
-    std::string word;
-    for (Xapian::Utf8Iterator it(*text);; ++it) {
-      const bool end = it == Xapian::Utf8Iterator();
-      if (!end && Xapian::Unicode::is_wordchar(*it)) {
-        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
-        continue;
+std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& stem,
+                         const std::string& prefix, const std::string& preferred = {}) {
+  const std::string term = prefix + stem;
+  std::string first;  // the first word with the stem, if `preferred` is not there
+  // `preferred` is looked for in the first sections with the stem only.
+  constexpr int kSectionsRead = 20;
+  int read = 0;
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term) && read < kSectionsRead; ++p, ++read) {
+    const schema::SectionData data = schema::SectionData::from_json(db.get_document(*p).get_data());
+    for (const std::string* text : {&data.title, &data.heading, &data.text}) {
+      std::string word;
+      for (Xapian::Utf8Iterator it(*text);; ++it) {
+        const bool end = it == Xapian::Utf8Iterator();
+        if (!end && Xapian::Unicode::is_wordchar(*it)) {
+          Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+          continue;
+        }
+        if (!word.empty() && (word == preferred || (preferred.empty() && stemmer(word) == stem))) return word;
+        if (!word.empty() && first.empty() && stemmer(word) == stem) first = word;
+        word.clear();
+        if (end) break;
       }
-      if (!word.empty() && stemmer(word) == stem) return word;
-      word.clear();
-      if (end) break;
     }
+    if (preferred.empty() && !first.empty()) break;
   }
-  return stem;
+  return first.empty() ? stem : first;
 }
 
 // The most frequent word one edit (a letter deleted, added, changed, or two
 // swapped) away from `word` whose stem is indexed; "" when none. It sees
 // through inflections: "negotiatons" stems to "negotiaton", far from
 // "negoti", but adding an "i" gives "negotiations".
-std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                          const std::string& word) {
+std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& word,
+                          const std::string& prefix) {
   std::string best;
   Xapian::doccount best_freq = 0;
   auto consider = [&](const std::string& candidate) {
-    const Xapian::doccount freq =
-        db.get_termfreq(std::string(schema::kStemPrefix) + stemmer(candidate));
+    const Xapian::doccount freq = db.get_termfreq(prefix + stemmer(candidate));
     if (freq > best_freq) {
       best = candidate;
       best_freq = freq;
@@ -65,12 +73,11 @@ std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemme
 // The indexed word closest to `word`, compared as stems (edit distance 1,
 // or 2 for words of six letters or more), preferring frequent ones; ""
 // when none.
-std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer,
-                         const std::string& word) {
+std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& word,
+                         const std::string& z) {
   if (word.size() < 3) return {};
   const std::string stem = stemmer(word);
   const std::size_t max_distance = word.size() >= 6 ? 2 : 1;
-  const std::string z(schema::kStemPrefix);
   std::string best;
   std::size_t best_distance = max_distance + 1;
   Xapian::doccount best_freq = 0;
@@ -89,38 +96,55 @@ std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer
       best_freq = t.get_termfreq();
     }
   }
-  return best.empty() ? best : word_of_stem(db, stemmer, best);
+  return best.empty() ? best : word_of_stem(db, stemmer, best, z);
 }
 
 }  // namespace
 
 std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
-  const Xapian::Stem stemmer{std::string(schema::kStemLanguage)};
+  const Xapian::Stem stemmer = schema::text_stemmer();
+  const std::string z(schema::kStemPrefix);
   std::string out;
   bool changed = false;
+  // The term prefix the next word is looked up under: a text field's
+  // (title:opek), none after another field (person:, date:).
+  std::optional<std::string> next_prefix = z;
+  const auto is_word = [](unsigned c) { return Xapian::Unicode::is_wordchar(c); };
   std::size_t i = 0;
   while (i < query.size()) {
-    const char c = query[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-      out += c;
-      ++i;
+    Xapian::Utf8Iterator it(query.data() + i, query.size() - i);
+    if (!is_word(*it)) {
+      ++it;
+      const std::size_t next = query.size() - it.left();
+      out.append(query, i, next - i);
+      i = next;
       continue;
     }
-    std::size_t j = i;
-    while (j < query.size() && ((query[j] >= 'a' && query[j] <= 'z') || (query[j] >= 'A' && query[j] <= 'Z'))) ++j;
+    std::string lower;
+    while (it != Xapian::Utf8Iterator() && is_word(*it)) {
+      Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(*it));
+      ++it;
+    }
+    const std::size_t j = query.size() - it.left();
     const std::string word = query.substr(i, j - i);
-    const bool operator_word = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
-                               word == "NEAR" || word == "ADJ";
+    const bool operator_word =
+        word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" || word == "ADJ";
     const bool field = j < query.size() && query[j] == ':';
-    const bool special = j < query.size() && (query[j] == '*' || query[j] == '\'' ||
-                                              static_cast<unsigned char>(query[j]) >= 0x80);
-    const bool after_field = i > 0 && query[i - 1] == ':';
-    const std::string lower = to_lower_ascii(word);
-    if (!operator_word && !field && !special && !after_field &&
-        !db.term_exists(std::string(schema::kStemPrefix) + stemmer(lower))) {
-      std::string fix = one_edit_away(db, stemmer, lower);
-      if (fix.empty()) fix = closest_word(db, stemmer, lower);
-      if (!fix.empty()) {
+    const bool special = j < query.size() && (query[j] == '*' || query[j] == '\'');
+    const std::optional<std::string> prefix = std::exchange(next_prefix, z);
+    if (field) {
+      next_prefix = std::nullopt;
+      if (const std::optional<schema::Field> f = schema::field_named(to_lower_ascii(word));
+          f && schema::info(*f).kind == schema::FieldKind::text) {
+        next_prefix = z + std::string(schema::info(*f).prefix);
+      }
+    }
+    if (prefix && !operator_word && !field && !special && !db.term_exists(*prefix + stemmer(lower))) {
+      std::string fix = one_edit_away(db, stemmer, strip_accents(lower), *prefix);
+      // Only words that are in the index: the first one written with the stem.
+      if (!fix.empty()) fix = word_of_stem(db, stemmer, stemmer(fix), *prefix, fix);
+      if (fix.empty()) fix = closest_word(db, stemmer, lower, *prefix);
+      if (!fix.empty() && db.term_exists(*prefix + stemmer(fix))) {
         out += fix;
         changed = true;
         i = j;

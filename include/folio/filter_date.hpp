@@ -25,10 +25,11 @@ Date local_today();
 
 // Parses a date as a user types it in a filter: the forms parse_date takes
 // ("2023", "2023-06", "June 2023", "18 June 2023", "June 18, 2023") and
-// relative ones: "today", "yesterday", "last week" (7 days ago), "last
-// month", "last year", "N days|weeks|months|years ago". Relative dates are
-// whole days counted back from `today`. Returns nullopt when it is none of
-// these.
+// relative ones: "today", "yesterday", "N days|weeks|months|years ago"
+// (whole days counted back from `today`), and "last week", "last month",
+// "last year": the whole previous calendar period (a week from Monday to
+// Sunday: its Monday here, which parse_date_range() extends to the
+// week). Returns nullopt when it is none of these.
 std::optional<Date> parse_filter_date(std::string_view text, const Date& today);
 
 // Parses "A..B", "A..", "..B" or "A" (meaning all of A's period) with

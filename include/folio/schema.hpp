@@ -19,7 +19,9 @@
 //
 // Document model (one Xapian document per article section):
 //
-//   Terms, free text (TermGenerator, English stemmer, STEM_ALL_Z): only
+//   Terms, free text (TermGenerator, text_stemmer(): accents folded, then
+//   the English stemmer, STEM_ALL_Z, FLAG_CJK_NGRAM: CJK text as unigrams
+//   with positions and bigrams without): only
 //   stems, with positions, behind kStemPrefix "Z" and the field's prefix;
 //   the query parser stems every word the same way (STEM_ALL with the
 //   "Z" prefixes), and wildcards expand over these stems. The words as
@@ -88,7 +90,7 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 6;
+inline constexpr int kVersion = 7;  // 7: accent-folded stems, CJK n-grams
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 
 // Xapian (glass) refuses longer terms.
@@ -135,6 +137,15 @@ inline constexpr Xapian::termcount kHeadingWeight = 3;
 
 // The stemming language of all free text.
 inline constexpr std::string_view kStemLanguage = "en";
+
+// The stemmer of all free text, for the writer, the query parser, snippets
+// and suggestions alike: strip_accents() (text.hpp), then kStemLanguage's
+// stemmer, so "Zürich", "Zurich" and "zurich" are one term. A Stem is not
+// safe to share between threads: one per thread.
+Xapian::Stem text_stemmer();
+// CJK text (Chinese, Japanese, Korean) is indexed and searched as unigrams
+// and bigrams (FLAG_CJK_NGRAM of TermGenerator, QueryParser and snippets),
+// so any word of it is found ("北京" in "在北京会见").
 
 // The field table: every field of a section, what it is called in queries,
 // filters, facets and JSON, its term prefix, and how it is indexed and

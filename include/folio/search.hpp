@@ -113,6 +113,10 @@ struct ResolvedFilter {
   std::string input;  // as typed
   std::string id;     // entity id, author term, or "yyyymmdd" day
   std::string name;   // display name
+  // When a name matched several entities and the most mentioned one was
+  // taken: "Donald Trump (73 sections; also Donald J. Trump, 4)", for the
+  // front end to tell the user; else "".
+  std::string choice = {};
 };
 
 struct FacetValue {

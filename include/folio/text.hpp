@@ -47,6 +47,14 @@ std::string to_hex(std::uint64_t value);
 // japanese". The form in which names are compared.
 std::string fold(std::string_view text);
 
+// The accent-folded form words are indexed and searched in: Unicode NFKD,
+// the combining diacritical marks (U+0300-036F and their supplements)
+// removed, then NFC: "Zürich" -> "Zurich", "Muñoz" -> "Munoz", "ﬁ" -> "fi".
+// Case is kept, and so are the marks that make other letters (Japanese
+// voicing, Indic vowel signs) and every other script ("北京"). ASCII comes
+// back unchanged without touching ICU.
+std::string strip_accents(std::string_view text);
+
 // `text` if it has at most `max_bytes`, else its start (cut at a UTF-8
 // character boundary) and "-" with 16 hex digits of its FNV-1a-64 hash, in
 // `max_bytes` in all: still distinct, and the same for the same text.

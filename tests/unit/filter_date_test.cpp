@@ -20,9 +20,11 @@ TEST_CASE("filter dates: relative forms count whole days back from today", "[dat
   const Case cases[] = {
       {"today", day(2023, 3, 31)},
       {"yesterday", day(2023, 3, 30)},
-      {"last week", day(2023, 3, 24)},
-      {"last month", day(2023, 2, 28)},  // no February 31
-      {"last year", day(2022, 3, 31)},
+      // The previous calendar period (2023-03-31 is a Friday): the Monday
+      // of last week (parse_date_range covers its seven days), the month, the year.
+      {"last week", day(2023, 3, 20)},
+      {"last month", month(2023, 2)},
+      {"last year", year(2022)},
       {"3 days ago", day(2023, 3, 28)},
       {"1 day ago", day(2023, 3, 30)},
       {"2 weeks ago", day(2023, 3, 17)},
@@ -39,6 +41,17 @@ TEST_CASE("filter dates: relative forms count whole days back from today", "[dat
   }
   CHECK_FALSE(folio::parse_filter_date("next week", today).has_value());
   CHECK_FALSE(folio::parse_filter_date("3 fortnights ago", today).has_value());
+}
+
+TEST_CASE("last week is Monday to Sunday of the week before", "[date][filter]") {
+  const folio::DateRange r = folio::parse_date_range("last week", day(2023, 3, 31));
+  CHECK(r.from == "20230320");
+  CHECK(r.to == "20230326");
+  const folio::DateRange sunday = folio::parse_date_range("last week", day(2023, 4, 2));
+  CHECK(sunday.from == "20230320");
+  const folio::DateRange month_end = folio::parse_date_range("last month..today", day(2023, 1, 10));
+  CHECK(month_end.from == "20221201");
+  CHECK(month_end.to == "20230110");
 }
 
 TEST_CASE("date ranges cover whole periods", "[date][filter]") {
