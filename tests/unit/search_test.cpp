@@ -356,7 +356,8 @@ TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]
 TEST_CASE("each filter field means the same as a flag and in the query language", "[search][filters][fields]") {
   // A value of each kFilter field in corpus/; a new filter field needs one.
   const std::map<Field, std::string> samples{
-      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::author, "Chen Wei"}};
+      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::org, "Goldman Sachs"},
+      {Field::author, "Chen Wei"}};
   for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
     if ((f.flags & folio::schema::kFilter) == 0) continue;
     INFO(f.name);
@@ -382,7 +383,7 @@ TEST_CASE("filters apply only to the fields the table makes filters", "[search][
   CHECK_THROWS_WITH(run_request(r), "there is no country filter");
   // Every kFilter field filters, and its resolved filter carries its name.
   for (const auto& [field, value] : {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
-                                     std::pair{Field::author, "Chen Wei"}}) {
+                                     std::pair{Field::org, "United Nations"}, std::pair{Field::author, "Chen Wei"}}) {
     INFO(folio::schema::info(field).name);
     REQUIRE(folio::schema::has(field, folio::schema::kFilter));
     folio::SearchRequest f;
