@@ -424,3 +424,42 @@ TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   typo.query = "balloon";
   CHECK(run_request(typo).suggestion.empty());
 }
+
+TEST_CASE("a surname-only person is merged into the dominant full name of the index", "[search][filters][merge]") {
+  folio::test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  // "Ronald Reagan" in four articles, "Nancy Reagan" in one: President
+  // Reagan is Ronald. "Carter": Jimmy and Rosalynn as often, no merge.
+  for (int i = 0; i < 4; ++i) {
+    folio::test::write_file(docs / fmt::format("full{}.txt", i),
+                            fmt::format("Budget {}\n\nRonald Reagan signed budget number {} on Monday.\n", i, i));
+  }
+  folio::test::write_file(docs / "nancy.txt", "Gala\n\nNancy Reagan opened the gala in town.\n");
+  folio::test::write_file(docs / "short.txt", "Veto\n\nPresident Reagan vetoed the farm bill.\n");
+  folio::test::write_file(docs / "jimmy.txt", "Peanuts\n\nJimmy Carter visited a peanut farm.\n");
+  folio::test::write_file(docs / "rosalynn.txt", "Charity\n\nRosalynn Carter visited a charity.\n");
+  folio::test::write_file(docs / "carter.txt", "Speech\n\nPresident Carter gave a speech.\n");
+  const fs::path db = tmp.path() / "db";
+  {
+    folio::WritableIndex index = folio::open_for_writing(db, 2);
+    folio::IndexOptions options;
+    options.roots = {docs};
+    folio::index_paths(index, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
+  }
+  const folio::Index index = folio::open_for_reading(db);
+  auto total = [&](const std::string& person) {
+    folio::SearchRequest r;
+    r.filters[Field::person] = {person};
+    const folio::SearchResults results = folio::search(index, r);
+    REQUIRE(results.filters.size() == 1);
+    return std::pair{results.total, results.filters[0].id};
+  };
+  // Ronald Reagan's sections include President Reagan's, by name, id and surname.
+  CHECK(total("Ronald Reagan") == std::pair{Xapian::doccount{5}, std::string("ronald-reagan")});
+  CHECK(total("reagan") == std::pair{Xapian::doccount{5}, std::string("ronald-reagan")});
+  CHECK(total("Nancy Reagan").first == 1);
+  // Two full names compete: the surname stays a person of its own.
+  CHECK(total("Jimmy Carter").first == 1);
+  CHECK(total("carter") == std::pair{Xapian::doccount{1}, std::string("carter")});
+}
