@@ -462,4 +462,12 @@ TEST_CASE("a surname-only person is merged into the dominant full name of the in
   // Two full names compete: the surname stays a person of its own.
   CHECK(total("Jimmy Carter").first == 1);
   CHECK(total("carter") == std::pair{Xapian::doccount{1}, std::string("carter")});
+  // `folio entities` lists and counts them as the filters do.
+  folio::EntityQuery q;
+  q.types = {Field::person};
+  std::map<std::string, Xapian::doccount> listed;
+  for (const folio::EntityCount& c : folio::list_entities(index, q)) listed[c.record.id] = c.sections;
+  CHECK(listed.count("reagan") == 0);
+  CHECK(listed["ronald-reagan"] == 5);
+  CHECK(listed["carter"] == 1);
 }
