@@ -1,5 +1,7 @@
 // folio search QUERY...: ranked sections matching a query, with filters and
 // facets.
+#include <chrono>
+#include <thread>
 #include <fmt/format.h>
 
 #include <map>
@@ -71,12 +73,16 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   // An indexer committing meanwhile can invalidate what this reader sees;
   // reopen at the new revision and run the search again.
   SearchResults results;
+  constexpr int kSearchAttempts = 20;
   for (int attempt = 0;; ++attempt) {
     try {
       results = search(index, request);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 4) throw;
+      // An indexer committing batch after batch can overtake a search more
+      // than once: retry on the newest revision, backing off a little.
+      if (attempt == kSearchAttempts - 1) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
       index.reopen();
     }
   }

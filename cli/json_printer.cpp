@@ -32,6 +32,12 @@ json places_json(const std::vector<Place>& places) {
   return list;
 }
 
+json orgs_json(const std::vector<Org>& orgs) {
+  json list = json::array();
+  for (const Org& o : orgs) list.push_back({{"id", o.id}, {"name", o.name}});
+  return list;
+}
+
 json section_json(const schema::SectionData& s) {
   return {{"title", s.title},
           {"heading", s.heading},
@@ -42,7 +48,8 @@ json section_json(const schema::SectionData& s) {
           {"date_precision", to_string(s.date.precision)},
           {"authors", s.authors},
           {std::string(schema::info(schema::Field::person).plural), people_json(s.people)},
-          {std::string(schema::info(schema::Field::place).plural), places_json(s.places)}};
+          {std::string(schema::info(schema::Field::place).plural), places_json(s.places)},
+          {std::string(schema::info(schema::Field::org).plural), orgs_json(s.orgs)}};
 }
 
 class JsonPrinter final : public Printer {
@@ -172,6 +179,7 @@ class JsonPrinter final : public Printer {
                           {"line", s.line},
                           {std::string(schema::info(schema::Field::person).plural), people_json(s.people)},
                           {std::string(schema::info(schema::Field::place).plural), places_json(s.places)},
+                          {std::string(schema::info(schema::Field::org).plural), orgs_json(s.orgs)},
                           {"text", s.text}});
     }
     emit({{"version", kJsonFormatVersion},

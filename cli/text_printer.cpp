@@ -45,13 +45,18 @@ std::string names(const std::vector<Entity>& entities) {
   return out;
 }
 
-// "people: A, B · places: C" or "" when there are none.
-std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places) {
+// "people: A, B · places: C · organisations: D" or "" when there are none.
+std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places,
+                        const std::vector<Org>& orgs) {
   std::string out;
   if (!people.empty()) out = fmt::format("{}: {}", schema::info(schema::Field::person).plural, names(people));
   if (!places.empty()) {
     out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::place).plural,
                        names(places));
+  }
+  if (!orgs.empty()) {
+    out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::org).plural,
+                       names(orgs));
   }
   return out;
 }
@@ -106,7 +111,7 @@ class TextPrinter final : public Printer {
       fmt::print(out_, "\n   {} · {}{}{}:{}{}{} · {}{}{}\n", date_text(s.date), c_.path,
                  display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
                  c_.reset, c_.dim, hit.id, c_.reset);
-      if (const std::string entities = entity_line(s.people, s.places); !entities.empty()) {
+      if (const std::string entities = entity_line(s.people, s.places, s.orgs); !entities.empty()) {
         fmt::print(out_, "   {}{}{}\n", c_.dim, entities, c_.reset);
       }
       if (!hit.snippet.text.empty()) {
@@ -151,6 +156,7 @@ class TextPrinter final : public Printer {
       }
       if (!s.people.empty()) fmt::print(out_, "{}people:{}   {}\n", c_.dim, c_.reset, names(s.people));
       if (!s.places.empty()) fmt::print(out_, "{}places:{}   {}\n", c_.dim, c_.reset, names(s.places));
+      if (!s.orgs.empty()) fmt::print(out_, "{}orgs:{}     {}\n", c_.dim, c_.reset, names(s.orgs));
       fmt::print(out_, "{}path:{}     {}{}{}:{}{}{}\n\n", c_.dim, c_.reset, c_.path,
                  display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
                  c_.reset);
@@ -211,6 +217,7 @@ class TextPrinter final : public Printer {
                  s.heading.empty() ? "(lead)" : s.heading);
       if (!s.people.empty()) fmt::print(out_, "      people: {}\n", names(s.people));
       if (!s.places.empty()) fmt::print(out_, "      places: {}\n", names(s.places));
+      if (!s.orgs.empty()) fmt::print(out_, "      orgs:   {}\n", names(s.orgs));
     }
   }
 

@@ -245,6 +245,8 @@ std::string SectionData::to_json() const {
     places_json.push_back(
         {{"id", p.id}, {"name", p.name}, {"kind", to_string(p.kind)}, {"country", p.country}});
   }
+  json orgs_json = json::array();
+  for (const Org& o : orgs) orgs_json.push_back({{"id", o.id}, {"name", o.name}});
   return json{{"path", path},
               {"title", title},
               {"authors", authors},
@@ -254,7 +256,8 @@ std::string SectionData::to_json() const {
               {"line", line},
               {"text", text},
               {std::string(info(Field::person).plural), std::move(people_json)},
-              {std::string(info(Field::place).plural), std::move(places_json)}}
+              {std::string(info(Field::place).plural), std::move(places_json)},
+              {std::string(info(Field::org).plural), std::move(orgs_json)}}
       .dump();
 }
 
@@ -276,6 +279,9 @@ SectionData SectionData::from_json(std::string_view text) {
       s.places.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(),
                           kind_from_string(p.at("kind").get<std::string>()),
                           p.at("country").get<std::string>(), {}, {}});
+    }
+    for (const json& o : j.at(std::string(info(Field::org).plural))) {
+      s.orgs.push_back({o.at("id").get<std::string>(), o.at("name").get<std::string>(), {}});
     }
     return s;
   });

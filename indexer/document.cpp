@@ -23,6 +23,9 @@ std::vector<std::string> mentioned_ids(const Section& section, schema::Field fie
     case schema::Field::place:
       for (const Place& p : section.places) ids.push_back(p.id);
       break;
+    case schema::Field::org:
+      for (const Org& o : section.orgs) ids.push_back(o.id);
+      break;
     case schema::Field::country:
       // Several places of a section may share their country.
       for (const Place& p : section.places) {
@@ -115,8 +118,10 @@ Xapian::Document make_section_document(const Article& article,
   data.text = section.text;
   data.people = section.people;
   data.places = section.places;
+  data.orgs = section.orgs;
   for (Person& p : data.people) p.aliases.clear();
   for (Place& p : data.places) p.aliases.clear();
+  for (Org& o : data.orgs) o.aliases.clear();
   doc.set_data(data.to_json());
   return doc;
 }

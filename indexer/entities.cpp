@@ -207,6 +207,13 @@ struct PlaceMention {
   std::size_t unit = 0;  // which line of the article
 };
 
+// An organisation's name as written ("Aston Villa", "United Nations").
+struct OrgMention {
+  std::size_t section;
+  std::string surface;
+  bool heading;  // in a heading or a line in capitals: a poor display name
+};
+
 // One line of an article (a heading or a paragraph) as tokens, with what
 // the tagger says of each.
 struct Unit {
@@ -324,6 +331,7 @@ class ArticleScan {
   std::vector<ExtraPlace> extra_places;
   std::vector<ShortMention> tagged_singles;  // one-word people the tagger found
   std::unordered_set<std::string> organisation_words;  // keys of organisations' names
+  std::vector<OrgMention> orgs;  // the lexicon's and the tagger's organisations
 
  private:
   struct Match {
@@ -466,6 +474,19 @@ class ArticleScan {
     return true;
   }
 
+  // The place [i, i + n) starts a hyphenated compound of places that ends
+  // in a demonym: "U.S.-Japanese", "Sino-U.S."-style adjectives.
+  bool demonym_compound(const std::vector<Token>& t, std::size_t i, std::size_t n) const {
+    bool any = false;
+    for (std::size_t k = i + n; k < t.size() && t[k].hyphen;) {
+      const Match next = longest_phrase(t, k);
+      if (next.phrase == nullptr || next.phrase->places.empty()) return false;
+      any = next.phrase->demonym;
+      k += next.length;
+    }
+    return any;
+  }
+
   static bool place_at(const Match& m) { return m.phrase != nullptr && !m.phrase->places.empty(); }
 
   // A word of [i, i + n) is a place, an organisation, an organisation's
@@ -553,24 +574,92 @@ class ArticleScan {
                           std::size_t n, const TaggedSpan& tagged) const {
     const Token& tok = t[i];
     if (tok.sentence_start || !tagged_not_person(labels, i, n)) return false;
+    // An organisation the tagger reads whole, a given name or not ("Aston
+    // Villa beat Everton").
+    if (tagged.type == EntityType::organisation && org_length(t, i, tagged.length) == n &&
+        !t[i + n - 1].possessive) {
+      return true;
+    }
     if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key)) return false;
     return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
            (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
   }
 
   // An organisation's name [i, i + n) is neither a person nor a place, but
-  // the places in it count ("Bank of Japan", "Georgian Dream").
+  // the places named in it count ("Bank of Japan"; not the demonym of
+  // "Georgian Dream").
   void add_organisation(const std::vector<Token>& t, std::size_t i, std::size_t n,
                         std::size_t section, bool heading) {
+    add_org_mention(t, i, n, section, heading);
     for (std::size_t k = i; k < i + n; ++k) organisation_words.insert(t[k].key);
     for (std::size_t k = i; k < i + n; ++k) {
       const Match inner = longest_place(t, k, i + n - k);
-      // "Toyota" the company is not Toyota the city.
-      if (inner.phrase != nullptr && !(k == i && inner.length == n)) {
+      // "Toyota" the company is not Toyota the city; "European" of
+      // "European Union" is a demonym, no place.
+      if (inner.phrase != nullptr && !inner.phrase->demonym && !(k == i && inner.length == n)) {
         add_place(t, k, inner, section, heading);
         k += inner.length - 1;
       }
     }
+  }
+
+  // The name [i, i + n) as written, as an organisation of the section.
+  void add_org_mention(const std::vector<Token>& t, std::size_t i, std::size_t n, std::size_t section,
+                       bool heading) {
+    if (n > 1 && t[i].key == "the") {  // "The European Commission"
+      ++i;
+      --n;
+    }
+    const auto* first = t[i].text.data();
+    const auto& last = t[i + n - 1].text;
+    orgs.push_back(
+        {section, std::string(first, static_cast<std::size_t>(last.data() + last.size() - first)), heading});
+  }
+
+  // The tagger's organisation [i, i + n) up to its first word that is
+  // neither capitalised nor a particle of a name ("Bank of Japan", not
+  // "Aston Villa beat Everton"), without particles at its end.
+  static std::size_t org_length(const std::vector<Token>& t, std::size_t i, std::size_t n) {
+    static const std::unordered_set<std::string_view> kOrgParticles = {
+        "of", "for", "de", "del", "della", "di", "du", "des", "la", "le", "van", "von", "&"};
+    std::size_t len = 0;
+    while (len < n && (t[i + len].cap || t[i + len].upper || kOrgParticles.count(t[i + len].key) != 0) &&
+           (len == 0 || t[i + len].joined)) {
+      ++len;
+    }
+    while (len > 0 && !t[i + len - 1].cap && !t[i + len - 1].upper) --len;
+    return len;
+  }
+
+  // Whether the tagger's organisation [i, i + n) may be one: capitalised at
+  // both ends, not only a title, a demonym or an ordinary word opening a
+  // sentence, and never in a heading (capitals say nothing there).
+  bool plausible_org(const std::vector<Token>& t, std::size_t i, std::size_t n, bool heading) const {
+    if (heading || !t[i].cap || !t[i + n - 1].cap) return false;
+    for (std::size_t k = i; k < i + n; ++k) {
+      if (t[k].text.find('\'') != std::string_view::npos ||
+          t[k].text.find("\u2019") != std::string_view::npos) {
+        return false;
+      }
+    }
+    // A country, region or state the tagger calls an organisation ("the US
+    // said") stays a place; a city may be a club ("Barcelona"), see
+    // scan_tokens.
+    const std::size_t from = n > 1 && t[i].key == "the" ? i + 1 : i;
+    const Match whole = longest_phrase(t, from);
+    if (whole.length == i + n - from && place_at(whole) &&
+        lx_.places()[whole.phrase->places.front()].place.kind != PlaceKind::city) {
+      return false;
+    }
+    if (whole.length == i + n - from && whole.phrase != nullptr && whole.phrase->demonym) return false;
+    if (n == 1) {
+      if (t[i].key.size() < 2 || (t[i].sentence_start && ordinary(t[i].key))) return false;
+      if (const Lexicon::Phrase* p = lx_.phrase(t[i].key); p != nullptr && (p->title || p->demonym)) {
+        return false;
+      }
+    }
+    if (kCalendarWords.count(t[i].key) != 0) return false;
+    return true;
   }
 
   // The length of a name that starts with the one-word title at i when the
@@ -714,6 +803,14 @@ class ArticleScan {
         continue;
       }
       titled = false;
+      // The tagger's organisations the rules did not take for a person:
+      // "Aston Villa", "Corriere della Sera", "Barcelona" the club.
+      if (tagged.type == EntityType::organisation) {
+        const std::size_t n = org_length(t, i, tagged.length);
+        const bool city = place && m.length == n && !m.phrase->demonym &&
+                          lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city;
+        if (n > 0 && !city && plausible_org(t, i, n, heading)) add_org_mention(t, i, n, section, heading);
+      }
       // A team or company named like a place ("Barcelona", "Liverpool") is
       // no place; a place inside a longer name still is ("Bank of Japan").
       // Only a city, and only without a place's context ("in Liverpool").
@@ -721,8 +818,23 @@ class ArticleScan {
           !m.phrase->demonym &&
           lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city) {
         add_place(t, i, m, section, heading);
-        if (!places.back().context) places.pop_back();
+        if (!places.back().context) {
+          places.pop_back();
+          if (plausible_org(t, i, m.length, heading)) add_org_mention(t, i, m.length, section, heading);
+        }
         i += m.length;
+        continue;
+      }
+      // A demonym names no place ("Dutch forward", "American officials"),
+      // nor does a compound of places ending in one ("U.S.-Japanese trade").
+      if (place && (m.phrase->demonym || demonym_compound(t, i, m.length))) {
+        std::size_t end = i + m.length;
+        while (end < t.size() && t[end].hyphen) {
+          const Match next = longest_phrase(t, end, heading);
+          if (next.phrase == nullptr || next.phrase->places.empty()) break;
+          end += next.length;
+        }
+        i = end;
         continue;
       }
       if (place) {
@@ -853,6 +965,23 @@ class ArticleEntities {
     }
   }
 
+  // Each section's organisations, by the slug of their name; the display
+  // name is the first mention written outside a heading, if any.
+  void attach_orgs(Article& article) const {
+    std::map<std::string, const OrgMention*> names;
+    for (const OrgMention& m : scan_.orgs) {
+      const std::string id = slug(m.surface);
+      if (id.empty()) continue;
+      auto [it, fresh] = names.try_emplace(id, &m);
+      if (!fresh && it->second->heading && !m.heading) it->second = &m;
+    }
+    for (const OrgMention& m : scan_.orgs) {
+      const std::string id = slug(m.surface);
+      if (id.empty()) continue;
+      add_unique(article.sections[m.section].orgs, Org{id, names.at(id)->surface, {}}, m.surface);
+    }
+  }
+
   void attach_places(Article& article) const {
     // Places. Countries named anywhere in the article help choose between
     // cities of the same name and admit smaller cities.
@@ -937,6 +1066,7 @@ std::vector<Unit> read_units(const Lexicon& lx, Article& article) {
     Section& section = article.sections[s];
     section.people.clear();
     section.places.clear();
+    section.orgs.clear();
     if (!section.heading.empty()) units.push_back(ArticleScan::read_unit(lx, section.heading, s, true));
     std::string_view text = section.text;
     while (!text.empty()) {
@@ -964,6 +1094,7 @@ void EntityExtractor::annotate(Article& article) const {
   entities.index_people();
   entities.attach_people(article);
   entities.attach_places(article);
+  entities.attach_orgs(article);
 }
 
 }  // namespace folio

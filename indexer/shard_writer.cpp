@@ -8,6 +8,7 @@ void EntityRegistry::add(const Article& article) {
     for (const Person& p : section.people) {
       merge(Type::person, p.id, p.name, p.aliases, PlaceKind::country, "");
     }
+    for (const Org& o : section.orgs) merge(Type::org, o.id, o.name, o.aliases, PlaceKind::country, "");
     for (const Place& p : section.places) {
       merge(Type::place, p.id, p.name, p.aliases, p.kind, p.country);
       // A place's country gets a record too, for the country facet and

@@ -10,6 +10,7 @@
 #include "folio/error.hpp"
 #include "folio/search.hpp"
 #include "folio/text.hpp"
+#include "resolve.hpp"
 
 namespace folio {
 
@@ -71,6 +72,9 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
     });
   };
   std::vector<EntityCount> out;
+  // A surname-only person merged into a full name is listed as that name,
+  // counted as the filters count it (query::NameResolver::merged_into).
+  query::NameResolver resolver(index);
   for (const schema::FieldInfo& field : schema::kFields) {
     const schema::Field type = field.field;
     if ((field.flags & schema::kRegistry) == 0 ||
@@ -78,16 +82,28 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
       continue;
     }
     for (schema::EntityRecord& record : index.entities(type)) {
+      const bool person = type == schema::Field::person;
+      if (person && resolver.merged_into(record.id)) continue;
+      std::vector<std::string> ids{record.id};
+      if (person) {
+        for (const std::string& surname : resolver.merged_from(record.id)) {
+          ids.push_back(surname);
+          record.add_aliases({resolver.display_name(type, surname)});
+        }
+      }
       if (!matches(record)) continue;
-      const std::string id = record.id;
       EntityCount c;
       c.record = std::move(record);
-      const std::string term = schema::entity_term(type, id);
+      std::set<Xapian::docid> sections;
       std::set<std::string> articles;
-      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-        articles.insert(db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot));
-        ++c.sections;
+      for (const std::string& id : ids) {
+        const std::string term = schema::entity_term(type, id);
+        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+          if (!sections.insert(*p).second) continue;
+          articles.insert(db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot));
+        }
       }
+      c.sections = static_cast<Xapian::doccount>(sections.size());
       c.articles = articles.size();
       // Entities whose sections were all removed stay in the registry.
       if (c.sections > 0) out.push_back(std::move(c));

@@ -30,12 +30,19 @@ Xapian::Query date_query(const DateRange& range) {
 // An entity filter. On a field with a roll-up (place), a country matches
 // the sections that mention any of its places, by their roll-up terms,
 // unless `exact`.
-Xapian::Query entity_query(const schema::EntityRecord& record, bool exact) {
+// A person also matches the surname-only mentions merged into it
+// (NameResolver::merged_from).
+Xapian::Query entity_query(const schema::EntityRecord& record, bool exact, NameResolver& resolver) {
   const std::optional<schema::Field> roll_up = schema::info(record.type).roll_up;
   if (roll_up && !exact && record.kind == PlaceKind::country) {
     return Xapian::Query(schema::entity_term(*roll_up, record.id));
   }
-  return Xapian::Query(schema::entity_term(record.type, record.id));
+  std::vector<std::string> terms{schema::entity_term(record.type, record.id)};
+  if (record.type == schema::Field::person) {
+    for (const std::string& id : resolver.merged_from(record.id)) terms.push_back(schema::entity_term(record.type, id));
+  }
+  if (terms.size() == 1) return Xapian::Query(terms.front());
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 // The filter of one value of a field, as typed: `person:biden`, `--place
@@ -44,7 +51,7 @@ Xapian::Query value_query(schema::Field field, const std::string& value, bool ex
                           NameResolver& resolver, Date today) {
   switch (schema::info(field).kind) {
     case schema::FieldKind::entity:
-      return entity_query(resolver.resolve(field, value), exact);
+      return entity_query(resolver.resolve(field, value), exact, resolver);
     case schema::FieldKind::boolean:
       return Xapian::Query(resolver.resolve_author(value).term);
     case schema::FieldKind::date:
@@ -195,7 +202,7 @@ void add_field_filters(const SearchRequest& request, NameResolver& resolver, Bui
     for (const std::string& value : values) {
       if (info.kind == schema::FieldKind::entity) {
         const schema::EntityRecord& r = resolver.resolve(field, value);
-        queries.push_back(entity_query(r, exact));
+        queries.push_back(entity_query(r, exact, resolver));
         built.resolved.push_back({exact ? fmt::format("{}-exact", info.name) : std::string(info.name), value,
                                   r.id, r.name, resolver.take_choice()});
       } else {

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
+#include <set>
 #include <tuple>
 
 #include "folio/error.hpp"
@@ -90,11 +92,19 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
   return cached->second;
 }
 
+const schema::EntityRecord& NameResolver::redirect(const schema::EntityRecord& r) {
+  if (r.type != Type::person) return r;
+  const std::optional<std::string> into = merged_into(r.id);
+  if (!into) return r;
+  std::optional<schema::EntityRecord> full = index_.entity(Type::person, *into);
+  return full ? direct_.emplace_back(std::move(*full)) : r;
+}
+
 const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
   // An id typed exactly wins ("georgia"): look it up without reading the
   // whole registry.
   if (std::optional<schema::EntityRecord> r = index_.entity(type, name)) {
-    if (mentioned(db_, *r)) return direct_.emplace_back(std::move(*r));
+    if (mentioned(db_, *r)) return redirect(direct_.emplace_back(std::move(*r)));
   }
   const std::vector<schema::EntityRecord>& all = records(type);
   const std::string wanted = fold(name);
@@ -123,8 +133,21 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
   // Words of names alone are no better than prefixes: "Washington" is
   // "Washington, D.C." or a prefix of other names.
   if (!any_exact) exact.insert(exact.end(), prefix.begin(), prefix.end());
-  const auto& found = exact.empty() ? prefix : exact;
-  if (found.size() == 1) return *found.front();
+  auto& found = exact.empty() ? prefix : exact;
+  if (type == Type::person && found.size() > 1) {
+    // "Reagan": the surname-only person and the full name it is merged
+    // into are one person.
+    std::vector<const schema::EntityRecord*> kept;
+    for (const auto* r : found) {
+      const std::optional<std::string> into = merged_into(r->id);
+      const bool covered = into && std::any_of(found.begin(), found.end(), [&](const auto* o) {
+        return o->id == *into;
+      });
+      if (!covered) kept.push_back(r);
+    }
+    found = kept;
+  }
+  if (found.size() == 1) return redirect(*found.front());
   if (found.size() > 1) {
     std::vector<std::pair<Xapian::doccount, const schema::EntityRecord*>> counted;
     for (const auto* r : found) counted.emplace_back(mentions(*r), r);
@@ -139,7 +162,7 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
       choice_ = fmt::format("{} ({} section{}; also {}{})", counted[0].second->name, counted[0].first,
                             counted[0].first == 1 ? "" : "s", fmt::join(others, "; "),
                             counted.size() > 3 ? "; ..." : "");
-      return *counted[0].second;
+      return redirect(*counted[0].second);
     }
     std::vector<std::string> names;
     for (const auto& [count, r] : counted) {
@@ -220,6 +243,48 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
   const std::vector<std::string> near = closest(wanted, author_names);
   throw Error(fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ",
                           list_of(near)));
+}
+
+const std::map<std::string, std::string>& NameResolver::merges() {
+  if (merges_) return *merges_;
+  merges_.emplace();
+  const std::vector<schema::EntityRecord>& people = records(Type::person);
+  std::map<std::string, std::vector<std::pair<Xapian::doccount, std::string>>> by_surname;
+  std::set<std::string> singles;
+  for (const schema::EntityRecord& r : people) {
+    const std::size_t dash = r.id.rfind('-');
+    if (dash == std::string::npos) {
+      singles.insert(r.id);
+    } else {
+      by_surname[r.id.substr(dash + 1)].emplace_back(db_.get_termfreq(schema::entity_term(Type::person, r.id)),
+                                                     r.id);
+    }
+  }
+  for (const std::string& surname : singles) {
+    auto it = by_surname.find(surname);
+    if (it == by_surname.end()) continue;
+    auto& full = it->second;
+    std::sort(full.begin(), full.end(), std::greater<>());
+    if (full.size() == 1 || full[0].first >= kMergeDominance * full[1].first) {
+      (*merges_)[surname] = full[0].second;
+    }
+  }
+  return *merges_;
+}
+
+std::optional<std::string> NameResolver::merged_into(const std::string& person_id) {
+  const auto& m = merges();
+  const auto it = m.find(person_id);
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> NameResolver::merged_from(const std::string& person_id) {
+  std::vector<std::string> out;
+  for (const auto& [surname, full] : merges()) {
+    if (full == person_id) out.push_back(surname);
+  }
+  return out;
 }
 
 std::string NameResolver::display_name(Type type, const std::string& id) {

@@ -52,6 +52,20 @@ class NameResolver {
   // resolve().
   Author resolve_author(std::string_view name);
 
+  // Surname merge (issue 11): a one-word person ("reagan") whose surname
+  // ends the full names of the index ("ronald-reagan") belongs to the one
+  // of them the index mentions far more than any other (kMergeDominance
+  // times the next, by sections), and stays apart when several compete.
+  // Decided here, at query time, from the whole index as it is now: the
+  // shards are written in parallel and updated file by file, so no writer
+  // knows the counts, and a merge decided when a file was indexed could not
+  // be undone when a competing full name arrives later.
+  static constexpr Xapian::doccount kMergeDominance = 3;
+  // The full name a surname-only person id is merged into, if any.
+  std::optional<std::string> merged_into(const std::string& person_id);
+  // The surname-only ids merged into a person id (empty for most).
+  std::vector<std::string> merged_from(const std::string& person_id);
+
   // Display name of an entity id, or the id when it is not in the registry.
   std::string display_name(schema::EntityRecord::Type type, const std::string& id);
 
@@ -63,6 +77,10 @@ class NameResolver {
   std::map<schema::Field, std::vector<schema::EntityRecord>> records_;  // read when first needed
   std::deque<schema::EntityRecord> direct_;  // found by id; references stay valid
   std::string choice_;
+  const std::map<std::string, std::string>& merges();
+  // The full name `r` is merged into, or `r`.
+  const schema::EntityRecord& redirect(const schema::EntityRecord& r);
+  std::optional<std::map<std::string, std::string>> merges_;  // surname id -> full-name id
 };
 
 // Levenshtein distance, for "closest names" and spelling suggestions.

@@ -103,7 +103,7 @@ class Lexicon {
 class EntityExtractor {
  public:
   explicit EntityExtractor(std::shared_ptr<const Lexicon> lexicon);
-  // Fills article.sections[i].people and .places.
+  // Fills article.sections[i].people, .places and .orgs.
   void annotate(Article& article) const;
 
  private:

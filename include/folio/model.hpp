@@ -57,6 +57,16 @@ struct Place {
   friend bool operator==(const Place& a, const Place& b) { return a.id == b.id; }
 };
 
+// An organisation mentioned in a section (company, team, agency, party,
+// newspaper), as a canonical entity.
+struct Org {
+  std::string id;                    // slug of the name: "united-nations"
+  std::string name;                  // display name: "United Nations"
+  std::vector<std::string> aliases;  // forms seen in the section
+
+  friend bool operator==(const Org& a, const Org& b) { return a.id == b.id; }
+};
+
 // One section of an article: the lead (index 0, no heading) or the text
 // under one heading.
 struct Section {
@@ -66,6 +76,7 @@ struct Section {
   int line = 0;         // 1-based line where the section starts in the file
   std::vector<Person> people;  // in order of first mention; filled by
   std::vector<Place> places;   // EntityExtractor, empty until then
+  std::vector<Org> orgs;       // likewise
 };
 
 struct Article {

@@ -37,6 +37,7 @@
 //     XUNDATED            the article has no date
 //     XP<person-id>       a person the section mentions      query: person:
 //     XL<place-id>        a place the section mentions       query: place:
+//     XO<org-id>          an organisation the section mentions  query: org:
 //     XC<country-id>      the country of each place mentioned (a country's
 //                         own id for a country), so a country filter can
 //                         include its cities
@@ -45,13 +46,14 @@
 //     slot 1 kArticleSlot   article id (16 hex digits): groups sections
 //     slot 2 kSectionSlot   section index, Xapian::sortable_serialise
 //     slot 3 kFacetsSlot    what facets count, in one value so that a
-//                           facet pass reads one value per match: five
+//                           facet pass reads one value per match: six
 //                           fields separated by '\x1e', in the order of
 //                           their facet_position in kFields: person ids,
 //                           place ids, country ids of the places, author
 //                           names as written (each id or
-//                           name followed by '\n'), and the date at its
-//                           precision ("2023-06-18", "2023-06", "2023", or "")
+//                           name followed by '\n'), the date at its
+//                           precision ("2023-06-18", "2023-06", "2023", or
+//                           ""), and organisation ids (version 7)
 //   Document data: a JSON object, see SectionData below.
 //   Metadata (per shard; Xapian shows only the first shard's through a
 //   multi-shard Database, so readers open each shard: folio::Index):
@@ -64,7 +66,7 @@
 //                                   file has a folio.file: or a folio.bad:
 //                                   key, never both. Added in version 6
 //                                   without a bump: older folios ignore it.
-//     folio.person:<id>, folio.place:<id>   JSON EntityRecord: display name,
+//     folio.person:<id>, folio.place:<id>, folio.org:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
 //                                   Each shard has the entities its articles
@@ -90,7 +92,7 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 7;  // 7: accent-folded stems, CJK n-grams
+inline constexpr int kVersion = 8;  // 7: accent-folded stems, CJK n-grams; 8: organisations (XO)
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 
 // Xapian (glass) refuses longer terms.
@@ -166,7 +168,7 @@ enum class FieldKind {
 
 // Every field, in the order of kFields: filters are applied and reported,
 // and entities listed, in this order.
-enum class Field : std::uint8_t { title, heading, person, place, country, author, date };
+enum class Field : std::uint8_t { title, heading, person, place, org, country, author, date };
 
 // FieldInfo::flags.
 inline constexpr unsigned kQueryField = 1u << 0;  // typed in a query as `name:`
@@ -212,6 +214,13 @@ inline constexpr std::array kFields = {
               .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "places", .facet_position = 1,
               .registry_key = "folio.place:", .named_by = Field::place, .roll_up = Field::country,
               .filter_help = "Sections that mention this place (a country includes its cities)"},
+    // Organisations (companies, teams, agencies, parties): added in
+    // version 7, with the next free facet position.
+    FieldInfo{.field = Field::org, .name = "org", .prefix = "XO", .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "organisations",
+              .facet_position = 5, .registry_key = "folio.org:", .named_by = Field::org,
+              .filter_help = "Sections that mention this organisation: id, name or alias in any "
+                             "case (\"united nations\", aston-villa) or a unique prefix"},
     // The country of each place mentioned (a country's own id for a
     // country): the place filter's roll-up, and a facet of its own.
     FieldInfo{.field = Field::country, .name = "country", .prefix = "XC", .kind = FieldKind::entity,
@@ -329,6 +338,7 @@ struct SectionData {
   std::string text;
   std::vector<Person> people;  // without aliases
   std::vector<Place> places;
+  std::vector<Org> orgs;  // without aliases
   std::string to_json() const;
   // Throws folio::Error if `json` is not SectionData.
   static SectionData from_json(std::string_view json);

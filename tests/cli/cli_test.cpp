@@ -2607,7 +2607,10 @@ TEST_CASE_METHOD(CliFixture, "entities: the people and places known, counted as 
   const json places = entities_json(*this, {"--type", "place"});
   REQUIRE(people.size() > 5);
   REQUIRE(places.size() > 5);
-  CHECK(all.size() == people.size() + places.size());
+  const json orgs = entities_json(*this, {"--type", "org"});
+  REQUIRE(orgs.size() > 5);
+  CHECK(all.size() == people.size() + places.size() + orgs.size());
+  for (const json& org : orgs) CHECK(org.at("type") == "org");
   for (const json& person : people) CHECK(person.at("type") == "person");
   for (const json& place : places) {
     CHECK(place.at("type") == "place");
@@ -2630,6 +2633,18 @@ TEST_CASE_METHOD(CliFixture, "entities: the people and places known, counted as 
       REQUIRE(results.at("filters").size() == 1);
       CHECK(results["filters"][0].at("id") == person);
     }
+    // Organisations: the --org filter, org: in a query and the org facet
+    // count what `entities --type org` says.
+    const std::string org = orgs[i].at("id");
+    INFO("org " << org);
+    CHECK(search_json({"--org", org}).at("total") == orgs[i].at("sections"));
+    CHECK(search_json({"org:" + org}).at("total") == orgs[i].at("sections"));
+    const json faceted = search_json({"--org", org, "--facet", "org"});
+    bool counted = false;
+    for (const json& v : faceted.at("facets").at("org").at("values")) {
+      if (v.at("value") == org) counted = v.at("count") == orgs[i].at("sections");
+    }
+    CHECK(counted);
     const std::string place = places[i].at("id");
     INFO("place " << place);
     CHECK(search_json({"--place", place, "--place-exact"}).at("total") == places[i].at("sections"));

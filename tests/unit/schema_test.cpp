@@ -24,7 +24,7 @@ folio::Article sample_article() {
   a.title = "Blinken’s Visit to Beijing";
   a.authors = {"Jane  DOE"};
   a.date = {2023, 6, 18, folio::DatePrecision::day};
-  a.sections = {{0, "", "Lead text.", 5, {}, {}}, {1, "Core Concerns", "Qin spoke.", 7, {}, {}}};
+  a.sections = {{0, "", "Lead text.", 5, {}, {}, {}}, {1, "Core Concerns", "Qin spoke.", 7, {}, {}, {}}};
   return a;
 }
 
@@ -172,7 +172,9 @@ TEST_CASE("the field table: names, prefixes and facet positions are unique", "[s
 TEST_CASE("the index format the table spells has not changed", "[schema][fields]") {
   // Spelled out once more on purpose: a changed row changes the index
   // format, and must come with a new kVersion.
-  CHECK(schema::kVersion == 7);  // 7: accent-folded stems, CJK n-grams
+  CHECK(schema::kVersion == 8);  // 7: accent-folded stems, CJK n-grams; 8: organisations
+  CHECK(schema::entity_term(schema::Field::org, "united-nations") == "XOunited-nations");
+  CHECK(schema::entity_key(schema::Field::org, "united-nations") == "folio.org:united-nations");
   CHECK(schema::entity_term(schema::Field::person, "joe-biden") == "XPjoe-biden");
   CHECK(schema::entity_term(schema::Field::place, "beijing") == "XLbeijing");
   CHECK(schema::entity_term(schema::Field::country, "china") == "XCchina");
@@ -184,16 +186,18 @@ TEST_CASE("the index format the table spells has not changed", "[schema][fields]
   a.sections[1].places = {{"beijing", "Beijing", folio::PlaceKind::city, "china", "China", {}},
                           {"shanghai", "Shanghai", folio::PlaceKind::city, "china", "China", {}},
                           {"taiwan", "Taiwan", folio::PlaceKind::country, "taiwan", "Taiwan", {}}};
+  a.sections[1].orgs = {{"united-nations", "United Nations", {}}};
   const Xapian::Document doc = folio::make_section_document(a, a.sections[1], schema::article_id(a.path));
   CHECK(doc.get_value(schema::kFacetsSlot) ==
         "qin-gang\nantony-blinken\n\x1e"
         "beijing\nshanghai\ntaiwan\n\x1e"
         "china\ntaiwan\n\x1e"
         "Jane  DOE\n\x1e"
-        "2023-06-18");
+        "2023-06-18\x1e"
+        "united-nations\n");
   const std::set<std::string> terms = terms_of(doc);
   for (const char* t : {"XPqin-gang", "XPantony-blinken", "XLbeijing", "XLshanghai", "XLtaiwan",
-                        "XCchina", "XCtaiwan"}) {
+                        "XCchina", "XCtaiwan", "XOunited-nations"}) {
     INFO(t);
     CHECK(terms.count(t) == 1);
   }

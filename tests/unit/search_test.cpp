@@ -356,7 +356,8 @@ TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]
 TEST_CASE("each filter field means the same as a flag and in the query language", "[search][filters][fields]") {
   // A value of each kFilter field in corpus/; a new filter field needs one.
   const std::map<Field, std::string> samples{
-      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::author, "Chen Wei"}};
+      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::org, "Goldman Sachs"},
+      {Field::author, "Chen Wei"}};
   for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
     if ((f.flags & folio::schema::kFilter) == 0) continue;
     INFO(f.name);
@@ -382,7 +383,7 @@ TEST_CASE("filters apply only to the fields the table makes filters", "[search][
   CHECK_THROWS_WITH(run_request(r), "there is no country filter");
   // Every kFilter field filters, and its resolved filter carries its name.
   for (const auto& [field, value] : {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
-                                     std::pair{Field::author, "Chen Wei"}}) {
+                                     std::pair{Field::org, "United Nations"}, std::pair{Field::author, "Chen Wei"}}) {
     INFO(folio::schema::info(field).name);
     REQUIRE(folio::schema::has(field, folio::schema::kFilter));
     folio::SearchRequest f;
@@ -422,4 +423,51 @@ TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   CHECK(run_request(typo).suggestion == "balloon diplomacy");
   typo.query = "balloon";
   CHECK(run_request(typo).suggestion.empty());
+}
+
+TEST_CASE("a surname-only person is merged into the dominant full name of the index", "[search][filters][merge]") {
+  folio::test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  // "Ronald Reagan" in four articles, "Nancy Reagan" in one: President
+  // Reagan is Ronald. "Carter": Jimmy and Rosalynn as often, no merge.
+  for (int i = 0; i < 4; ++i) {
+    folio::test::write_file(docs / fmt::format("full{}.txt", i),
+                            fmt::format("Budget {}\n\nRonald Reagan signed budget number {} on Monday.\n", i, i));
+  }
+  folio::test::write_file(docs / "nancy.txt", "Gala\n\nNancy Reagan opened the gala in town.\n");
+  folio::test::write_file(docs / "short.txt", "Veto\n\nPresident Reagan vetoed the farm bill.\n");
+  folio::test::write_file(docs / "jimmy.txt", "Peanuts\n\nJimmy Carter visited a peanut farm.\n");
+  folio::test::write_file(docs / "rosalynn.txt", "Charity\n\nRosalynn Carter visited a charity.\n");
+  folio::test::write_file(docs / "carter.txt", "Speech\n\nPresident Carter gave a speech.\n");
+  const fs::path db = tmp.path() / "db";
+  {
+    folio::WritableIndex index = folio::open_for_writing(db, 2);
+    folio::IndexOptions options;
+    options.roots = {docs};
+    folio::index_paths(index, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
+  }
+  const folio::Index index = folio::open_for_reading(db);
+  auto total = [&](const std::string& person) {
+    folio::SearchRequest r;
+    r.filters[Field::person] = {person};
+    const folio::SearchResults results = folio::search(index, r);
+    REQUIRE(results.filters.size() == 1);
+    return std::pair{results.total, results.filters[0].id};
+  };
+  // Ronald Reagan's sections include President Reagan's, by name, id and surname.
+  CHECK(total("Ronald Reagan") == std::pair{Xapian::doccount{5}, std::string("ronald-reagan")});
+  CHECK(total("reagan") == std::pair{Xapian::doccount{5}, std::string("ronald-reagan")});
+  CHECK(total("Nancy Reagan").first == 1);
+  // Two full names compete: the surname stays a person of its own.
+  CHECK(total("Jimmy Carter").first == 1);
+  CHECK(total("carter") == std::pair{Xapian::doccount{1}, std::string("carter")});
+  // `folio entities` lists and counts them as the filters do.
+  folio::EntityQuery q;
+  q.types = {Field::person};
+  std::map<std::string, Xapian::doccount> listed;
+  for (const folio::EntityCount& c : folio::list_entities(index, q)) listed[c.record.id] = c.sections;
+  CHECK(listed.count("reagan") == 0);
+  CHECK(listed["ronald-reagan"] == 5);
+  CHECK(listed["carter"] == 1);
 }
