@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   auto lexicon = folio::Lexicon::load(sources);
   const auto t1 = Clock::now();
   const folio::ArticleReader plain(folio::SiteBoilerplate::load(data_dir / "boilerplate.txt"),
-                                    std::shared_ptr<const folio::Lexicon>());
+                                   std::shared_ptr<const folio::Lexicon>());
   const folio::ArticleReader full(folio::SiteBoilerplate::load(data_dir / "boilerplate.txt"), lexicon);
   // The same lexicon without the tagger's model: the rules alone.
   sources.tagger = false;
@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
 
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   const double mb = static_cast<double>(bytes) / 1e6;
-  fmt::print("files {}  text {:.1f} MB  sections {}  people {}  places {}\n", files.size(), mb,
-             sections, people, places);
+  fmt::print("files {}  text {:.1f} MB  sections {}  people {}  places {}\n", files.size(), mb, sections,
+             people, places);
   fmt::print("lexicon load          {:8.3f} s\n", secs(t0, t1));
   fmt::print("parse only            {:8.3f} s  {:7.1f} MB/s\n", secs(t2, t3), mb / secs(t2, t3));
   fmt::print("parse + entities      {:8.3f} s  {:7.1f} MB/s{}\n", secs(t3, t4), mb / secs(t3, t4),

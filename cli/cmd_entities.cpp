@@ -26,11 +26,10 @@ int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
 
 void add_entities_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<EntitiesArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "entities",
-      "List the people and places mentioned in the index, most mentioned "
-      "first, with the number of sections and articles that mention them and "
-      "the names they appear under: how to find the right filter value.");
+  CLI::App* sub = app.add_subcommand("entities",
+                                     "List the people and places mentioned in the index, most mentioned "
+                                     "first, with the number of sections and articles that mention them and "
+                                     "the names they appear under: how to find the right filter value.");
   sub->add_option("NAME-FRAGMENT", args->fragment,
                   "Only entities whose id, name or an alias contains this "
                   "(case and accents do not matter)");
@@ -44,9 +43,7 @@ void add_entities_command(CLI::App& app, Context& ctx) {
   help.resize(help.size() - 2);
   help += " or all";
   types.emplace_back("all");
-  sub->add_option("--type", args->type, help)
-      ->check(CLI::IsMember(types))
-      ->capture_default_str();
+  sub->add_option("--type", args->type, help)->check(CLI::IsMember(types))->capture_default_str();
   sub->add_flag("--json", args->json, "Print JSON (format: docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_entities(ctx.global, *args); }; });
 }

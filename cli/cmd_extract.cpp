@@ -35,13 +35,12 @@ int run_extract(const GlobalOptions& global, const ExtractArgs& args) {
 
 void add_extract_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ExtractArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "extract",
-      "Show what the indexer sees in each FILE (title, authors, date, sections "
-      "with their headings, start lines, people and places) without indexing it.");
+  CLI::App* sub =
+      app.add_subcommand("extract",
+                         "Show what the indexer sees in each FILE (title, authors, date, sections "
+                         "with their headings, start lines, people and places) without indexing it.");
   sub->add_option("FILE", args->files, "Article files")->required();
-  sub->add_flag("--json", args->json,
-                "Print one JSON document per file (format: docs/json-format.md)");
+  sub->add_flag("--json", args->json, "Print one JSON document per file (format: docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_extract(ctx.global, *args); }; });
 }
 

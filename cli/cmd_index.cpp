@@ -150,8 +150,8 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   bar.clear();
   index.close();
   for (const SkippedFile& w : report.warned) {
-    print_error(fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd),
-                            w.reason));
+    print_error(
+        fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd), w.reason));
   }
   // Compacting a fresh index costs a few percent of the time it took and
   // halves its size (docs/benchmarks.md); an update rewrites too little to pay.
@@ -168,10 +168,12 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
 
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   // --quiet drops the summary line, not the JSON a script asked for.
-  if (args.json || !args.quiet) make_printer(global, args.json)->index_report(report, seconds, compacted.has_value());
+  if (args.json || !args.quiet)
+    make_printer(global, args.json)->index_report(report, seconds, compacted.has_value());
   if (report.interrupted) {
-    print_error("interrupted: the files indexed so far are committed; run the same "
-                "command again to finish");
+    print_error(
+        "interrupted: the files indexed so far are committed; run the same "
+        "command again to finish");
     return kExitInterrupted;
   }
   return kExitFound;
@@ -199,8 +201,9 @@ void add_index_command(CLI::App& app, Context& ctx) {
                   "Split a new index into N Xapian databases, written in parallel "
                   "(default: half the cores, at least 1)")
       ->check(CLI::Range(1u, schema::kMaxShards));
-  sub->add_option("--batch", args->batch,
-                  "Changed files per commit and shard: each commit is atomic, so a crash loses at most one batch")
+  sub->add_option(
+         "--batch", args->batch,
+         "Changed files per commit and shard: each commit is atomic, so a crash loses at most one batch")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   sub->add_option("--max-size", args->max_size_mb, "Skip files larger than this many MB")
@@ -210,12 +213,11 @@ void add_index_command(CLI::App& app, Context& ctx) {
       "--compact", [args] { args->compact = true; },
       "Compact the index at the end, as `folio compact` does (default: only an index "
       "this run created)");
-  sub->add_flag_callback("--no-compact", [args] { args->compact = false; },
-                         "Do not compact, not even a new index")
+  sub->add_flag_callback(
+         "--no-compact", [args] { args->compact = false; }, "Do not compact, not even a new index")
       ->excludes(compact);
   sub->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
-  sub->add_flag("--json", args->json,
-                "Print the summary as one JSON document (docs/json-format.md)");
+  sub->add_flag("--json", args->json, "Print the summary as one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_index(ctx.global, *args); }; });
 }
 

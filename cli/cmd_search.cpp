@@ -1,8 +1,8 @@
 // folio search QUERY...: ranked sections matching a query, with filters and
 // facets.
+#include <fmt/format.h>
 #include <chrono>
 #include <thread>
-#include <fmt/format.h>
 
 #include <map>
 
@@ -86,7 +86,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
       index.reopen();
     }
   }
-  const OutputFormat format = args.json                 ? OutputFormat::json
+  const OutputFormat format = args.json                  ? OutputFormat::json
                               : args.format == "json"    ? OutputFormat::json
                               : args.format == "paths"   ? OutputFormat::paths
                               : args.format == "vimgrep" ? OutputFormat::vimgrep
@@ -121,7 +121,9 @@ void add_search_command(CLI::App& app, Context& ctx) {
   // One flag per field with schema::kFilter, in table order.
   for (const schema::FieldInfo& field : schema::kFields) {
     if ((field.flags & schema::kFilter) == 0) continue;
-    filters->add_option(fmt::format("--{}", field.name), args->filters[field.field], std::string(field.filter_help))
+    filters
+        ->add_option(fmt::format("--{}", field.name), args->filters[field.field],
+                     std::string(field.filter_help))
         ->type_name("NAME")
         ->allow_extra_args(false);
     if (field.roll_up) {
@@ -129,20 +131,23 @@ void add_search_command(CLI::App& app, Context& ctx) {
                         fmt::format("--{0} matches the {0} itself, not the {0}s in it", field.name));
     }
   }
-  filters->add_option("--since", args->since,
-                      "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
-                      "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
+  filters
+      ->add_option("--since", args->since,
+                   "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
+                   "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
       ->type_name("DATE");
-  filters->add_option("--until", args->until,
-                      "Articles dated on or before DATE (its whole period: 2023-06 includes June 30)")
+  filters
+      ->add_option("--until", args->until,
+                   "Articles dated on or before DATE (its whole period: 2023-06 includes June 30)")
       ->type_name("DATE");
   filters->add_flag("--undated", args->undated, "Only articles without a date");
   auto* facets = sub->add_option_group("Facets");
-  facets->add_option("--facet", args->facets,
-                     fmt::format("Count the values of fields over all matches: {} (with :N for "
-                                 "the top N, default 10) and date (date:year, date:month, "
-                                 "date:day); comma-separated or repeated",
-                                 facet_counted_list()))
+  facets
+      ->add_option("--facet", args->facets,
+                   fmt::format("Count the values of fields over all matches: {} (with :N for "
+                               "the top N, default 10) and date (date:year, date:month, "
+                               "date:day); comma-separated or repeated",
+                               facet_counted_list()))
       ->delimiter(',')
       ->type_name("FIELD")
       ->allow_extra_args(false);
@@ -155,9 +160,10 @@ void add_search_command(CLI::App& app, Context& ctx) {
   auto* matching = sub->add_option_group("Matching");
   auto* all = matching->add_flag("--all", args->all,
                                  "Only the sections with every word (no relaxed hits), for scripts");
-  matching->add_flag("--any", args->any,
-                     "Rank every section with any of the words (stopwords dropped, with "
-                     "pseudo-relevance feedback); AND, OR, NOT in an all-caps query are words")
+  matching
+      ->add_flag("--any", args->any,
+                 "Rank every section with any of the words (stopwords dropped, with "
+                 "pseudo-relevance feedback); AND, OR, NOT in an all-caps query are words")
       ->excludes(all);
   auto* output = sub->add_option_group("Output");
   output->add_flag("--by-article", args->by_article,
@@ -167,14 +173,14 @@ void add_search_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();
   output->add_option("--offset", args->offset, "Skip this many hits first")->capture_default_str();
-  output->add_option("--format", args->format,
-                     "text, json, paths (path:line per hit, for xargs) or vimgrep "
-                     "(path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio "
-                     "search ... --format vimgrep))")
+  output
+      ->add_option("--format", args->format,
+                   "text, json, paths (path:line per hit, for xargs) or vimgrep "
+                   "(path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio "
+                   "search ... --format vimgrep))")
       ->check(CLI::IsMember({"text", "json", "paths", "vimgrep"}))
       ->capture_default_str();
-  output->add_flag("--json", args->json,
-                   "Same as --format json: one JSON document (docs/json-format.md)");
+  output->add_flag("--json", args->json, "Same as --format json: one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_search(ctx.global, *args); }; });
 }
 

@@ -33,10 +33,10 @@ int run_show(const GlobalOptions& global, const ShowArgs& args) {
 
 void add_show_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ShowArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "show",
-      "Print a section in full with its metadata. ID is a section id from "
-      "`folio search` (ARTICLE-N), or an article id (ARTICLE) for all its sections.");
+  CLI::App* sub =
+      app.add_subcommand("show",
+                         "Print a section in full with its metadata. ID is a section id from "
+                         "`folio search` (ARTICLE-N), or an article id (ARTICLE) for all its sections.");
   sub->add_option("ID", args->id, "Section or article id")->required();
   sub->add_flag("--json", args->json, "Print JSON (format: docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_show(ctx.global, *args); }; });

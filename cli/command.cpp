@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 
-#include "folio/filter_date.hpp"
 #include "folio/error.hpp"
+#include "folio/filter_date.hpp"
 
 namespace folio::cli {
 namespace fs = std::filesystem;
@@ -45,9 +45,10 @@ fs::path data_dir() {
   for (const fs::path& dir : candidates) {
     if (fs::exists(dir / kProbe, ec)) return dir;
   }
-  throw Error(fmt::format("cannot find folio's data files (looked for {} in {}); "
-                          "set FOLIO_DATA_DIR",
-                          kProbe, candidates.back().string()));
+  throw Error(
+      fmt::format("cannot find folio's data files (looked for {} in {}); "
+                  "set FOLIO_DATA_DIR",
+                  kProbe, candidates.back().string()));
 }
 
 ArticleReader load_article_reader() {

@@ -11,9 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-json date_json(const Date& date) {
-  return date.known() ? json(date.iso()) : json(nullptr);
-}
+json date_json(const Date& date) { return date.known() ? json(date.iso()) : json(nullptr); }
 
 json people_json(const std::vector<Person>& people) {
   json list = json::array();
@@ -117,7 +115,9 @@ class JsonPrinter final : public Printer {
           {"query", results.query},
           {"total", results.total},
           {"relaxed_total", results.relaxed_total},
-          {"mode", results.mode == MatchMode::all ? "all" : results.mode == MatchMode::any ? "any" : "relaxed"},
+          {"mode", results.mode == MatchMode::all   ? "all"
+                   : results.mode == MatchMode::any ? "any"
+                                                    : "relaxed"},
           {"time_limited", results.time_limited},
           {"counts", results.by_article ? "articles" : "sections"},
           {"filters", std::move(filters)},
@@ -126,8 +126,7 @@ class JsonPrinter final : public Printer {
           {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}});
   }
 
-  void sections(const std::vector<schema::SectionData>& sections,
-                const std::string& article_id) override {
+  void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {
     json list = json::array();
     for (const auto& s : sections) {
       json j = section_json(s);
@@ -156,12 +155,8 @@ class JsonPrinter final : public Printer {
     json items = json::array();
     for (const auto& e : list) {
       const schema::FieldInfo& field = schema::info(e.record.type);
-      json j{{"type", std::string(field.name)},
-             {"id", e.record.id},
-             {"name", e.record.name},
-             {"aliases", e.record.aliases},
-             {"sections", e.sections},
-             {"articles", e.articles}};
+      json j{{"type", std::string(field.name)}, {"id", e.record.id},      {"name", e.record.name},
+             {"aliases", e.record.aliases},     {"sections", e.sections}, {"articles", e.articles}};
       if (field.roll_up) {
         j["kind"] = to_string(e.record.kind);
         j["country"] = e.record.country.empty() ? json(nullptr) : json(e.record.country);
@@ -200,8 +195,6 @@ class JsonPrinter final : public Printer {
 
 }  // namespace
 
-std::unique_ptr<Printer> make_json_printer(std::FILE* out) {
-  return std::make_unique<JsonPrinter>(out);
-}
+std::unique_ptr<Printer> make_json_printer(std::FILE* out) { return std::make_unique<JsonPrinter>(out); }
 
 }  // namespace folio::cli

@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
                        "Print folio's, Xapian's and the index schema's versions and exit");
   app.require_subcommand(1);
   Context ctx;
-  app.add_option("--db", ctx.global.db, "Index folder (default: $FOLIO_DB, "
+  app.add_option("--db", ctx.global.db,
+                 "Index folder (default: $FOLIO_DB, "
                  "$XDG_DATA_HOME/folio, ~/.local/share/folio)")
       ->type_name("DIR");
   app.add_option("--color", ctx.global.color,
@@ -170,14 +171,14 @@ int main(int argc, char** argv) {
   } catch (const Xapian::QueryParserError& e) {
     print_error(fmt::format("bad query: {}", e.get_msg()));
   } catch (const Xapian::DatabaseLockError&) {
-    print_error(fmt::format(
-        "the index at {} is being updated by another folio process", db));
+    print_error(fmt::format("the index at {} is being updated by another folio process", db));
   } catch (const Xapian::DatabaseOpeningError& e) {
     print_error(fmt::format("cannot open the index at {}: {}", db, e.get_msg()));
   } catch (const Xapian::DatabaseCorruptError& e) {
-    print_error(fmt::format("the index at {} is damaged ({}): delete it and run "
-                            "`folio index` again",
-                            db, e.get_msg()));
+    print_error(
+        fmt::format("the index at {} is damaged ({}): delete it and run "
+                    "`folio index` again",
+                    db, e.get_msg()));
   } catch (const Xapian::Error& e) {
     print_error(fmt::format("{}: {}", e.get_type(), e.get_msg()));
   } catch (const std::exception& e) {

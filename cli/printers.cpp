@@ -64,8 +64,8 @@ class VimgrepPrinter final : public PathsPrinter {
     const Snippet& snippet = hit.snippet;
     Location fallback{hit.section.line, 1, snippet.text};
     if (snippet.highlights.empty()) return fallback;
-    const std::string word = snippet.text.substr(snippet.highlights.front().first,
-                                                 snippet.highlights.front().second);
+    const std::string word =
+        snippet.text.substr(snippet.highlights.front().first, snippet.highlights.front().second);
     std::ifstream in(hit.section.path);
     std::string text;
     for (int n = 1; n < hit.section.line + kVimgrepScanLines && std::getline(in, text); ++n) {

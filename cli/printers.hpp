@@ -32,8 +32,7 @@ class Printer {
   virtual void index_report(const IndexReport& report, double seconds, bool compacted) = 0;
   virtual void search_results(const SearchResults& results) = 0;
   // `folio show`: sections of one article, in order.
-  virtual void sections(const std::vector<schema::SectionData>& sections,
-                        const std::string& article_id) = 0;
+  virtual void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) = 0;
   virtual void stats(const IndexStats& stats) = 0;
   // `folio entities`: people and places with their counts.
   virtual void entities(const std::vector<EntityCount>& entities) = 0;

@@ -18,13 +18,10 @@ struct Ansi {
   const char* dim;
   const char* reset;
 };
-constexpr Ansi kColor{"\x1b[1m", "\x1b[1;31m", "\x1b[35m", "\x1b[32m", "\x1b[2m",
-                      "\x1b[0m"};
+constexpr Ansi kColor{"\x1b[1m", "\x1b[1;31m", "\x1b[35m", "\x1b[32m", "\x1b[2m", "\x1b[0m"};
 constexpr Ansi kPlain{"", "", "", "", "", ""};
 
-std::string date_text(const Date& date) {
-  return date.known() ? date.iso() : "undated";
-}
+std::string date_text(const Date& date) { return date.known() ? date.iso() : "undated"; }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
@@ -85,8 +82,8 @@ class TextPrinter final : public Printer {
     fmt::print(out_,
                "{} added, {} updated, {} removed, {} unchanged, {} skipped{}{}; "
                "{} sections written in {:.2f}s\n",
-               report.added, report.updated, report.removed, report.unchanged,
-               report.skipped.size(), earlier, no_text, report.sections, seconds);
+               report.added, report.updated, report.removed, report.unchanged, report.skipped.size(), earlier,
+               no_text, report.sections, seconds);
   }
 
   void search_results(const SearchResults& results) override {
@@ -109,8 +106,8 @@ class TextPrinter final : public Printer {
       fmt::print(out_, "{}. {}{}{}", hit.rank, c_.bold, s.title, c_.reset);
       if (!s.heading.empty()) fmt::print(out_, " › {}", s.heading);
       fmt::print(out_, "\n   {} · {}{}{}:{}{}{} · {}{}{}\n", date_text(s.date), c_.path,
-                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
-                 c_.reset, c_.dim, hit.id, c_.reset);
+                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line, c_.reset, c_.dim,
+                 hit.id, c_.reset);
       if (const std::string entities = entity_line(s.people, s.places, s.orgs); !entities.empty()) {
         fmt::print(out_, "   {}{}{}\n", c_.dim, entities, c_.reset);
       }
@@ -118,8 +115,8 @@ class TextPrinter final : public Printer {
         fmt::print(out_, "   {}\n", highlighted(hit.snippet));
       }
       if (hit.other_sections > 0) {
-        fmt::print(out_, "   {}+{} more matching section{} in this article{}\n", c_.dim,
-                   hit.other_sections, hit.other_sections == 1 ? "" : "s", c_.reset);
+        fmt::print(out_, "   {}+{} more matching section{} in this article{}\n", c_.dim, hit.other_sections,
+                   hit.other_sections == 1 ? "" : "s", c_.reset);
       }
       fmt::print(out_, "\n");
     }
@@ -139,17 +136,14 @@ class TextPrinter final : public Printer {
     for (const Facet& facet : results.facets) print_facet(facet);
   }
 
-  void sections(const std::vector<schema::SectionData>& sections,
-                const std::string& article_id) override {
+  void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {
     bool first = true;
     for (const auto& s : sections) {
       if (!first) fmt::print(out_, "\n");
       first = false;
-      fmt::print(out_, "{}id:{}       {}\n", c_.dim, c_.reset,
-                 schema::section_id(article_id, s.index));
+      fmt::print(out_, "{}id:{}       {}\n", c_.dim, c_.reset, schema::section_id(article_id, s.index));
       fmt::print(out_, "{}title:{}    {}{}{}\n", c_.dim, c_.reset, c_.bold, s.title, c_.reset);
-      fmt::print(out_, "{}heading:{}  {}\n", c_.dim, c_.reset,
-                 s.heading.empty() ? "(lead)" : s.heading);
+      fmt::print(out_, "{}heading:{}  {}\n", c_.dim, c_.reset, s.heading.empty() ? "(lead)" : s.heading);
       fmt::print(out_, "{}date:{}     {}\n", c_.dim, c_.reset, date_text(s.date));
       if (!s.authors.empty()) {
         fmt::print(out_, "{}authors:{}  {}\n", c_.dim, c_.reset, join(s.authors, ", "));
@@ -158,8 +152,7 @@ class TextPrinter final : public Printer {
       if (!s.places.empty()) fmt::print(out_, "{}places:{}   {}\n", c_.dim, c_.reset, names(s.places));
       if (!s.orgs.empty()) fmt::print(out_, "{}orgs:{}     {}\n", c_.dim, c_.reset, names(s.orgs));
       fmt::print(out_, "{}path:{}     {}{}{}:{}{}{}\n\n", c_.dim, c_.reset, c_.path,
-                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line,
-                 c_.reset);
+                 display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line, c_.reset);
       std::string text = s.text;
       for (std::size_t pos = 0; (pos = text.find('\n', pos)) != std::string::npos; pos += 2) {
         text.replace(pos, 1, "\n\n");
@@ -172,7 +165,8 @@ class TextPrinter final : public Printer {
     fmt::print(out_, "index:          {}\n", st.path);
     fmt::print(out_, "schema version: {}\n", st.schema_version);
     fmt::print(out_, "articles:       {}\n", st.articles);
-    fmt::print(out_, "not indexed:    {} file{} (empty, binary, too large or unreadable)\n", st.skipped_files, st.skipped_files == 1 ? "" : "s");
+    fmt::print(out_, "not indexed:    {} file{} (empty, binary, too large or unreadable)\n", st.skipped_files,
+               st.skipped_files == 1 ? "" : "s");
     fmt::print(out_, "sections:       {}\n", st.sections);
     fmt::print(out_, "undated:        {} sections\n", st.undated_sections);
     if (!st.earliest.empty()) {
@@ -199,9 +193,9 @@ class TextPrinter final : public Printer {
       // Places by their kind: "country", "city" ...
       const schema::FieldInfo& field = schema::info(e.record.type);
       fmt::print(out_, "{:<7} {} {}{}{} {:>8} {:>8}  {}\n",
-                 field.roll_up ? std::string_view(to_string(e.record.kind)) : field.name, pad(e.record.id, id_width), c_.bold,
-                 pad(e.record.name, name_width), c_.reset, e.sections, e.articles,
-                 join(e.record.aliases, ", "));
+                 field.roll_up ? std::string_view(to_string(e.record.kind)) : field.name,
+                 pad(e.record.id, id_width), c_.bold, pad(e.record.name, name_width), c_.reset, e.sections,
+                 e.articles, join(e.record.aliases, ", "));
     }
   }
 
@@ -213,8 +207,7 @@ class TextPrinter final : public Printer {
                to_string(a.date.precision));
     fmt::print(out_, "  sections: {}\n", a.sections.size());
     for (const Section& s : a.sections) {
-      fmt::print(out_, "  [{}] line {:<4} {}\n", s.index, s.line,
-                 s.heading.empty() ? "(lead)" : s.heading);
+      fmt::print(out_, "  [{}] line {:<4} {}\n", s.index, s.line, s.heading.empty() ? "(lead)" : s.heading);
       if (!s.people.empty()) fmt::print(out_, "      people: {}\n", names(s.people));
       if (!s.places.empty()) fmt::print(out_, "      places: {}\n", names(s.places));
       if (!s.orgs.empty()) fmt::print(out_, "      orgs:   {}\n", names(s.orgs));

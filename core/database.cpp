@@ -22,9 +22,10 @@ namespace {
 constexpr const char* kPidFile = "folio.pid";
 
 [[noreturn]] void throw_not_folio(const fs::path& dir, std::string_view what) {
-  throw Error(fmt::format("{} is not a folio index: it holds {}; choose an empty or new folder "
-                          "with --db (or $FOLIO_DB)",
-                          dir.string(), what));
+  throw Error(
+      fmt::format("{} is not a folio index: it holds {}; choose an empty or new folder "
+                  "with --db (or $FOLIO_DB)",
+                  dir.string(), what));
 }
 
 void check_version(const Xapian::Database& db, const fs::path& dir) {
@@ -33,10 +34,10 @@ void check_version(const Xapian::Database& db, const fs::path& dir) {
   // Every folio index has a version; a database without one is not folio's.
   if (stored.empty()) throw_not_folio(dir, "a Xapian database that folio did not make");
   if (stored != expected) {
-    throw Error(fmt::format(
-        "the index at {} has schema version {}, this folio uses version {}: "
-        "delete it and run `folio index` again",
-        dir.string(), stored, expected));
+    throw Error(
+        fmt::format("the index at {} has schema version {}, this folio uses version {}: "
+                    "delete it and run `folio index` again",
+                    dir.string(), stored, expected));
   }
 }
 
@@ -57,8 +58,8 @@ std::optional<std::vector<std::string>> read_stub(const fs::path& dir) {
     names.push_back(name);
   }
   if (names.empty()) {
-    throw Error(fmt::format("the index at {} is damaged: {} lists no shard", dir.string(),
-                            schema::kStubFile));
+    throw Error(
+        fmt::format("the index at {} is damaged: {} lists no shard", dir.string(), schema::kStubFile));
   }
   return names;
 }
@@ -82,8 +83,7 @@ void write_stub(const fs::path& dir, const std::vector<std::string>& names) {
 // in the folder itself: say which version it has.
 [[noreturn]] void reject_unsharded(const fs::path& dir) {
   check_version(Xapian::Database(dir.string(), Xapian::DB_BACKEND_GLASS), dir);
-  throw Error(fmt::format("the index at {} is damaged: no {} file", dir.string(),
-                          schema::kStubFile));
+  throw Error(fmt::format("the index at {} is damaged: no {} file", dir.string(), schema::kStubFile));
 }
 
 // Why the process cannot write in `dir` (strerror), or "" if it can.
@@ -151,9 +151,8 @@ Index::Index(const fs::path& dir) : dir_(fs::absolute(dir).lexically_normal()) {
   }
 }
 
-void Index::for_each_metadata(
-    std::string_view prefix,
-    const std::function<void(const std::string&, const std::string&)>& fn) const {
+void Index::for_each_metadata(std::string_view prefix,
+                              const std::function<void(const std::string&, const std::string&)>& fn) const {
   const std::string p(prefix);
   for (const Xapian::Database& shard : shards_) {
     for (auto it = shard.metadata_keys_begin(p); it != shard.metadata_keys_end(p); ++it) {
@@ -220,9 +219,10 @@ std::vector<std::string> new_index_shards(const fs::path& dir, unsigned new_shar
   if (fs::exists(dir / "iamglass", ec)) reject_unsharded(dir);
   check_no_foreign_files(dir);
   if (const std::string reason = unwritable_reason(dir); !reason.empty()) {
-    throw Error(fmt::format("cannot create an index at {}: {}; choose a folder you can write "
-                            "with --db (or $FOLIO_DB)",
-                            dir.string(), reason));
+    throw Error(
+        fmt::format("cannot create an index at {}: {}; choose a folder you can write "
+                    "with --db (or $FOLIO_DB)",
+                    dir.string(), reason));
   }
   std::vector<std::string> names;
   const unsigned n = std::clamp(new_shards, 1u, schema::kMaxShards);
@@ -236,23 +236,23 @@ WritableIndex open_shards(const fs::path& dir, const std::vector<std::string>& n
   index.dir = dir;
   try {
     for (const std::string& name : names) {
-      index.shards.emplace_back((dir / name).string(),
-                                Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+      index.shards.emplace_back((dir / name).string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
     }
   } catch (const Xapian::DatabaseLockError&) {
     // Xapian cannot create its lock file in a read-only folder either.
     if (const std::string reason = unwritable_reason(dir); !reason.empty()) {
-      throw Error(fmt::format("cannot write to the index at {}: {}; {}; make the folder "
-                              "writable and run the same command again",
-                              dir.string(), reason, committed_state(dir, "the index is as it was")));
+      throw Error(
+          fmt::format("cannot write to the index at {}: {}; {}; make the folder "
+                      "writable and run the same command again",
+                      dir.string(), reason, committed_state(dir, "the index is as it was")));
     }
     // Xapian's lock is held by the other writer's process and released
     // when it exits; the pid file only names that process.
     std::ifstream in(dir / kPidFile);
     std::string pid;
     std::getline(in, pid);
-    throw Error(fmt::format("the index at {} is being updated by another folio process{}",
-                            dir.string(), pid.empty() ? "" : fmt::format(" (pid {})", pid)));
+    throw Error(fmt::format("the index at {} is being updated by another folio process{}", dir.string(),
+                            pid.empty() ? "" : fmt::format(" (pid {})", pid)));
   }
   return index;
 }
@@ -261,8 +261,7 @@ WritableIndex open_shards(const fs::path& dir, const std::vector<std::string>& n
 void stamp_and_check_versions(WritableIndex& index) {
   try {
     for (Xapian::WritableDatabase& shard : index.shards) {
-      if (shard.get_metadata(std::string(schema::kVersionKey)).empty() &&
-          shard.get_doccount() == 0) {
+      if (shard.get_metadata(std::string(schema::kVersionKey)).empty() && shard.get_doccount() == 0) {
         shard.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kVersion));
         shard.commit();
       }
@@ -279,8 +278,7 @@ WritableIndex open_for_writing(const fs::path& dir, unsigned new_shards) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    throw Error(fmt::format("cannot create index directory {}: {}", dir.string(),
-                            ec.message()));
+    throw Error(fmt::format("cannot create index directory {}: {}", dir.string(), ec.message()));
   }
   std::optional<std::vector<std::string>> names = read_stub(dir);
   const bool create = !names;
@@ -310,15 +308,16 @@ void rethrow_write_error(const fs::path& dir, std::exception_ptr error) {
     std::rethrow_exception(error);
   } catch (const Xapian::Error& e) {
     if (is_errno(e, {ENOSPC, EDQUOT})) {
-      throw Error(fmt::format("no space left on the device holding the index at {}; {}; free "
-                              "space and run the same command again",
-                              dir.string(), committed_state(dir, "the index is as of the last commit")));
+      throw Error(
+          fmt::format("no space left on the device holding the index at {}; {}; free "
+                      "space and run the same command again",
+                      dir.string(), committed_state(dir, "the index is as of the last commit")));
     }
     if (is_errno(e, {EROFS, EACCES, EPERM})) {
-      throw Error(fmt::format("cannot write to the index at {}: {}; {}; make the folder "
-                              "writable and run the same command again",
-                              dir.string(), e.get_error_string(),
-                              committed_state(dir, "the index is as of the last commit")));
+      throw Error(fmt::format(
+          "cannot write to the index at {}: {}; {}; make the folder "
+          "writable and run the same command again",
+          dir.string(), e.get_error_string(), committed_state(dir, "the index is as of the last commit")));
     }
     throw;
   }

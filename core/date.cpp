@@ -55,16 +55,13 @@ int day_number(std::string_view token) {
   while (digits < token.size() && is_digit(token[digits])) ++digits;
   if (digits == 0 || digits > 2) return 0;
   const std::string suffix = to_lower_ascii(token.substr(digits));
-  if (!suffix.empty() && suffix != "st" && suffix != "nd" && suffix != "rd" &&
-      suffix != "th") {
+  if (!suffix.empty() && suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th") {
     return 0;
   }
   return to_int(token.substr(0, digits));
 }
 
-int year_number(std::string_view token) {
-  return token.size() == 4 && all_digits(token) ? to_int(token) : 0;
-}
+int year_number(std::string_view token) { return token.size() == 4 && all_digits(token) ? to_int(token) : 0; }
 
 std::optional<Date> make_date(int year, int month, int day) {
   if (year < 1000 || year > 2999) return std::nullopt;
@@ -86,16 +83,14 @@ std::optional<Date> make_date(int year, int month, int day) {
 bool looks_like_time(std::string_view token) {
   if (token.empty() || !is_digit(token[0])) return false;
   const std::string t = to_lower_ascii(token);
-  return t.find(':') != std::string::npos || t.ends_with("am") ||
-         t.ends_with("pm") || t.ends_with("a.m") || t.ends_with("p.m");
+  return t.find(':') != std::string::npos || t.ends_with("am") || t.ends_with("pm") || t.ends_with("a.m") ||
+         t.ends_with("p.m");
 }
 
 // What may follow a date: nothing, or a time with its decorations.
-bool is_time_tail(const std::vector<std::string_view>& tokens,
-                  std::size_t from) {
-  while (from < tokens.size() &&
-         (tokens[from] == "at" || tokens[from] == "-" || tokens[from] == "|" ||
-          tokens[from] == "\xE2\x80\x94" || tokens[from] == "\xE2\x80\x93")) {
+bool is_time_tail(const std::vector<std::string_view>& tokens, std::size_t from) {
+  while (from < tokens.size() && (tokens[from] == "at" || tokens[from] == "-" || tokens[from] == "|" ||
+                                  tokens[from] == "\xE2\x80\x94" || tokens[from] == "\xE2\x80\x93")) {
     ++from;
   }
   if (from == tokens.size()) return tokens.size() == from && from > 0;
@@ -146,11 +141,9 @@ std::optional<Date> parse_words(std::string_view s) {
       date = make_date(year_number(t[i + 1]), m, 0);
       used = 2;
     }
-  } else if (t.size() - i >= 3 && day_number(t[i]) && month_number(t[i + 1]) &&
-             year_number(t[i + 2])) {
+  } else if (t.size() - i >= 3 && day_number(t[i]) && month_number(t[i + 1]) && year_number(t[i + 2])) {
     // 18 June 2023
-    date = make_date(year_number(t[i + 2]), month_number(t[i + 1]),
-                     day_number(t[i]));
+    date = make_date(year_number(t[i + 2]), month_number(t[i + 1]), day_number(t[i]));
     used = 3;
   }
   if (!date) return std::nullopt;
@@ -161,8 +154,7 @@ std::optional<Date> parse_words(std::string_view s) {
 }  // namespace
 
 int days_in_month(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                31, 31, 30, 31, 30, 31};
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
 }

@@ -20,8 +20,7 @@ std::string Date::iso() const {
 
 std::string Date::sort_key() const {
   if (!known()) return {};
-  return fmt::format("{:04}{:02}{:02}", year, month == 0 ? 1 : month,
-                     day == 0 ? 1 : day);
+  return fmt::format("{:04}{:02}{:02}", year, month == 0 ? 1 : month, day == 0 ? 1 : day);
 }
 
 const char* to_string(DatePrecision precision) {

@@ -36,9 +36,7 @@ std::size_t shard_of(std::string_view article_id, std::size_t shards) {
   return static_cast<std::size_t>(fnv1a64(article_id) % shards);
 }
 
-std::string article_id(std::string_view absolute_path) {
-  return to_hex(fnv1a64(absolute_path));
-}
+std::string article_id(std::string_view absolute_path) { return to_hex(fnv1a64(absolute_path)); }
 
 std::string section_id(std::string_view article_id, int section_index) {
   return fmt::format("{}-{}", article_id, section_index);
@@ -85,9 +83,7 @@ std::string author_term(std::string_view author) {
   return bounded(std::move(term), kMaxTermBytes);
 }
 
-std::string file_key(std::string_view article_id) {
-  return fmt::format("{}{}", kFileKeyPrefix, article_id);
-}
+std::string file_key(std::string_view article_id) { return fmt::format("{}{}", kFileKeyPrefix, article_id); }
 
 std::string bad_file_key(std::string_view article_id) {
   return fmt::format("{}{}", kBadFileKeyPrefix, article_id);
@@ -101,8 +97,7 @@ std::vector<std::string> date_terms(const Date& date) {
     terms.push_back(fmt::format("{}{:04}{:02}", kMonthPrefix, date.year, date.month));
   }
   if (date.precision == DatePrecision::day) {
-    terms.push_back(fmt::format("{}{:04}{:02}{:02}", kDayPrefix, date.year,
-                                date.month, date.day));
+    terms.push_back(fmt::format("{}{:04}{:02}{:02}", kDayPrefix, date.year, date.month, date.day));
   }
   return terms;
 }
@@ -165,10 +160,7 @@ PlaceKind kind_from_string(const std::string& s) {
 }
 
 json date_to_json(const Date& date) {
-  return {{"y", date.year},
-          {"m", date.month},
-          {"d", date.day},
-          {"p", to_string(date.precision)}};
+  return {{"y", date.year}, {"m", date.month}, {"d", date.day}, {"p", to_string(date.precision)}};
 }
 
 Date date_from_json(const json& j) {
@@ -189,9 +181,10 @@ auto parse_stored(std::string_view text, const char* what, Fn&& fn) {
   try {
     return fn(json::parse(text));
   } catch (const json::exception& e) {
-    throw Error(fmt::format("damaged {} in the index ({}): re-index with "
-                            "`folio index`",
-                            what, e.what()));
+    throw Error(
+        fmt::format("damaged {} in the index ({}): re-index with "
+                    "`folio index`",
+                    what, e.what()));
   }
 }
 
@@ -276,9 +269,12 @@ SectionData SectionData::from_json(std::string_view text) {
       s.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), {}});
     }
     for (const json& p : j.at(std::string(info(Field::place).plural))) {
-      s.places.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(),
+      s.places.push_back({p.at("id").get<std::string>(),
+                          p.at("name").get<std::string>(),
                           kind_from_string(p.at("kind").get<std::string>()),
-                          p.at("country").get<std::string>(), {}, {}});
+                          p.at("country").get<std::string>(),
+                          {},
+                          {}});
     }
     for (const json& o : j.at(std::string(info(Field::org).plural))) {
       s.orgs.push_back({o.at("id").get<std::string>(), o.at("name").get<std::string>(), {}});

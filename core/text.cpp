@@ -50,10 +50,7 @@ bool is_dropped_control(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
@@ -125,8 +122,7 @@ std::string to_lower_ascii(std::string_view text) {
 }
 
 bool starts_with_icase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         equals_icase(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && equals_icase(text.substr(0, prefix.size()), prefix);
 }
 
 bool equals_icase(std::string_view a, std::string_view b) {
@@ -168,8 +164,8 @@ std::string to_hex(std::uint64_t value) { return fmt::format("{:016x}", value); 
 
 std::string fold(std::string_view text) {
   std::string lowered;
-  const bool ascii = std::all_of(text.begin(), text.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii =
+      std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   // Transliteration is slow and the same names come back (the lexicon
   // folds each city several times, articles repeat names): remember them.
   thread_local std::unordered_map<std::string, std::string> cache;
@@ -184,13 +180,13 @@ std::string fold(std::string_view text) {
     // ICU's transliterator is not thread-safe: one per thread.
     thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
       UErrorCode status = U_ZERO_ERROR;
-      std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-          "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+      std::unique_ptr<icu::Transliterator> t(
+          icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
       if (U_FAILURE(status)) throw Error("cannot create ICU transliterator Latin-ASCII");
       return t;
     }();
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     transliterator->transliterate(u);
     u.toUTF8String(lowered);
   }
@@ -200,8 +196,8 @@ std::string fold(std::string_view text) {
   out.reserve(lowered.size());
   bool space = false;
   for (char c : lowered) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      static_cast<unsigned char>(c) >= 0x80;
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
     if (c == '\'' || c == '.') continue;
     if (!word) {
       space = !out.empty();
@@ -220,15 +216,15 @@ std::string fold(std::string_view text) {
 }
 
 std::string strip_accents(std::string_view text) {
-  const bool ascii = std::all_of(text.begin(), text.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii =
+      std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii) return std::string(text);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) throw Error("cannot load ICU's normalization data");
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   const icu::UnicodeString decomposed = nfkd->normalize(u, status);
   icu::UnicodeString kept;
   for (int32_t i = 0; i < decomposed.length();) {
@@ -260,6 +256,5 @@ std::string slug(std::string_view name) {
   std::replace(s.begin(), s.end(), ' ', '-');
   return bounded(std::move(s), kMaxSlugBytes);
 }
-
 
 }  // namespace folio

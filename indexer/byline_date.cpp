@@ -22,10 +22,9 @@ bool strip_label(std::string_view& s, std::string_view label) {
 // "Published: <date>", "Updated <date>", or a bare date.
 std::optional<Byline> parse_date_line(std::string_view s) {
   static constexpr std::array<std::string_view, 6> kPublished = {
-      "Published on", "Published", "Posted on", "Posted", "First published",
-      "Date"};
-  static constexpr std::array<std::string_view, 4> kUpdated = {
-      "Last updated", "Updated on", "Updated", "Modified"};
+      "Published on", "Published", "Posted on", "Posted", "First published", "Date"};
+  static constexpr std::array<std::string_view, 4> kUpdated = {"Last updated", "Updated on", "Updated",
+                                                               "Modified"};
   Byline byline;
   bool labelled = false;
   for (auto label : kUpdated) {
@@ -76,8 +75,7 @@ std::size_t count_words(std::string_view s) { return date_words(s).size(); }
 std::optional<Byline> parse_byline(std::string_view line) {
   std::string_view s = trim(line);
   if (s.empty()) return std::nullopt;
-  const bool by = starts_with_icase(s, "by") &&
-                  (s.size() == 2 || s[2] == ' ' || s[2] == '|' || s[2] == ':');
+  const bool by = starts_with_icase(s, "by") && (s.size() == 2 || s[2] == ' ' || s[2] == '|' || s[2] == ':');
   if (!by) return parse_date_line(s);
 
   std::string_view rest = trim(s.substr(2));

@@ -99,12 +99,14 @@ void rename_or_throw(const fs::path& from, const fs::path& to) {
 // itself a mount point (a mount point cannot be renamed).
 void check_can_swap(const fs::path& dir) {
   const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
-  struct stat own {}, up {};
+  struct stat own {
+  }, up{};
   if (::stat(dir.c_str(), &own) != 0 || ::stat(parent.c_str(), &up) != 0) return;  // Index() says why
   if (own.st_dev != up.st_dev) {
-    throw Error(fmt::format("cannot compact the index at {} in place: it is a mount point or on "
-                            "another file system than {}; the index is unchanged",
-                            dir.string(), parent.string()));
+    throw Error(
+        fmt::format("cannot compact the index at {} in place: it is a mount point or on "
+                    "another file system than {}; the index is unchanged",
+                    dir.string(), parent.string()));
   }
 }
 

@@ -42,8 +42,7 @@ std::vector<std::string> mentioned_ids(const Section& section, schema::Field fie
 
 }  // namespace
 
-Xapian::Document make_section_document(const Article& article,
-                                       const Section& section,
+Xapian::Document make_section_document(const Article& article, const Section& section,
                                        const std::string& article_id) {
   // Xapian::Stem and TermGenerator are not safe to share between threads.
   // Only stems are indexed, with positions: phrases and wildcards match
@@ -104,8 +103,7 @@ Xapian::Document make_section_document(const Article& article,
     doc.add_value(schema::kDateSlot, article.date.sort_key());
   }
   doc.add_value(schema::kArticleSlot, article_id);
-  doc.add_value(schema::kSectionSlot,
-                Xapian::sortable_serialise(section.index));
+  doc.add_value(schema::kSectionSlot, Xapian::sortable_serialise(section.index));
 
   schema::SectionData data;
   data.path = article.path;

@@ -23,21 +23,21 @@ const std::unordered_set<std::string> kCalendarWords = [] {
 }();
 
 // Lower-case words inside a person's name ("Lula da Silva", "Ursula von der Leyen").
-const std::unordered_set<std::string> kNameParticles = {
-    "da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le",
-    "van", "von", "bin", "ibn", "al", "el", "ben", "ter", "ten"};
+const std::unordered_set<std::string> kNameParticles = {"da",  "de", "del", "della", "der", "di",  "do",
+                                                        "dos", "du", "la",  "le",    "van", "von", "bin",
+                                                        "ibn", "al", "el",  "ben",   "ter", "ten"};
 
 // Words before a place name that make an ambiguous word a place ("in Nice").
 const std::unordered_set<std::string> kLocatives = {
-    "in", "at", "from", "near", "to", "outside", "around", "across", "toward",
-    "towards", "into", "via", "visit", "visited", "visiting", "of", "through"};
+    "in",      "at",   "from", "near",  "to",      "outside",  "around", "across", "toward",
+    "towards", "into", "via",  "visit", "visited", "visiting", "of",     "through"};
 
 // Context that makes an unknown name the tagger reads as a place one:
 // "in Kismayo", "the port town of Kismayo".
 const std::unordered_set<std::string> kStrongLocatives = {"in", "at", "near", "outside"};
-const std::unordered_set<std::string> kPlaceNouns = {
-    "town", "city", "village", "province", "region", "district", "port", "capital", "state",
-    "island", "county", "area", "outskirts", "suburb"};
+const std::unordered_set<std::string> kPlaceNouns = {"town",     "city", "village",   "province", "region",
+                                                     "district", "port", "capital",   "state",    "island",
+                                                     "county",   "area", "outskirts", "suburb"};
 
 constexpr std::size_t kMaxNameTokens = 6;
 constexpr std::uint32_t kCityWithoutContext = 200'000;
@@ -90,14 +90,11 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
   bool boundary = true;
   bool stop_gap = true;
   bool quote_gap = false;
-  auto offset = [&](const Xapian::Utf8Iterator& i) {
-    return static_cast<std::size_t>(i.raw() - base);
-  };
+  auto offset = [&](const Xapian::Utf8Iterator& i) { return static_cast<std::size_t>(i.raw() - base); };
   while (it != end) {
     const unsigned ch = *it;
     if (!Xapian::Unicode::is_wordchar(ch)) {
-      if (ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == 0x201C || ch == '"' ||
-          ch == '(') {
+      if (ch == '.' || ch == '!' || ch == '?' || ch == ':' || ch == 0x201C || ch == '"' || ch == '(') {
         boundary = true;
       }
       if (ch == '.' || ch == '!' || ch == '?') stop_gap = true;
@@ -142,8 +139,7 @@ std::vector<Token> tokenize(std::string_view text, const Lexicon& lx, bool headl
     // A full stop after an abbreviation ("Mr.", "Gen.") or a single initial
     // ("John F. Kennedy") belongs to the word and ends no sentence.
     bool kept_stop = word.ends_with('.');
-    if (!kept_stop && it != end && *it == '.' &&
-        (letters == 1 || lx.is_abbreviation(fold(word)))) {
+    if (!kept_stop && it != end && *it == '.' && (letters == 1 || lx.is_abbreviation(fold(word)))) {
       ++it;
       ++stop;
       word = text.substr(start, stop - start);
@@ -183,7 +179,7 @@ struct PersonSpan {
   std::size_t section;
   std::string name;  // display name as written
   std::vector<std::string> keys;
-  bool titled;         // after "President", "Mr." ...
+  bool titled;             // after "President", "Mr." ...
   std::string with_title;  // "President Biden": an alias users may type
 };
 
@@ -198,10 +194,10 @@ struct PlaceMention {
   std::size_t section;
   std::string surface;
   const Lexicon::Phrase* phrase;
-  bool single;          // one token
-  bool ordinary;        // also an ordinary lower-case word
-  bool context;         // "in X", "X, Country"
-  bool state_context;   // "state of X", "X state"
+  bool single;               // one token
+  bool ordinary;             // also an ordinary lower-case word
+  bool context;              // "in X", "X, Country"
+  bool state_context;        // "state of X", "X state"
   std::string city_country;  // "Atlanta, Georgia": country of the city before
   std::string key;
   std::size_t unit = 0;  // which line of the article
@@ -218,8 +214,8 @@ struct OrgMention {
 // the tagger says of each.
 struct Unit {
   std::size_t section = 0;
-  bool heading = false;       // a heading, or a line in capitals
-  std::size_t dateline = 0;   // leading tokens that are a dateline ("NEW YORK,")
+  bool heading = false;      // a heading, or a line in capitals
+  std::size_t dateline = 0;  // leading tokens that are a dateline ("NEW YORK,")
   std::vector<Token> tokens;
   std::vector<std::uint8_t> labels;  // the tagger's IOB2 labels; empty without it
 };
@@ -329,9 +325,9 @@ class ArticleScan {
   std::vector<ShortMention> shorts;
   std::vector<PlaceMention> places;
   std::vector<ExtraPlace> extra_places;
-  std::vector<ShortMention> tagged_singles;  // one-word people the tagger found
+  std::vector<ShortMention> tagged_singles;            // one-word people the tagger found
   std::unordered_set<std::string> organisation_words;  // keys of organisations' names
-  std::vector<OrgMention> orgs;  // the lexicon's and the tagger's organisations
+  std::vector<OrgMention> orgs;                        // the lexicon's and the tagger's organisations
 
  private:
   struct Match {
@@ -415,8 +411,7 @@ class ArticleScan {
       std::size_t k = i + n;
       while (k < t.size() && !t[k].cap && kNameParticles.count(t[k].key) != 0 && t[k].joined) ++k;
       const bool particles = k > i + n && k < t.size() && t[k].cap && t[k].joined;
-      const bool hyphen_tail = !next.cap && next.hyphen &&
-                               (i + n + 1 >= t.size() || !t[i + n + 1].hyphen);
+      const bool hyphen_tail = !next.cap && next.hyphen && (i + n + 1 >= t.size() || !t[i + n + 1].hyphen);
       if (!next.cap && !particles && !hyphen_tail) break;
       if (next.cap && lx_.is_organisation_suffix(next.key)) return {0, n + 1};
       if (next.cap && (starts_strong_place(t, i + n) || kCalendarWords.count(next.key) != 0)) break;
@@ -510,8 +505,8 @@ class ArticleScan {
     return true;
   }
 
-  void add_place(const std::vector<Token>& t, std::size_t i, const Match& m,
-                 std::size_t section, bool heading) {
+  void add_place(const std::vector<Token>& t, std::size_t i, const Match& m, std::size_t section,
+                 bool heading) {
     PlaceMention pm;
     pm.section = section;
     pm.phrase = m.phrase;
@@ -522,7 +517,8 @@ class ArticleScan {
     pm.surface = std::string(first, static_cast<std::size_t>(last.data() + last.size() - first));
     // Every word an ordinary word: "Nice", "Country Club".
     pm.ordinary = !t[i].upper;
-    for (std::size_t k = i; k < i + m.length; ++k) pm.ordinary = pm.ordinary && lx_.is_ordinary_word(t[k].key);
+    for (std::size_t k = i; k < i + m.length; ++k)
+      pm.ordinary = pm.ordinary && lx_.is_ordinary_word(t[k].key);
     const bool locative = i > 0 && kLocatives.count(t[i - 1].key) != 0 && !t[i - 1].cap;
     bool place_after = false;
     if (i + m.length < t.size() && t[i + m.length].comma_before) {
@@ -588,8 +584,8 @@ class ArticleScan {
   // An organisation's name [i, i + n) is neither a person nor a place, but
   // the places named in it count ("Bank of Japan"; not the demonym of
   // "Georgian Dream").
-  void add_organisation(const std::vector<Token>& t, std::size_t i, std::size_t n,
-                        std::size_t section, bool heading) {
+  void add_organisation(const std::vector<Token>& t, std::size_t i, std::size_t n, std::size_t section,
+                        bool heading) {
     add_org_mention(t, i, n, section, heading);
     for (std::size_t k = i; k < i + n; ++k) organisation_words.insert(t[k].key);
     for (std::size_t k = i; k < i + n; ++k) {
@@ -677,8 +673,8 @@ class ArticleScan {
       const NameSpan rest = name_span(t, i + 1, true, heading);
       const std::size_t after = i + 1 + rest.length;
       if (rest.length >= 1 && after + 1 < t.size() && t[after].comma_before &&
-          (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") &&
-          !t[after + 1].cap && t[after + 1].key != tok.key) {
+          (t[after].key == "the" || t[after].key == "a" || t[after].key == "an") && !t[after + 1].cap &&
+          t[after + 1].key != tok.key) {
         return rest.length + 1;
       }
     }
@@ -692,8 +688,8 @@ class ArticleScan {
     const auto* first = t[i].text.data();
     const auto& last = t[i + n - 1].text;
     const char* end = last.data() + last.size();
-    PersonSpan p{section, std::string(first, static_cast<std::size_t>(end - first)), {},
-                 title != nullptr, {}};
+    PersonSpan p{
+        section, std::string(first, static_cast<std::size_t>(end - first)), {}, title != nullptr, {}};
     if (title != nullptr) {
       const char* start = title->text.data();
       p.with_title = std::string(start, static_cast<std::size_t>(end - start));
@@ -705,12 +701,10 @@ class ArticleScan {
   // A place the tagger found at [i, i + n) that the gazetteers lack
   // ("Kismayo") keeps its name as written, with a place's context: "in
   // Kismayo", "the port town of Kismayo". Returns whether it was added.
-  bool add_unknown_place(const std::vector<Token>& t, std::size_t i, std::size_t n,
-                         std::size_t section) {
-    const bool locative =
-        i > 0 && !t[i - 1].cap && !t[i].sentence_start &&
-        (kStrongLocatives.count(t[i - 1].key) != 0 ||
-         (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
+  bool add_unknown_place(const std::vector<Token>& t, std::size_t i, std::size_t n, std::size_t section) {
+    const bool locative = i > 0 && !t[i - 1].cap && !t[i].sentence_start &&
+                          (kStrongLocatives.count(t[i - 1].key) != 0 ||
+                           (t[i - 1].key == "of" && i > 1 && kPlaceNouns.count(t[i - 2].key) != 0));
     if (!locative || !t[i].cap || !t[i + n - 1].cap || !unknown_words(t, i, n)) return false;
     const auto* first = t[i].text.data();
     const auto& last = t[i + n - 1].text;
@@ -752,8 +746,7 @@ class ArticleScan {
           tok.cap && t[i + tagged.length - 1].cap && plausible_name(t, i, tagged.length)) {
         const bool strong_place =
             m.phrase != nullptr && !m.phrase->places.empty() && m.length >= tagged.length &&
-            (m.phrase->demonym ||
-             lx_.places()[m.phrase->places.front()].place.kind != PlaceKind::city);
+            (m.phrase->demonym || lx_.places()[m.phrase->places.front()].place.kind != PlaceKind::city);
         const bool title = m.phrase != nullptr && m.phrase->title;
         if (!strong_place && !title && !lx_.is_organisation_suffix(tok.key)) {
           if (tagged.length >= 2) {
@@ -815,8 +808,7 @@ class ArticleScan {
       // no place; a place inside a longer name still is ("Bank of Japan").
       // Only a city, and only without a place's context ("in Liverpool").
       if (place && tagged.type == EntityType::organisation && tagged.length == m.length &&
-          !m.phrase->demonym &&
-          lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city) {
+          !m.phrase->demonym && lx_.places()[m.phrase->places.front()].place.kind == PlaceKind::city) {
         add_place(t, i, m, section, heading);
         if (!places.back().context) {
           places.pop_back();
@@ -1000,8 +992,7 @@ class ArticleEntities {
       if (m.state_context || (!m.city_country.empty() && !city_here)) {
         for (std::uint32_t c : candidates) {
           const Place& p = lx_.places()[c].place;
-          if (p.kind == PlaceKind::subdivision &&
-              (m.city_country.empty() || p.country == m.city_country)) {
+          if (p.kind == PlaceKind::subdivision && (m.city_country.empty() || p.country == m.city_country)) {
             chosen = c;
             break;
           }
@@ -1081,8 +1072,7 @@ std::vector<Unit> read_units(const Lexicon& lx, Article& article) {
 
 }  // namespace
 
-EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon)
-    : lexicon_(std::move(lexicon)) {}
+EntityExtractor::EntityExtractor(std::shared_ptr<const Lexicon> lexicon) : lexicon_(std::move(lexicon)) {}
 
 void EntityExtractor::annotate(Article& article) const {
   const Lexicon& lx = *lexicon_;

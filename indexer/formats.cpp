@@ -47,8 +47,8 @@ Format detect_format(std::string_view path, std::string_view text) {
   // An HTML document says so in its first bytes, whatever the file's name.
   const std::string head = to_lower_ascii(trim(text.substr(0, 1024)));
   if (head.starts_with("<!doctype html") || head.starts_with("<html") ||
-      (head.starts_with("<") && (head.find("<head") != std::string::npos ||
-                                 head.find("<body") != std::string::npos))) {
+      (head.starts_with("<") &&
+       (head.find("<head") != std::string::npos || head.find("<body") != std::string::npos))) {
     return Format::html;
   }
   const std::string ext = extension_of(path);

@@ -98,9 +98,8 @@ const GumboNode* first_h1(const GumboNode* node, int depth = 0) {
 // Headings and paragraph-like blocks of the article, in document order.
 // Between block elements, each run of text and inline elements is one
 // paragraph: a <div> holding only text is a paragraph.
-void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
-                    const std::string& title, const GumboNode* headline_node,
-                    std::vector<Block>& blocks, int depth = 0) {
+void collect_blocks(const GumboNode* node, const html::ArticleContent& content, const std::string& title,
+                    const GumboNode* headline_node, std::vector<Block>& blocks, int depth = 0) {
   if (node->type != GUMBO_NODE_ELEMENT || depth > html::kMaxDepth) return;
   const GumboElement& e = node->v.element;
   if (html::is_never_text(e.tag) || content.is_dropped(node)) return;
@@ -131,11 +130,10 @@ void collect_blocks(const GumboNode* node, const html::ArticleContent& content,
   };
   for (unsigned i = 0; i < e.children.length; ++i) {
     const auto* child = static_cast<const GumboNode*>(e.children.data[i]);
-    const bool inline_child =
-        child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-        child->type == GUMBO_NODE_CDATA ||
-        (child->type == GUMBO_NODE_ELEMENT && html::is_inline_tag(child->v.element.tag) &&
-         !html::has_block_child(child));
+    const bool inline_child = child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
+                              child->type == GUMBO_NODE_CDATA ||
+                              (child->type == GUMBO_NODE_ELEMENT &&
+                               html::is_inline_tag(child->v.element.tag) && !html::has_block_child(child));
     if (inline_child) {
       if (child->type == GUMBO_NODE_ELEMENT && content.is_dropped(child)) continue;
       if (run_line == 0 && child->type != GUMBO_NODE_WHITESPACE) run_line = line_of(child);

@@ -28,8 +28,8 @@ namespace {
 
 // The files the index knows, by article id, from every shard.
 struct KnownFiles {
-  std::map<std::string, schema::FileRecord> indexed;    // folio.file:
-  std::map<std::string, schema::BadFileRecord> bad;     // folio.bad:
+  std::map<std::string, schema::FileRecord> indexed;  // folio.file:
+  std::map<std::string, schema::BadFileRecord> bad;   // folio.bad:
 };
 
 template <class Record>
@@ -52,8 +52,8 @@ KnownFiles load_known_files(const WritableIndex& index) {
 
 bool is_under(const std::string& path, const fs::path& root) {
   const std::string r = root.string();
-  return path == r || (path.size() > r.size() && path.starts_with(r) &&
-                       (r.ends_with('/') || path[r.size()] == '/'));
+  return path == r ||
+         (path.size() > r.size() && path.starts_with(r) && (r.ends_with('/') || path[r.size()] == '/'));
 }
 
 fs::path absolute_root(const fs::path& root) {
@@ -74,17 +74,15 @@ bool unchanged_since(const schema::FileRecord& record, const FileStat& st) {
 // A file that could not be indexed is read again only when it may have
 // become readable: it changed, or its mode did (ctime), or it was too
 // large and this run's limit is higher.
-bool worth_retrying(const schema::BadFileRecord& bad, const FileStat& st,
-                    const IndexOptions& options) {
+bool worth_retrying(const schema::BadFileRecord& bad, const FileStat& st, const IndexOptions& options) {
   return bad.size != st.size || bad.mtime_ns != st.mtime_ns || bad.ctime_ns != st.ctime_ns ||
          (bad.too_large && st.size <= options.max_file_size);
 }
 
 // Reads a file that is new or changed and fills `r` as touched or changed.
 // Throws folio::Error when it cannot be indexed.
-void read_changed_file(const fs::path& file, const FileStat& st,
-                       const schema::FileRecord* old, const ArticleReader& reader,
-                       FileResult& r) {
+void read_changed_file(const fs::path& file, const FileStat& st, const schema::FileRecord* old,
+                       const ArticleReader& reader, FileResult& r) {
   const std::string bytes = read_file_bytes(file);
   r.bytes = bytes.size();
   r.record = {r.path, bytes.size(), st.mtime_ns, fnv1a64(bytes), 0};
@@ -103,19 +101,17 @@ void read_changed_file(const fs::path& file, const FileStat& st,
   r.kind = FileResult::Kind::changed;
 }
 
-FileResult skipped_file(FileResult r, std::string reason, const FileStat* st,
-                        bool too_large = false) {
+FileResult skipped_file(FileResult r, std::string reason, const FileStat* st, bool too_large = false) {
   r.kind = FileResult::Kind::skipped;
   r.reason = std::move(reason);
   if (st != nullptr) {
-    r.bad_record = schema::BadFileRecord{r.path,     st->size, st->mtime_ns,
-                                         st->ctime_ns, r.reason, too_large};
+    r.bad_record = schema::BadFileRecord{r.path, st->size, st->mtime_ns, st->ctime_ns, r.reason, too_large};
   }
   return r;
 }
 
-FileResult process_file(const fs::path& file, const KnownFiles& known,
-                        const IndexOptions& options, const ArticleReader& reader) {
+FileResult process_file(const fs::path& file, const KnownFiles& known, const IndexOptions& options,
+                        const ArticleReader& reader) {
   FileResult r;
   r.path = file.string();
   r.id = schema::article_id(r.path);
@@ -136,10 +132,9 @@ FileResult process_file(const fs::path& file, const KnownFiles& known,
     return r;
   }
   if (st.size > options.max_file_size) {
-    return skipped_file(std::move(r),
-                        fmt::format("larger than the size limit ({} bytes > {})", st.size,
-                                    options.max_file_size),
-                        &st, true);
+    return skipped_file(
+        std::move(r),
+        fmt::format("larger than the size limit ({} bytes > {})", st.size, options.max_file_size), &st, true);
   }
   try {
     read_changed_file(file, st, r.had_record ? &old->second : nullptr, reader, r);
@@ -157,15 +152,14 @@ class IndexRun {
   IndexRun(WritableIndex& index, const IndexOptions& options, const ArticleReader& reader,
            const std::function<void(const SkippedFile&)>& on_skip,
            const std::function<void(const IndexProgress&)>& on_progress)
-      : index_(index), options_(options), reader_(reader), on_skip_(on_skip),
-        on_progress_(on_progress) {}
+      : index_(index), options_(options), reader_(reader), on_skip_(on_skip), on_progress_(on_progress) {}
 
   IndexReport run();
 
  private:
   void list_files();
   void start_queues(unsigned jobs);
-  void read_files();           // a worker thread
+  void read_files();                // a worker thread
   void write_shard(std::size_t k);  // shard k's writer thread
   void account(const FileResult& r);
   void remove_gone_files();
@@ -182,9 +176,7 @@ class IndexRun {
     }
     failed_.store(true);
   }
-  bool stopped() const {
-    return failed_.load() || (options_.stop != nullptr && options_.stop->load());
-  }
+  bool stopped() const { return failed_.load() || (options_.stop != nullptr && options_.stop->load()); }
 
   WritableIndex& index_;
   const IndexOptions& options_;
@@ -213,8 +205,7 @@ IndexReport IndexRun::run() {
   // Workers read, decode, parse, extract and build documents; each shard
   // has one writer thread, fed by its own queue, as Xapian's databases are
   // not thread-safe.
-  const unsigned jobs =
-      options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs = options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   start_queues(jobs);
   std::vector<std::thread> workers, writers;
   for (unsigned j = 0; j < jobs; ++j) workers.emplace_back([this] { read_files(); });
@@ -231,8 +222,7 @@ IndexReport IndexRun::run() {
 
 void IndexRun::list_files() {
   for (const fs::path& r : options_.roots) roots_.push_back(absolute_root(r));
-  files_ = walk::list_article_files(roots_, options_.excludes,
-                                    [this](SkippedFile s) { skip(std::move(s)); });
+  files_ = walk::list_article_files(roots_, options_.excludes, [this](SkippedFile s) { skip(std::move(s)); });
   progress_.files_total = files_.size();
 }
 
@@ -303,8 +293,7 @@ void IndexRun::account(const FileResult& r) {
 void IndexRun::remove_gone_files() {
   auto gone = [&](const std::string& id, const std::string& path) {
     return seen_.count(id) == 0 &&
-           std::any_of(roots_.begin(), roots_.end(),
-                       [&](const fs::path& r) { return is_under(path, r); });
+           std::any_of(roots_.begin(), roots_.end(), [&](const fs::path& r) { return is_under(path, r); });
   };
   const std::size_t shards = writers_.size();
   for (const auto& [id, record] : known_.indexed) {
@@ -320,8 +309,7 @@ void IndexRun::remove_gone_files() {
 
 }  // namespace
 
-IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
-                        const ArticleReader& reader,
+IndexReport index_paths(WritableIndex& index, const IndexOptions& options, const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress) {
   try {

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "folio/entities.hpp"
-#include "folio/tagger.hpp"
 #include "folio/error.hpp"
+#include "folio/tagger.hpp"
 #include "folio/text.hpp"
 
 namespace folio {
@@ -22,12 +22,25 @@ constexpr std::uint32_t kBigCity = Lexicon::kBigCityPopulation;
 
 // ISO 3166-2 subdivision types folio recognises; smaller units (districts,
 // counties, municipalities) would mostly add noise.
-const std::unordered_set<std::string> kSubdivisionTypes = {
-    "State", "Province", "Region", "Prefecture", "Autonomous region",
-    "Municipality", "Emirate", "Territory", "Country", "Land",
-    "Metropolitan region", "Union territory", "Autonomous province",
-    "Federal district", "Special administrative region", "Republic",
-    "Autonomous community", "Autonomous republic", "Nation"};
+const std::unordered_set<std::string> kSubdivisionTypes = {"State",
+                                                           "Province",
+                                                           "Region",
+                                                           "Prefecture",
+                                                           "Autonomous region",
+                                                           "Municipality",
+                                                           "Emirate",
+                                                           "Territory",
+                                                           "Country",
+                                                           "Land",
+                                                           "Metropolitan region",
+                                                           "Union territory",
+                                                           "Autonomous province",
+                                                           "Federal district",
+                                                           "Special administrative region",
+                                                           "Republic",
+                                                           "Autonomous community",
+                                                           "Autonomous republic",
+                                                           "Nation"};
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -61,8 +74,7 @@ std::vector<std::vector<std::string>> read_tsv(const fs::path& file, std::size_t
   for (const std::string& line : read_lines(file)) {
     std::vector<std::string> fields = split(line, '\t');
     if (fields.size() < columns) {
-      throw Error(fmt::format("{}: expected {} tab-separated fields in '{}'", file.string(),
-                              columns, line));
+      throw Error(fmt::format("{}: expected {} tab-separated fields in '{}'", file.string(), columns, line));
     }
     rows.push_back(std::move(fields));
   }
@@ -92,8 +104,8 @@ bool is_acronym(std::string_view s) {
 }
 
 std::string strip_chinese_suffix(const std::string& name) {
-  for (std::string_view suffix : {" Shi", " Sheng", " Zizhiqu", " Huizu Zizhiqu",
-                                  " Zhuangzu Zizhiqu", " Weiwu'er Zizhiqu"}) {
+  for (std::string_view suffix :
+       {" Shi", " Sheng", " Zizhiqu", " Huizu Zizhiqu", " Zhuangzu Zizhiqu", " Weiwu'er Zizhiqu"}) {
     if (name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
   }
   return name;
@@ -139,9 +151,7 @@ class LexiconBuilder {
     add_name(surface, place, 0);
   }
 
-  void add_flag(const std::string& surface, bool Lexicon::Phrase::*flag) {
-    phrase_for(surface).*flag = true;
-  }
+  void add_flag(const std::string& surface, bool Lexicon::Phrase::*flag) { phrase_for(surface).*flag = true; }
 
   void finish() {
     auto by_rank = [&](std::uint32_t a, std::uint32_t b) {
@@ -298,8 +308,12 @@ class LexiconLoader {
     for (const auto& row : alias_rows_) {
       auto [it, fresh] = alias_places_.try_emplace(row[1], 0);
       if (fresh) {
-        Place p{row[1], row[4], row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
-                country_id(row[3]), {}, {}};
+        Place p{row[1],
+                row[4],
+                row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
+                country_id(row[3]),
+                {},
+                {}};
         it->second = builder_.add_place(p, 0, row[3], "");
         builder_.add_name(row[4], it->second, kAlias);
       }
@@ -337,7 +351,7 @@ class LexiconLoader {
         GeonamesCity* c = geonames_get_city(i);
         if (c == nullptr) continue;
         cities_.push_back({geonames_city_get_name(c), geonames_city_get_state(c),
-                          geonames_city_get_country_code(c), geonames_city_get_population(c)});
+                           geonames_city_get_country_code(c), geonames_city_get_population(c)});
         geonames_city_free(c);
       }
       std::stable_sort(cities_.begin(), cities_.end(),
@@ -424,9 +438,8 @@ class LexiconLoader {
       lx_.organisation_suffixes_.insert(fold(suffix));
       if (suffix.ends_with('.')) lx_.abbreviations_.insert(fold(suffix));
     }
-    for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                                     "sept", "oct", "nov", "dec", "st", "mt", "ft", "jr", "sr",
-                                     "no", "vs"}) {
+    for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                                     "nov", "dec", "st", "mt", "ft", "jr", "sr", "no", "vs"}) {
       lx_.abbreviations_.insert(abbreviation);
     }
   }

@@ -80,8 +80,7 @@ FrontMatter read_front_matter(const std::vector<std::string_view>& lines) {
 // The text of a node's inline content, markup removed; a line break (soft
 // or hard) becomes `line_break`.
 void inline_text(cmark_node* node, std::string& out, char line_break = ' ') {
-  for (cmark_node* child = cmark_node_first_child(node); child != nullptr;
-       child = cmark_node_next(child)) {
+  for (cmark_node* child = cmark_node_first_child(node); child != nullptr; child = cmark_node_next(child)) {
     switch (cmark_node_get_type(child)) {
       case CMARK_NODE_TEXT:
       case CMARK_NODE_CODE:
@@ -141,9 +140,10 @@ Article parse_markdown_article(std::string_view text, const std::string& path,
   // matter (any line ending: "\n", "\r\n" or "\r").
   const auto front_lines = static_cast<std::size_t>(fm.lines);
   const std::string_view body =
-      front_lines == 0           ? text
-      : front_lines < lines.size() ? text.substr(static_cast<std::size_t>(lines[front_lines].data() - text.data()))
-                                   : std::string_view();
+      front_lines == 0 ? text
+      : front_lines < lines.size()
+          ? text.substr(static_cast<std::size_t>(lines[front_lines].data() - text.data()))
+          : std::string_view();
 
   SectionBuilder builder(path, boilerplate);
   builder.set_title(fm.title);

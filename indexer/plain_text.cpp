@@ -31,7 +31,7 @@ std::size_t word_count(std::string_view s) {
 bool ends_with_punctuation(std::string_view s) {
   static constexpr std::array<std::string_view, 6> kMultibyte = {
       "\xE2\x80\xA6" /* … */, "\xE2\x80\x9D" /* ” */, "\xE2\x80\x99" /* ’ */,
-      "\xE2\x80\x9C" /* “ */, "\xC2\xBB" /* » */, "\xE3\x80\x82" /* 。 */};
+      "\xE2\x80\x9C" /* “ */, "\xC2\xBB" /* » */,     "\xE3\x80\x82" /* 。 */};
   if (s.empty()) return false;
   if (std::string_view(".,;:!?\"'").find(s.back()) != std::string_view::npos) {
     return true;
@@ -42,8 +42,7 @@ bool ends_with_punctuation(std::string_view s) {
 
 // A first line that reads as body text rather than a title.
 bool looks_like_paragraph(std::string_view s) {
-  return utf8_length(s) > kMaxTitleLength ||
-         (s.ends_with('.') && word_count(s) > 12);
+  return utf8_length(s) > kMaxTitleLength || (s.ends_with('.') && word_count(s) > 12);
 }
 
 bool is_heading_line(std::string_view s) {
@@ -53,8 +52,7 @@ bool is_heading_line(std::string_view s) {
   }
   if (ends_with_punctuation(s)) return false;
   const char first = s.front();
-  if ((first >= 'a' && first <= 'z') ||
-      std::string_view("-*([>|#").find(first) != std::string_view::npos ||
+  if ((first >= 'a' && first <= 'z') || std::string_view("-*([>|#").find(first) != std::string_view::npos ||
       s.starts_with("\xE2\x80\xA2" /* • */)) {
     return false;
   }
@@ -68,8 +66,7 @@ bool is_heading_line(std::string_view s) {
 // a body with no blank line at all is one paragraph per line.
 std::vector<Block> make_blocks(const std::vector<Line>& body) {
   std::vector<Block> blocks;
-  const bool has_blank = std::any_of(body.begin(), body.end(),
-                                     [](const Line& l) { return l.text.empty(); });
+  const bool has_blank = std::any_of(body.begin(), body.end(), [](const Line& l) { return l.text.empty(); });
   Block current;
   for (const Line& line : body) {
     if (line.text.empty()) {
@@ -88,9 +85,7 @@ std::vector<Block> make_blocks(const std::vector<Line>& body) {
 }
 
 bool is_heading_block(const std::vector<Block>& blocks, std::size_t i) {
-  auto candidate = [&](std::size_t k) {
-    return blocks[k].size() == 1 && is_heading_line(blocks[k][0].text);
-  };
+  auto candidate = [&](std::size_t k) { return blocks[k].size() == 1 && is_heading_line(blocks[k][0].text); };
   // "Between paragraphs": a heading must be followed by body text.
   return candidate(i) && i + 1 < blocks.size() && !candidate(i + 1);
 }
@@ -117,8 +112,7 @@ Article parse_plain_text_article(std::string_view text, const std::string& path,
   // Title; without one, the builder falls back to the file name.
   const std::size_t first = next_non_empty(0);
   if (first < lines.size()) builder.set_start_line(lines[first].number);
-  if (first < lines.size() && !parse_byline(lines[first].text) &&
-      !looks_like_paragraph(lines[first].text)) {
+  if (first < lines.size() && !parse_byline(lines[first].text) && !looks_like_paragraph(lines[first].text)) {
     builder.set_title(std::string(lines[first].text));
     cursor = first + 1;
   } else {

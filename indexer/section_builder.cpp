@@ -14,8 +14,7 @@ namespace folio {
 SiteBoilerplate SiteBoilerplate::load(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) {
-    throw Error(fmt::format("cannot read {}: folio's data files are missing",
-                            file.string()));
+    throw Error(fmt::format("cannot read {}: folio's data files are missing", file.string()));
   }
   SiteBoilerplate b;
   std::string raw;
@@ -29,8 +28,7 @@ SiteBoilerplate SiteBoilerplate::load(const std::filesystem::path& file) {
     } else if (line.starts_with("drop:")) {
       b.dropped_prefixes.emplace_back(trim(line.substr(5)));
     } else {
-      throw Error(fmt::format("{}:{}: expected 'end:' or 'drop:'",
-                              file.string(), number));
+      throw Error(fmt::format("{}:{}: expected 'end:' or 'drop:'", file.string(), number));
     }
   }
   return b;

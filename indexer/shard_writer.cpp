@@ -25,9 +25,9 @@ void EntityRegistry::flush() {
   dirty_.clear();
 }
 
-void EntityRegistry::merge(schema::EntityRecord::Type type, const std::string& id,
-                           const std::string& name, const std::vector<std::string>& aliases,
-                           PlaceKind kind, const std::string& country) {
+void EntityRegistry::merge(schema::EntityRecord::Type type, const std::string& id, const std::string& name,
+                           const std::vector<std::string>& aliases, PlaceKind kind,
+                           const std::string& country) {
   const std::string key = schema::entity_key(type, id);
   auto it = cache_.find(key);
   bool fresh = false;

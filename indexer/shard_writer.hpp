@@ -29,14 +29,14 @@ struct FileResult {
   } kind = Kind::unchanged;
   std::string path;
   std::string id;
-  std::uint64_t bytes = 0;  // read from disk
-  bool had_record = false;      // the index had a folio.file: record for it
-  bool had_bad_record = false;  // the index had a folio.bad: record for it
-  schema::FileRecord record;    // touched, changed
-  Article article;              // changed: with its people and places
+  std::uint64_t bytes = 0;                  // read from disk
+  bool had_record = false;                  // the index had a folio.file: record for it
+  bool had_bad_record = false;              // the index had a folio.bad: record for it
+  schema::FileRecord record;                // touched, changed
+  Article article;                          // changed: with its people and places
   std::vector<Xapian::Document> documents;  // changed: one per section
   std::string reason;                       // skipped
-  std::string warning;  // changed, but indexed with a warning (Article::warning)
+  std::string warning;                      // changed, but indexed with a warning (Article::warning)
   // skipped: what to remember, when the file could be stat()ed.
   std::optional<schema::BadFileRecord> bad_record;
 };

@@ -24,19 +24,23 @@ namespace folio {
 
 std::string_view type_name(EntityType type) {
   switch (type) {
-    case EntityType::person: return "PERSON";
-    case EntityType::location: return "LOCATION";
-    case EntityType::organisation: return "ORGANISATION";
-    case EntityType::misc: return "MISC";
-    case EntityType::none: break;
+    case EntityType::person:
+      return "PERSON";
+    case EntityType::location:
+      return "LOCATION";
+    case EntityType::organisation:
+      return "ORGANISATION";
+    case EntityType::misc:
+      return "MISC";
+    case EntityType::none:
+      break;
   }
   return "";
 }
 
 std::string label_name(int label) {
   if (label == 0) return "O";
-  return std::string(label_begins(label) ? "B-" : "I-") +
-         std::string(type_name(label_type(label)));
+  return std::string(label_begins(label) ? "B-" : "I-") + std::string(type_name(label_type(label)));
 }
 
 int label_from_name(std::string_view name) {
@@ -203,8 +207,7 @@ std::uint8_t TagDocument::evidence(std::string_view key) const {
   return it == seen_.end() ? 0 : it->second;
 }
 
-void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSentence& s,
-                      TagFeatures& out) {
+void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSentence& s, TagFeatures& out) {
   const auto& t = s.tokens;
   const std::size_t n = t.size();
   if (out.features.size() < n) out.features.resize(n);
@@ -353,8 +356,7 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
   }
 }
 
-std::vector<std::uint8_t> viterbi(const std::vector<float>& scores,
-                                  const std::vector<bool>& candidate,
+std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
                                   const float* transitions) {
   const std::size_t n = candidate.size();
   std::vector<std::uint8_t> labels(n, 0);
@@ -412,8 +414,7 @@ std::vector<TagSpan> spans_of(const std::vector<std::uint8_t>& labels) {
     }
     const EntityType type = label_type(labels[i]);
     std::size_t e = i + 1;
-    while (e < labels.size() && labels[e] != 0 && !label_begins(labels[e]) &&
-           label_type(labels[e]) == type) {
+    while (e < labels.size() && labels[e] != 0 && !label_begins(labels[e]) && label_type(labels[e]) == type) {
       ++e;
     }
     spans.push_back({i, e, type});
@@ -445,8 +446,7 @@ std::shared_ptr<const TaggerModel> TaggerModel::load(const std::filesystem::path
   m->map_size_ = size;
   const auto* bytes = static_cast<const unsigned char*>(map);
   auto bad = [&path](const std::string& why) {
-    return Error("the tagger model '" + path.string() + "' " + why +
-                 " (rebuild it: see data/README.md)");
+    return Error("the tagger model '" + path.string() + "' " + why + " (rebuild it: see data/README.md)");
   };
   if (size < kHeaderBytes || std::memcmp(bytes, kMagic, sizeof kMagic) != 0) {
     throw bad("is not a folio tagger model");

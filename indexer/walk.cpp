@@ -111,8 +111,8 @@ bool is_ignored(const fs::path& path, bool is_dir, const std::vector<IgnoreRule>
 }
 
 std::vector<std::string> list_article_files(const std::vector<fs::path>& roots,
-                                         const std::vector<std::string>& excludes,
-                                         const std::function<void(const SkippedFile&)>& skip) {
+                                            const std::vector<std::string>& excludes,
+                                            const std::function<void(const SkippedFile&)>& skip) {
   struct Pending {
     fs::path dir;
     std::shared_ptr<const std::vector<IgnoreRule>> rules;
@@ -134,8 +134,8 @@ std::vector<std::string> list_article_files(const std::vector<fs::path>& roots,
       }
       pending.push_back({root, std::move(rules)});
     } else {
-      throw Error(fmt::format("cannot index {}: {}", root.string(),
-                              ec ? ec.message() : "not a file or folder"));
+      throw Error(
+          fmt::format("cannot index {}: {}", root.string(), ec ? ec.message() : "not a file or folder"));
     }
   }
   while (!pending.empty()) {

@@ -37,8 +37,8 @@ bool is_ignored(const std::filesystem::path& path, bool is_dir, const std::vecto
 // is a file is listed whatever its name. Folders behind symbolic links are
 // not followed. Unreadable folders and file names that are not UTF-8 are
 // reported through `skip`. Throws folio::Error for a root that does not exist.
-std::vector<std::string> list_article_files(
-    const std::vector<std::filesystem::path>& roots, const std::vector<std::string>& excludes,
-    const std::function<void(const SkippedFile&)>& skip);
+std::vector<std::string> list_article_files(const std::vector<std::filesystem::path>& roots,
+                                            const std::vector<std::string>& excludes,
+                                            const std::function<void(const SkippedFile&)>& skip);
 
 }  // namespace folio::walk

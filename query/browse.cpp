@@ -14,21 +14,17 @@
 
 namespace folio {
 
-std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
-                                               const std::string& id) {
+std::vector<schema::SectionData> find_sections(const Xapian::Database& db, const std::string& id) {
   const bool is_section = schema::parse_section_id(id).has_value();
-  const std::string term = is_section ? schema::section_id_term(id)
-                                      : schema::article_term(id);
+  const std::string term = is_section ? schema::section_id_term(id) : schema::article_term(id);
   std::vector<schema::SectionData> sections;
   for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
     sections.push_back(schema::SectionData::from_json(db.get_document(*p).get_data()));
   }
   if (sections.empty()) {
-    throw Error(fmt::format("no {} with id '{}' in the index",
-                            is_section ? "section" : "article", id));
+    throw Error(fmt::format("no {} with id '{}' in the index", is_section ? "section" : "article", id));
   }
-  std::sort(sections.begin(), sections.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
+  std::sort(sections.begin(), sections.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   return sections;
 }
 
@@ -42,8 +38,7 @@ IndexStats index_stats(const Index& index) {
   stats.skipped_files = index.count_metadata(schema::kBadFileKeyPrefix);
   // Xapian's value bounds may be loose after deletions: scan for exact ones.
   std::string earliest, latest;
-  for (auto v = db.valuestream_begin(schema::kDateSlot);
-       v != db.valuestream_end(schema::kDateSlot); ++v) {
+  for (auto v = db.valuestream_begin(schema::kDateSlot); v != db.valuestream_end(schema::kDateSlot); ++v) {
     if (earliest.empty() || *v < earliest) earliest = *v;
     if (*v > latest) latest = *v;
   }
@@ -63,13 +58,11 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
   const std::string fragment = fold(query.fragment);
   auto matches = [&](const schema::EntityRecord& r) {
     if (fragment.empty()) return true;
-    if (fold(r.id).find(fragment) != std::string::npos ||
-        fold(r.name).find(fragment) != std::string::npos) {
+    if (fold(r.id).find(fragment) != std::string::npos || fold(r.name).find(fragment) != std::string::npos) {
       return true;
     }
-    return std::any_of(r.aliases.begin(), r.aliases.end(), [&](const std::string& a) {
-      return fold(a).find(fragment) != std::string::npos;
-    });
+    return std::any_of(r.aliases.begin(), r.aliases.end(),
+                       [&](const std::string& a) { return fold(a).find(fragment) != std::string::npos; });
   };
   std::vector<EntityCount> out;
   // A surname-only person merged into a full name is listed as that name,
@@ -78,7 +71,8 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
   for (const schema::FieldInfo& field : schema::kFields) {
     const schema::Field type = field.field;
     if ((field.flags & schema::kRegistry) == 0 ||
-        (!query.types.empty() && std::find(query.types.begin(), query.types.end(), type) == query.types.end())) {
+        (!query.types.empty() &&
+         std::find(query.types.begin(), query.types.end(), type) == query.types.end())) {
       continue;
     }
     for (schema::EntityRecord& record : index.entities(type)) {

@@ -32,8 +32,7 @@ bool is_stopped(const std::string& term) {
 
 }  // namespace
 
-Feedback expand_rm3(const Xapian::Database& db, const Xapian::Query& original,
-                    const Xapian::Query& filter) {
+Feedback expand_rm3(const Xapian::Database& db, const Xapian::Query& original, const Xapian::Query& filter) {
   Feedback feedback;
   feedback.original = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, original, kOriginalWeight);
   Xapian::Enquire first(db);
@@ -63,7 +62,9 @@ Feedback expand_rm3(const Xapian::Database& db, const Xapian::Query& original,
   std::vector<std::pair<std::string, double>> best(model.begin(), model.end());
   const std::size_t keep = std::min(kFeedbackTerms, best.size());
   std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end(),
-                    [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+                    [](const auto& a, const auto& b) {
+                      return a.second > b.second || (a.second == b.second && a.first < b.first);
+                    });
   best.resize(keep);
   double mass = 0;
   for (const auto& [term, p] : best) mass += p;

@@ -24,8 +24,7 @@ std::string facet_help() {
       if (example.empty()) example = f.name;
     }
   }
-  return fmt::format("facets are {} (each with an optional :N, e.g. {}:20) and {}", counted, example,
-                     dates);
+  return fmt::format("facets are {} (each with an optional :N, e.g. {}:20) and {}", counted, example, dates);
 }
 
 }  // namespace
@@ -60,7 +59,8 @@ FacetSpec parse_facet_spec(std::string_view text) {
   }
   std::size_t limit = 0;
   for (char c : arg) {
-    if (c < '0' || c > '9' || limit > 100000) throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
+    if (c < '0' || c > '9' || limit > 100000)
+      throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));
     limit = limit * 10 + static_cast<std::size_t>(c - '0');
   }
   if (limit == 0) throw Error(fmt::format("bad facet '{}': {}", text, facet_help()));

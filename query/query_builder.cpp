@@ -5,17 +5,16 @@
 #include <algorithm>
 #include <optional>
 
-#include "folio/filter_date.hpp"
 #include "folio/error.hpp"
+#include "folio/filter_date.hpp"
 #include "folio/text.hpp"
 #include "ranked.hpp"
 
 namespace folio::query {
 namespace {
 
-constexpr unsigned kQueryFlags =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+constexpr unsigned kQueryFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                                 Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 Xapian::Query date_query(const DateRange& range) {
   if (!range.from.empty() && !range.to.empty()) {
@@ -39,7 +38,8 @@ Xapian::Query entity_query(const schema::EntityRecord& record, bool exact, NameR
   }
   std::vector<std::string> terms{schema::entity_term(record.type, record.id)};
   if (record.type == schema::Field::person) {
-    for (const std::string& id : resolver.merged_from(record.id)) terms.push_back(schema::entity_term(record.type, id));
+    for (const std::string& id : resolver.merged_from(record.id))
+      terms.push_back(schema::entity_term(record.type, id));
   }
   if (terms.size() == 1) return Xapian::Query(terms.front());
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
@@ -47,8 +47,8 @@ Xapian::Query entity_query(const schema::EntityRecord& record, bool exact, NameR
 
 // The filter of one value of a field, as typed: `person:biden`, `--place
 // taiwan`, `date:2023-06`. Throws folio::Error as search() does.
-Xapian::Query value_query(schema::Field field, const std::string& value, bool exact,
-                          NameResolver& resolver, Date today) {
+Xapian::Query value_query(schema::Field field, const std::string& value, bool exact, NameResolver& resolver,
+                          Date today) {
   switch (schema::info(field).kind) {
     case schema::FieldKind::entity:
       return entity_query(resolver.resolve(field, value), exact, resolver);
@@ -93,8 +93,8 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
 bool is_cjk(unsigned c) {
   return (c >= 0x2E80 && c <= 0x2EFF) || (c >= 0x3000 && c <= 0x9FFF) || (c >= 0xA700 && c <= 0xA71F) ||
          (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2A6DF) ||
-         (c >= 0x2F800 && c <= 0x2FA1F) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2F800 && c <= 0x2FA1F) ||
+         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
 }
 
 // The prefix of a CJK unigram term ("Z" of "Z北"), or nullopt for any other term.
@@ -208,8 +208,8 @@ void add_field_filters(const SearchRequest& request, NameResolver& resolver, Bui
       } else {
         const NameResolver::Author author = resolver.resolve_author(value);
         queries.emplace_back(author.term);
-        built.resolved.push_back({std::string(info.name), value, author.term.substr(info.prefix.size()),
-                                  author.name});
+        built.resolved.push_back(
+            {std::string(info.name), value, author.term.substr(info.prefix.size()), author.name});
       }
     }
     built.filters[field] = or_of(queries);
@@ -218,8 +218,7 @@ void add_field_filters(const SearchRequest& request, NameResolver& resolver, Bui
 
 }  // namespace
 
-BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
-                       NameResolver& resolver) {
+BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request, NameResolver& resolver) {
   BuiltQuery built;
   // Filters first: a bad name or date is reported before the query is parsed.
   add_field_filters(request, resolver, built);
@@ -237,7 +236,8 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     range.from = r.from;
     if (since_range) range.to = r.to;
     if (!range.from.empty()) {
-      built.resolved.push_back({"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+      built.resolved.push_back(
+          {"since", request.since, iso_of_day_key(range.from), iso_of_day_key(range.from)});
     }
     if (since_range && !range.to.empty()) {
       built.resolved.push_back({"until", request.since, iso_of_day_key(range.to), iso_of_day_key(range.to)});
@@ -248,7 +248,8 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     range.to = r.to;
     if (until_range) range.from = r.from;
     if (until_range && !range.from.empty()) {
-      built.resolved.push_back({"since", request.until, iso_of_day_key(range.from), iso_of_day_key(range.from)});
+      built.resolved.push_back(
+          {"since", request.until, iso_of_day_key(range.from), iso_of_day_key(range.from)});
     }
     if (!range.to.empty()) {
       built.resolved.push_back({"until", request.until, iso_of_day_key(range.to), iso_of_day_key(range.to)});

@@ -30,8 +30,7 @@ struct BuiltQuery {
 };
 
 // Parses the query string and builds the filters. Throws as search() does.
-BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
-                       NameResolver& resolver);
+BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request, NameResolver& resolver);
 
 // The field whose filter a facet of `field` is filtered by: the field
 // itself, or the field that rolls up into it (place, for country).

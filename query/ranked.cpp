@@ -12,22 +12,20 @@ namespace {
 // retrieval. Lower case: query words are lower-cased before they are
 // stopped.
 constexpr std::array<std::string_view, 127> kEnglishStopwords = {
-    "a",       "about",    "above",   "after",     "again",      "against", "all",   "am",
-    "an",      "and",      "any",     "are",       "as",         "at",      "be",    "because",
-    "been",    "before",   "being",   "below",     "between",    "both",    "but",   "by",
-    "can",     "did",      "do",      "does",      "doing",      "down",    "during", "each",
-    "few",     "for",      "from",    "further",   "had",        "has",     "have",  "having",
-    "he",      "her",      "here",    "hers",      "herself",    "him",     "himself", "his",
-    "how",     "i",        "if",      "in",        "into",       "is",      "it",    "its",
-    "itself",  "just",     "me",      "more",      "most",       "my",      "myself", "no",
-    "nor",     "not",      "now",     "of",        "off",        "on",      "once",  "only",
-    "or",      "other",    "our",     "ours",      "ourselves",  "out",     "over",  "own",
-    "same",    "she",      "should",  "so",        "some",       "such",    "than",  "that",
-    "the",     "their",    "theirs",  "them",      "themselves", "then",    "there", "these",
-    "they",    "this",     "those",   "through",   "to",         "too",     "under", "until",
-    "up",      "very",     "was",     "we",        "were",       "what",    "when",  "where",
-    "which",   "while",    "who",     "whom",      "why",        "will",    "with",  "you",
-    "your",    "yours",    "yourself", "yourselves"};
+    "a",       "about",   "above",      "after",  "again",     "against",  "all",       "am",   "an",
+    "and",     "any",     "are",        "as",     "at",        "be",       "because",   "been", "before",
+    "being",   "below",   "between",    "both",   "but",       "by",       "can",       "did",  "do",
+    "does",    "doing",   "down",       "during", "each",      "few",      "for",       "from", "further",
+    "had",     "has",     "have",       "having", "he",        "her",      "here",      "hers", "herself",
+    "him",     "himself", "his",        "how",    "i",         "if",       "in",        "into", "is",
+    "it",      "its",     "itself",     "just",   "me",        "more",     "most",      "my",   "myself",
+    "no",      "nor",     "not",        "now",    "of",        "off",      "on",        "once", "only",
+    "or",      "other",   "our",        "ours",   "ourselves", "out",      "over",      "own",  "same",
+    "she",     "should",  "so",         "some",   "such",      "than",     "that",      "the",  "their",
+    "theirs",  "them",    "themselves", "then",   "there",     "these",    "they",      "this", "those",
+    "through", "to",      "too",        "under",  "until",     "up",       "very",      "was",  "we",
+    "were",    "what",    "when",       "where",  "which",     "while",    "who",       "whom", "why",
+    "will",    "with",    "you",        "your",   "yours",     "yourself", "yourselves"};
 
 bool is_operator_word(std::string_view word) {
   for (std::string_view op : {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"}) {
@@ -115,8 +113,8 @@ std::size_t count_query_words(std::string_view query) {
   return words;
 }
 
-Xapian::Query parse_ranked(Xapian::QueryParser& qp, const std::string& query, MatchMode mode,
-                           unsigned flags, const std::string& default_prefix) {
+Xapian::Query parse_ranked(Xapian::QueryParser& qp, const std::string& query, MatchMode mode, unsigned flags,
+                           const std::string& default_prefix) {
   if (mode == MatchMode::all) return {};
   if (mode == MatchMode::relaxed && has_explicit_operators(query)) return {};
   if (mode == MatchMode::any && is_all_caps(query)) flags &= ~unsigned{Xapian::QueryParser::FLAG_BOOLEAN};

@@ -33,8 +33,8 @@ std::size_t count_query_words(std::string_view query);
 // the query has nothing else); with MatchMode::any, operators in capitals
 // are words in an all-caps query. Empty for MatchMode::relaxed when the
 // query has explicit operators. Changes `qp`'s default operator and stopper.
-Xapian::Query parse_ranked(Xapian::QueryParser& qp, const std::string& query, MatchMode mode,
-                           unsigned flags, const std::string& default_prefix);
+Xapian::Query parse_ranked(Xapian::QueryParser& qp, const std::string& query, MatchMode mode, unsigned flags,
+                           const std::string& default_prefix);
 
 // The parts of a ranked (OR) query: its words and phrases, each with its
 // terms. Wildcards have no terms of their own and are not counted.
@@ -50,7 +50,6 @@ struct Feedback {
   Xapian::Query original;   // the query, weighted by kOriginalWeight
   Xapian::Query expansion;  // the feedback terms, weighted; empty when none
 };
-Feedback expand_rm3(const Xapian::Database& db, const Xapian::Query& original,
-                    const Xapian::Query& filter);
+Feedback expand_rm3(const Xapian::Database& db, const Xapian::Query& original, const Xapian::Query& filter);
 
 }  // namespace folio::query

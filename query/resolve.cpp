@@ -47,12 +47,14 @@ constexpr std::size_t kShownCandidates = 5;
 
 // The closest of `names` (folded name, label, mentions) to `wanted`, at
 // most kShownCandidates: by edit distance, then by mentions.
-std::vector<std::string> closest(const std::string& wanted,
-                                 const std::vector<std::tuple<std::string, std::string, Xapian::doccount>>& names) {
+std::vector<std::string> closest(
+    const std::string& wanted,
+    const std::vector<std::tuple<std::string, std::string, Xapian::doccount>>& names) {
   std::vector<std::tuple<std::size_t, Xapian::doccount, std::string>> scored;
   for (const auto& [key, label, count] : names) scored.emplace_back(edit_distance(wanted, key), count, label);
   std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
-    return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b) : std::get<1>(a) > std::get<1>(b);
+    return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b)
+                                            : std::get<1>(a) > std::get<1>(b);
   });
   std::vector<std::string> out;
   for (const auto& [distance, count, label] : scored) {
@@ -140,9 +142,8 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
     std::vector<const schema::EntityRecord*> kept;
     for (const auto* r : found) {
       const std::optional<std::string> into = merged_into(r->id);
-      const bool covered = into && std::any_of(found.begin(), found.end(), [&](const auto* o) {
-        return o->id == *into;
-      });
+      const bool covered =
+          into && std::any_of(found.begin(), found.end(), [&](const auto* o) { return o->id == *into; });
       if (!covered) kept.push_back(r);
     }
     found = kept;
@@ -168,8 +169,8 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
     for (const auto& [count, r] : counted) {
       if (names.size() < kShownCandidates) names.push_back(fmt::format("{}: {}", describe(*r), count));
     }
-    throw Error(fmt::format("{} '{}' is ambiguous: {}{}; give the id", type_name(type), name,
-                            list_of(names), found.size() > kShownCandidates ? " ..." : ""));
+    throw Error(fmt::format("{} '{}' is ambiguous: {}{}; give the id", type_name(type), name, list_of(names),
+                            found.size() > kShownCandidates ? " ..." : ""));
   }
   std::vector<std::tuple<std::string, std::string, Xapian::doccount>> names;
   for (const schema::EntityRecord& r : all) {
@@ -223,7 +224,8 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
     const std::string term = prefix + found.front();
     std::string display = found.front();
     if (auto p = db_.postlist_begin(term); p != db_.postlist_end(term)) {
-      const std::string facets = db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kFacetsSlot);
+      const std::string facets =
+          db_.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kFacetsSlot);
       const auto fields = schema::split_facets_value(facets);
       for (const std::string& a :
            schema::split_ids(fields[schema::info(schema::Field::author).facet_position])) {
@@ -241,8 +243,8 @@ NameResolver::Author NameResolver::resolve_author(std::string_view name) {
     author_names.emplace_back(folded, body, db_.get_termfreq(prefix + body));
   }
   const std::vector<std::string> near = closest(wanted, author_names);
-  throw Error(fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ",
-                          list_of(near)));
+  throw Error(
+      fmt::format("no author '{}' in the index{}{}", name, near.empty() ? "" : "; closest: ", list_of(near)));
 }
 
 const std::map<std::string, std::string>& NameResolver::merges() {
@@ -256,8 +258,8 @@ const std::map<std::string, std::string>& NameResolver::merges() {
     if (dash == std::string::npos) {
       singles.insert(r.id);
     } else {
-      by_surname[r.id.substr(dash + 1)].emplace_back(db_.get_termfreq(schema::entity_term(Type::person, r.id)),
-                                                     r.id);
+      by_surname[r.id.substr(dash + 1)].emplace_back(
+          db_.get_termfreq(schema::entity_term(Type::person, r.id)), r.id);
     }
   }
   for (const std::string& surname : singles) {

@@ -75,7 +75,7 @@ class NameResolver {
   const Index& index_;
   const Xapian::Database& db_;
   std::map<schema::Field, std::vector<schema::EntityRecord>> records_;  // read when first needed
-  std::deque<schema::EntityRecord> direct_;  // found by id; references stay valid
+  std::deque<schema::EntityRecord> direct_;                             // found by id; references stay valid
   std::string choice_;
   const std::map<std::string, std::string>& merges();
   // The full name `r` is merged into, or `r`.

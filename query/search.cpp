@@ -34,8 +34,8 @@ void check_facets(const std::vector<FacetSpec>& facets) {
 void check_length(const std::string& query) {
   const std::size_t words = query::count_query_words(query);
   if (words > kMaxQueryWords) {
-    throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it",
-                            words, kMaxQueryWords));
+    throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it", words,
+                            kMaxQueryWords));
   }
 }
 
@@ -105,8 +105,7 @@ class FacetCounter {
     return specs;
   }
 
-  Facet own_pass(const Xapian::Database& db, const FacetSpec& spec,
-                 query::NameResolver& resolver) const {
+  Facet own_pass(const Xapian::Database& db, const FacetSpec& spec, query::NameResolver& resolver) const {
     query::FacetSpy spy({spec}, request_.facet_by_article);
     Xapian::Enquire pass(db);
     pass.set_time_limit(kSearchTimeLimit);
@@ -147,8 +146,7 @@ std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::En
 
 // `words`: the user's query (both forms, for the snippets to highlight).
 std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                           const Xapian::MSet& mset, const Xapian::Query& words,
-                           bool by_article) {
+                           const Xapian::MSet& mset, const Xapian::Query& words, bool by_article) {
   const std::set<std::string> matched = matched_terms(db, enquire, mset, words);
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
@@ -163,11 +161,11 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
     hit.section = schema::SectionData::from_json(doc.get_data());
     hit.id = schema::section_id(doc.get_value(schema::kArticleSlot), hit.section.index);
     hit.other_sections = by_article ? it.get_collapse_count() : 0;
-    hit.snippet = query::make_snippet(highlight_set.snippet(
-        hit.section.text, query::kSnippetBytes, stemmer,
-        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-            Xapian::MSet::SNIPPET_CJK_NGRAM,
-        std::string(query::kHighlightStart), std::string(query::kHighlightEnd), "…"));
+    hit.snippet = query::make_snippet(
+        highlight_set.snippet(hit.section.text, query::kSnippetBytes, stemmer,
+                              Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                  Xapian::MSet::SNIPPET_CJK_NGRAM,
+                              std::string(query::kHighlightStart), std::string(query::kHighlightEnd), "…"));
     hits.push_back(std::move(hit));
   }
   return hits;
@@ -195,16 +193,15 @@ Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::do
 // The query of a ranked pass: the user's words with RM3 feedback terms;
 // `require_words`: a hit must have one of the user's words (the feedback
 // terms only reorder), for the relaxed tier under "most of the words".
-Xapian::Query feedback_query(const Xapian::Database& db, const query::BuiltQuery& built,
-                             bool require_words) {
+Xapian::Query feedback_query(const Xapian::Database& db, const query::BuiltQuery& built, bool require_words) {
   std::vector<Xapian::Query> parts;
   for (const auto& [field, q] : built.filters) parts.push_back(q);
-  const Xapian::Query filter = parts.empty() ? Xapian::Query()
-                                             : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  const Xapian::Query filter =
+      parts.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
   const query::Feedback feedback = query::expand_rm3(db, built.ranked, filter);
   if (feedback.expansion.empty()) return built.ranked;
-  return Xapian::Query(require_words ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR,
-                       feedback.original, feedback.expansion);
+  return Xapian::Query(require_words ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR, feedback.original,
+                       feedback.expansion);
 }
 
 // A section has every word of the ranked query (--any's all_words).
@@ -266,8 +263,8 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     Xapian::Enquire second = make_enquire(db, relaxed.combined(), request);
     second.set_weighting_scheme(query::ranked_weight());
     const Xapian::doccount offset = request.offset > results.total ? request.offset - results.total : 0;
-    const Match more = run_match(db, second, offset,
-                                 request.limit - static_cast<Xapian::doccount>(results.hits.size()));
+    const Match more =
+        run_match(db, second, offset, request.limit - static_cast<Xapian::doccount>(results.hits.size()));
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     results.time_limited = results.time_limited || more.time_limited;

@@ -6,8 +6,7 @@ namespace {
 // MSet::snippet() escapes its output for HTML; folio prints plain text.
 std::string unescape_html(std::string_view s) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-      {"&#39;", '\''}, {"&#x27;", '\''}};
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}};
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -53,7 +52,8 @@ void wildcard_patterns(const Xapian::Query& query, std::vector<std::string>& out
   if (query.get_type() == Xapian::Query::OP_WILDCARD) {
     const std::string d = query.get_description();
     const std::size_t space = d.rfind(' ');
-    if (space != std::string::npos && d.ends_with(')')) out.push_back(d.substr(space + 1, d.size() - space - 2));
+    if (space != std::string::npos && d.ends_with(')'))
+      out.push_back(d.substr(space + 1, d.size() - space - 2));
     return;
   }
   for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {

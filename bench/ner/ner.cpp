@@ -19,8 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "folio/entities.hpp"
 #include "folio/error.hpp"
@@ -315,7 +315,8 @@ Counts score(std::vector<Document>& docs, Decode decode, std::size_t show_errors
         for (std::size_t i = 0; i < s.texts.size(); ++i) {
           line += s.texts[i];
           if (s.gold[i] != 0 || pred[i] != 0) {
-            line += "/" + folio::label_name(s.gold[i]) + (s.gold[i] == pred[i] ? "" : "≠" + folio::label_name(pred[i]));
+            line += "/" + folio::label_name(s.gold[i]) +
+                    (s.gold[i] == pred[i] ? "" : "≠" + folio::label_name(pred[i]));
           }
           line += ' ';
         }
@@ -338,8 +339,7 @@ double f1(const std::array<long, 3>& a) {
 void print_counts(const Counts& c) {
   for (const auto* which : {"mention", "document"}) {
     const auto& m = std::string(which) == "mention" ? c.mention : c.document;
-    fmt::print("\n{}-level | gold | found | correct | P | R | F1\n---|---|---|---|---|---|---\n",
-               which);
+    fmt::print("\n{}-level | gold | found | correct | P | R | F1\n---|---|---|---|---|---|---\n", which);
     for (int t = 1; t <= 4; ++t) {
       const auto it = m.find(t);
       const std::array<long, 3> a = it == m.end() ? std::array<long, 3>{0, 0, 0} : it->second;
@@ -415,7 +415,8 @@ int main(int argc, char** argv) {
       std::vector<std::size_t> order(docs.size());
       for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
       for (int e = 1; e <= epochs; ++e) {
-        for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[static_cast<std::size_t>(rng()) % k]);
+        for (std::size_t k = order.size(); k > 1; --k)
+          std::swap(order[k - 1], order[static_cast<std::size_t>(rng()) % k]);
         std::size_t wrong = 0;
         std::size_t total = 0;
         for (std::size_t k : order) {
@@ -425,11 +426,13 @@ int main(int argc, char** argv) {
           }
         }
         const Perceptron a = p.averaged();
-        const Counts c = score(dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
-        fmt::print("epoch {}: {} of {} sentences wrong; dev mention F1 person {:.3f} location {:.3f} "
-                   "organisation {:.3f} misc {:.3f}; {} features\n",
-                   e, wrong, total, f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)),
-                   f1(c.mention.at(4)), p.rows());
+        const Counts c = score(
+            dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
+        fmt::print(
+            "epoch {}: {} of {} sentences wrong; dev mention F1 person {:.3f} location {:.3f} "
+            "organisation {:.3f} misc {:.3f}; {} features\n",
+            e, wrong, total, f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)),
+            f1(c.mention.at(4)), p.rows());
         std::fflush(stdout);
       }
       const Perceptron a = p.averaged();
@@ -458,8 +461,8 @@ int main(int argc, char** argv) {
         for (char c : line) {
           if (c == ' ') {
             flush();
-          } else if (c == ',' || c == '"' || c == '(' || c == ')' || c == '!' || c == '?' ||
-                     c == ';' || c == ':') {
+          } else if (c == ',' || c == '"' || c == '(' || c == ')' || c == '!' || c == '?' || c == ';' ||
+                     c == ':') {
             flush();
             word = std::string(1, c);
             flush();
@@ -487,9 +490,8 @@ int main(int argc, char** argv) {
       prepare(*lx, d, upper);
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const Counts c = score(docs, [&](Document& d, Sentence& s) {
-      return model->tag(*lx, d.evidence, s.tag);
-    }, errors);
+    const Counts c = score(
+        docs, [&](Document& d, Sentence& s) { return model->tag(*lx, d.evidence, s.tag); }, errors);
     const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::size_t sentences = 0;
     for (const Document& d : docs) sentences += d.sentences.size();

@@ -22,11 +22,11 @@ int main(int argc, char** argv) {
     qp.set_stemmer(Xapian::Stem("en"));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     qp.set_default_op(Xapian::Query::OP_AND);
-    const Xapian::Query query = qp.parse_query(
-        argv[2],
-        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-            Xapian::QueryParser::FLAG_PURE_NOT,
-        "Z");
+    const Xapian::Query query =
+        qp.parse_query(argv[2],
+                       Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_PURE_NOT,
+                       "Z");
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     const Xapian::MSet mset = enquire.get_mset(0, 10);

@@ -35,9 +35,9 @@ std::filesystem::path compact_temp_dir(const std::filesystem::path& index_dir);
 //
 // Throws folio::Error when there is no index, its schema version is not
 // this folio's, the index folder is a mount point or on another file system
-// than its parent (it cannot be swapped by a rename), or another process is updating it ("... is being updated by
-// another folio process (pid N)"); fmt::system_error when a file operation
-// fails; lets Xapian::Error through. The index is unchanged on any throw.
+// than its parent (it cannot be swapped by a rename), or another process is updating it ("... is being
+// updated by another folio process (pid N)"); fmt::system_error when a file operation fails; lets
+// Xapian::Error through. The index is unchanged on any throw.
 CompactReport compact_index(const std::filesystem::path& index_dir);
 
 // The bytes of the regular files under `dir`, recursively (0 if none).

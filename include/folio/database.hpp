@@ -35,8 +35,7 @@ class Index {
   // How many metadata keys start with `prefix`, over all shards.
   std::size_t count_metadata(std::string_view prefix) const;
   // An entity's registry entry, its aliases merged over the shards.
-  std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type,
-                                             std::string_view id) const;
+  std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type, std::string_view id) const;
   // Every registry entry of a type, merged over the shards, by id.
   std::vector<schema::EntityRecord> entities(schema::EntityRecord::Type type) const;
 
@@ -46,9 +45,9 @@ class Index {
  private:
   // Calls `fn(key, value)` for each metadata key starting with `prefix`,
   // shard by shard (a key may come once per shard).
-  void for_each_metadata(std::string_view prefix,
-                         const std::function<void(const std::string& key,
-                                                  const std::string& value)>& fn) const;
+  void for_each_metadata(
+      std::string_view prefix,
+      const std::function<void(const std::string& key, const std::string& value)>& fn) const;
 
   std::filesystem::path dir_;
   std::vector<Xapian::Database> shards_;

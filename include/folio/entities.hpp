@@ -42,7 +42,7 @@ class Lexicon {
   static std::shared_ptr<const Lexicon> load(const LexiconSources& sources);
 
   struct PlaceEntry {
-    Place place;  // without aliases
+    Place place;                   // without aliases
     std::uint32_t population = 0;  // cities only
   };
 
@@ -68,9 +68,7 @@ class Lexicon {
 
   bool is_given_name(const std::string& key) const { return given_names_.count(key) != 0; }
   bool is_surname_first(const std::string& key) const { return surname_first_.count(key) != 0; }
-  bool is_organisation_suffix(const std::string& key) const {
-    return organisation_suffixes_.count(key) != 0;
-  }
+  bool is_organisation_suffix(const std::string& key) const { return organisation_suffixes_.count(key) != 0; }
   // A lower-case word of the dictionary ("nice", "gang", "reading").
   bool is_ordinary_word(const std::string& key) const { return ordinary_words_.count(key) != 0; }
   // Abbreviations that keep their full stop: "mr", "dr", "gen", "jan".

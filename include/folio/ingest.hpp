@@ -54,11 +54,11 @@ struct IndexProgress {
 };
 
 struct IndexReport {
-  std::size_t added = 0;      // new files
-  std::size_t updated = 0;    // files whose content changed
-  std::size_t unchanged = 0;  // same size, mtime or content
-  std::size_t removed = 0;    // indexed files that are gone from the roots
-  std::size_t sections = 0;   // sections written for added and updated files
+  std::size_t added = 0;             // new files
+  std::size_t updated = 0;           // files whose content changed
+  std::size_t unchanged = 0;         // same size, mtime or content
+  std::size_t removed = 0;           // indexed files that are gone from the roots
+  std::size_t sections = 0;          // sections written for added and updated files
   std::vector<SkippedFile> skipped;  // reported by on_skip in this run
   // Files skipped by an earlier run and unchanged since: not read, not
   // reported again (the index remembers them, see docs/schema.md).
@@ -122,15 +122,13 @@ class ArticleReader {
 // or the index read-only (the index stays as of its last commit); lets
 // other Xapian::Errors and LexiconLoadError through, once every thread has
 // stopped.
-IndexReport index_paths(WritableIndex& index, const IndexOptions& options,
-                        const ArticleReader& reader,
+IndexReport index_paths(WritableIndex& index, const IndexOptions& options, const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress = {});
 
 // Builds the Xapian document for one section of an article. Exposed for
 // tests; index_paths uses it.
-Xapian::Document make_section_document(const Article& article,
-                                       const Section& section,
+Xapian::Document make_section_document(const Article& article, const Section& section,
                                        const std::string& article_id);
 
 }  // namespace folio

@@ -46,12 +46,12 @@ const char* to_string(PlaceKind kind);
 
 // A place mentioned in a section, as a canonical entity.
 struct Place {
-  std::string id;       // "united-states", "beijing", "georgia-us"
-  std::string name;     // "United States", "Beijing", "Georgia"
+  std::string id;    // "united-states", "beijing", "georgia-us"
+  std::string name;  // "United States", "Beijing", "Georgia"
   PlaceKind kind = PlaceKind::country;
-  std::string country;  // id of its country ("china" for Beijing; a country's
-                        // own id); empty for a region spanning countries
-  std::string country_name;  // display name of `country`
+  std::string country;               // id of its country ("china" for Beijing; a country's
+                                     // own id); empty for a region spanning countries
+  std::string country_name;          // display name of `country`
   std::vector<std::string> aliases;  // forms seen in the section: "U.S."
 
   friend bool operator==(const Place& a, const Place& b) { return a.id == b.id; }
@@ -70,10 +70,10 @@ struct Org {
 // One section of an article: the lead (index 0, no heading) or the text
 // under one heading.
 struct Section {
-  int index = 0;        // position in the article; 0 is the lead
-  std::string heading;  // empty for the lead
-  std::string text;     // paragraphs separated by "\n"
-  int line = 0;         // 1-based line where the section starts in the file
+  int index = 0;               // position in the article; 0 is the lead
+  std::string heading;         // empty for the lead
+  std::string text;            // paragraphs separated by "\n"
+  int line = 0;                // 1-based line where the section starts in the file
   std::vector<Person> people;  // in order of first mention; filled by
   std::vector<Place> places;   // EntityExtractor, empty until then
   std::vector<Org> orgs;       // likewise

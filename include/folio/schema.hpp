@@ -201,37 +201,79 @@ struct FieldInfo {
 };
 
 inline constexpr std::array kFields = {
-    FieldInfo{.field = Field::title, .name = "title", .prefix = kTitlePrefix, .kind = FieldKind::text,
-              .flags = kQueryField, .plural = "title"},
-    FieldInfo{.field = Field::heading, .name = "heading", .prefix = kHeadingPrefix,
-              .kind = FieldKind::text, .flags = kQueryField, .plural = "heading"},
-    FieldInfo{.field = Field::person, .name = "person", .prefix = "XP", .kind = FieldKind::entity,
-              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "people", .facet_position = 0,
-              .registry_key = "folio.person:", .named_by = Field::person,
+    FieldInfo{.field = Field::title,
+              .name = "title",
+              .prefix = kTitlePrefix,
+              .kind = FieldKind::text,
+              .flags = kQueryField,
+              .plural = "title"},
+    FieldInfo{.field = Field::heading,
+              .name = "heading",
+              .prefix = kHeadingPrefix,
+              .kind = FieldKind::text,
+              .flags = kQueryField,
+              .plural = "heading"},
+    FieldInfo{.field = Field::person,
+              .name = "person",
+              .prefix = "XP",
+              .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry,
+              .plural = "people",
+              .facet_position = 0,
+              .registry_key = "folio.person:",
+              .named_by = Field::person,
               .filter_help = "Sections that mention this person: id, name or alias in any case "
                              "(Biden, \"qin gang\", joe-biden) or a unique prefix"},
-    FieldInfo{.field = Field::place, .name = "place", .prefix = "XL", .kind = FieldKind::entity,
-              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "places", .facet_position = 1,
-              .registry_key = "folio.place:", .named_by = Field::place, .roll_up = Field::country,
+    FieldInfo{.field = Field::place,
+              .name = "place",
+              .prefix = "XL",
+              .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry,
+              .plural = "places",
+              .facet_position = 1,
+              .registry_key = "folio.place:",
+              .named_by = Field::place,
+              .roll_up = Field::country,
               .filter_help = "Sections that mention this place (a country includes its cities)"},
     // Organisations (companies, teams, agencies, parties): added in
     // version 7, with the next free facet position.
-    FieldInfo{.field = Field::org, .name = "org", .prefix = "XO", .kind = FieldKind::entity,
-              .flags = kQueryField | kFilter | kFacet | kRegistry, .plural = "organisations",
-              .facet_position = 5, .registry_key = "folio.org:", .named_by = Field::org,
+    FieldInfo{.field = Field::org,
+              .name = "org",
+              .prefix = "XO",
+              .kind = FieldKind::entity,
+              .flags = kQueryField | kFilter | kFacet | kRegistry,
+              .plural = "organisations",
+              .facet_position = 5,
+              .registry_key = "folio.org:",
+              .named_by = Field::org,
               .filter_help = "Sections that mention this organisation: id, name or alias in any "
                              "case (\"united nations\", aston-villa) or a unique prefix"},
     // The country of each place mentioned (a country's own id for a
     // country): the place filter's roll-up, and a facet of its own.
-    FieldInfo{.field = Field::country, .name = "country", .prefix = "XC", .kind = FieldKind::entity,
-              .flags = kFacet, .plural = "countries", .facet_position = 2, .named_by = Field::place},
-    FieldInfo{.field = Field::author, .name = "author", .prefix = kAuthorPrefix,
-              .kind = FieldKind::boolean, .flags = kQueryField | kFilter | kFacet, .plural = "authors",
+    FieldInfo{.field = Field::country,
+              .name = "country",
+              .prefix = "XC",
+              .kind = FieldKind::entity,
+              .flags = kFacet,
+              .plural = "countries",
+              .facet_position = 2,
+              .named_by = Field::place},
+    FieldInfo{.field = Field::author,
+              .name = "author",
+              .prefix = kAuthorPrefix,
+              .kind = FieldKind::boolean,
+              .flags = kQueryField | kFilter | kFacet,
+              .plural = "authors",
               .facet_position = 3,
               .filter_help = "Articles by this author (whole name or words of it)"},
     // Its prefix is that of day terms; Y and M terms have their own.
-    FieldInfo{.field = Field::date, .name = "date", .prefix = kDayPrefix, .kind = FieldKind::date,
-              .flags = kQueryField | kFacet, .plural = "date", .facet_position = 4},
+    FieldInfo{.field = Field::date,
+              .name = "date",
+              .prefix = kDayPrefix,
+              .kind = FieldKind::date,
+              .flags = kQueryField | kFacet,
+              .plural = "date",
+              .facet_position = 4},
 };
 
 // The row of a field.
@@ -351,7 +393,7 @@ struct EntityRecord {
   Type type = Type::person;
   std::string id;
   std::string name;
-  std::vector<std::string> aliases;  // forms seen in articles, most recent last
+  std::vector<std::string> aliases;     // forms seen in articles, most recent last
   PlaceKind kind = PlaceKind::country;  // fields with a roll_up (places) only
   std::string country;                  // fields with a roll_up (places) only
   static constexpr std::size_t kMaxAliases = 16;

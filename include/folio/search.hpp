@@ -22,7 +22,7 @@ enum class DateGranularity { year, month, day };
 // One facet to count: `--facet person:20`, `--facet date:year`.
 struct FacetSpec {
   FacetField field = FacetField::person;
-  std::size_t limit = 10;  // values shown (dates: all of them)
+  std::size_t limit = 10;                                // values shown (dates: all of them)
   DateGranularity granularity = DateGranularity::month;  // date only
 };
 
@@ -128,13 +128,13 @@ struct FacetValue {
 struct Facet {
   FacetSpec spec;
   bool by_article = false;
-  bool disjunctive = false;  // counted without this field's own filter
+  bool disjunctive = false;        // counted without this field's own filter
   std::vector<FacetValue> values;  // highest first; dates in date order
   std::size_t distinct = 0;        // values before the limit
 };
 
 struct SearchResults {
-  std::string query;           // as given
+  std::string query;  // as given
   // Number of sections (articles with by_article) that match every word:
   // exact unless time_limited. With MatchMode::any, every section that
   // matches any word.
@@ -163,14 +163,13 @@ SearchResults search(const Index& index, const SearchRequest& request);
 // The section with the given id ("<article-id>-<n>"), or every section of an
 // article given its article id, in order. Throws folio::Error when there is
 // no such section or article.
-std::vector<schema::SectionData> find_sections(const Xapian::Database& db,
-                                               const std::string& id);
+std::vector<schema::SectionData> find_sections(const Xapian::Database& db, const std::string& id);
 
 struct IndexStats {
   Xapian::doccount sections = 0;
   std::size_t articles = 0;
   std::size_t skipped_files = 0;  // files that could not be indexed (folio.bad:)
-  std::string earliest;  // ISO date, "" when nothing is dated
+  std::string earliest;           // ISO date, "" when nothing is dated
   std::string latest;
   Xapian::doccount undated_sections = 0;
   std::size_t shards = 0;

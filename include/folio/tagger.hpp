@@ -21,9 +21,7 @@ enum class EntityType : std::uint8_t { none = 0, person, location, organisation,
 // Labels are IOB2: 0 is O, then B- and I- of each type in EntityType order
 // (1 B-PERSON, 2 I-PERSON, 3 B-LOCATION ... 8 I-MISC).
 inline constexpr int kTagLabels = 9;
-inline EntityType label_type(int label) {
-  return static_cast<EntityType>(label == 0 ? 0 : (label + 1) / 2);
-}
+inline EntityType label_type(int label) { return static_cast<EntityType>(label == 0 ? 0 : (label + 1) / 2); }
 inline bool label_begins(int label) { return label % 2 == 1; }
 inline int begin_label(EntityType type) { return 2 * static_cast<int>(type) - 1; }
 // "PERSON", "LOCATION", "ORGANISATION", "MISC", "" for none.
@@ -35,8 +33,8 @@ int label_from_name(std::string_view name);
 // One word of a sentence, without punctuation (which only sets flags on the
 // word after it) and without a possessive ending.
 struct TagToken {
-  std::string_view text;  // as written
-  std::string_view key;   // fold(text)
+  std::string_view text;      // as written
+  std::string_view key;       // fold(text)
   bool possessive = false;    // "Blinken's"
   bool comma_before = false;  // a comma between it and the word before
   bool quote_before = false;  // an opening quote or bracket before it
@@ -78,15 +76,14 @@ struct TagFeatures {
   std::vector<std::vector<std::uint64_t>> features;  // per token (may hold more)
   std::vector<bool> candidate;                       // per token
 };
-void extract_features(const Lexicon& lexicon, const TagDocument& document,
-                      const TagSentence& sentence, TagFeatures& out);
+void extract_features(const Lexicon& lexicon, const TagDocument& document, const TagSentence& sentence,
+                      TagFeatures& out);
 
 // Viterbi over IOB2 labels: scores holds kTagLabels numbers per token,
 // transitions (kTagLabels + 1) x kTagLabels (the last row: from the start).
 // Tokens that are no candidate are O. An I- label only follows its own
 // type's B- or I-. Returns one label per token.
-std::vector<std::uint8_t> viterbi(const std::vector<float>& scores,
-                                  const std::vector<bool>& candidate,
+std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
                                   const float* transitions);
 
 // A trained model, memory-mapped. Thread-safe to share.

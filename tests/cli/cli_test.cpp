@@ -241,8 +241,7 @@ Pty open_pty() {
 // from /dev/null, and returns what it printed. No shell is involved, so
 // every argument reaches folio byte for byte.
 Run run_process(const fs::path& exe, const std::vector<std::string>& args, const fs::path& cwd,
-                std::vector<std::string> env, bool stdout_is_terminal,
-                const fs::path& scratch_dir) {
+                std::vector<std::string> env, bool stdout_is_terminal, const fs::path& scratch_dir) {
   Run run;
   run.args = args;
 
@@ -442,8 +441,8 @@ class CliFixture {
         {"XDG_DATA_HOME", (root_ / "xdg-data").string()},
         {"TERM", "dumb"},
     };
-    for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS",
-                             "LSAN_OPTIONS", "TSAN_OPTIONS", "LLVM_PROFILE_FILE"}) {
+    for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+                             "TSAN_OPTIONS", "LLVM_PROFILE_FILE"}) {
       if (const char* value = std::getenv(name)) env[name] = value;
     }
     for (const auto& [name, value] : options.env) env[name] = value;
@@ -539,8 +538,7 @@ TEST_CASE_METHOD(CliFixture, "search: a straight apostrophe matches the curly on
   }
 }
 
-TEST_CASE_METHOD(CliFixture, "search: --limit and --offset page through the same ranking",
-                 "[cli][search]") {
+TEST_CASE_METHOD(CliFixture, "search: --limit and --offset page through the same ranking", "[cli][search]") {
   index_corpus();
   const json all = search_json({"China", "--limit", "100"});
   REQUIRE(all.at("hits").size() >= 3);
@@ -579,8 +577,7 @@ TEST_CASE_METHOD(CliFixture, "search --json: every hit has the documented fields
   REQUIRE(hits.size() > 10);
 
   static const std::regex kId("^[0-9a-f]{16}-[0-9]+$");
-  static const std::map<std::string, std::size_t> kDateLength{
-      {"day", 10}, {"month", 7}, {"year", 4}};
+  static const std::map<std::string, std::size_t> kDateLength{{"day", 10}, {"month", 7}, {"year", 4}};
   double previous_score = std::numeric_limits<double>::infinity();
   std::set<std::string> ids;
   for (std::size_t i = 0; i < hits.size(); ++i) {
@@ -657,7 +654,8 @@ TEST_CASE_METHOD(CliFixture, "index: indexing again changes nothing and says so"
   }
 }
 
-TEST_CASE_METHOD(CliFixture, "index: --shards splits a new index, and searches see one index", "[cli][index]") {
+TEST_CASE_METHOD(CliFixture, "index: --shards splits a new index, and searches see one index",
+                 "[cli][index]") {
   const Run one = folio_without_db({"--db", (root() / "one").string(), "index", "corpus", "--shards", "1"});
   REQUIRE(one.exit_code == 0);
   const Run run = folio({"index", "corpus", "--shards", "3"});
@@ -714,8 +712,8 @@ TEST_CASE_METHOD(CliFixture, "index: a new mtime alone is unchanged, new content
     REQUIRE(mtime_of(file) != old_mtime);
     const Run run = index_corpus();
     INFO(run);
-    CHECK_THAT(run.out, StartsWith(fmt::format("0 added, 0 updated, 0 removed, {} unchanged, ",
-                                               kCorpusArticles)));
+    CHECK_THAT(run.out,
+               StartsWith(fmt::format("0 added, 0 updated, 0 removed, {} unchanged, ", kCorpusArticles)));
     CHECK(stats().at("sections") == before.at("sections"));
   }
 
@@ -738,8 +736,7 @@ TEST_CASE_METHOD(CliFixture, "index: a new mtime alone is unchanged, new content
     CHECK(found["hits"][0].at("path") == (root() / file).string());
     // The other articles keep their sections, and the old version of this
     // one is gone rather than duplicated.
-    CHECK(stats().at("sections") ==
-          before.at("sections").get<std::size_t>() - old_sections + new_sections);
+    CHECK(stats().at("sections") == before.at("sections").get<std::size_t>() - old_sections + new_sections);
     CHECK(stats().at("articles") == kCorpusArticles);
     CHECK(search_json({"\"Money Remains the Sticking Point\""}).at("total") == 1);
   }
@@ -833,8 +830,7 @@ TEST_CASE_METHOD(CliFixture, "index: a web page with no article text is indexed,
   CHECK_THAT(extract.err, Contains("no article text found"));
 }
 
-TEST_CASE_METHOD(CliFixture, "index: a path that does not exist fails and keeps the index",
-                 "[cli][index]") {
+TEST_CASE_METHOD(CliFixture, "index: a path that does not exist fails and keeps the index", "[cli][index]") {
   index_corpus();
   const json before = stats();
   const Run run = folio({"index", "no-such-folder"});
@@ -869,7 +865,7 @@ TEST_CASE_METHOD(CliFixture, "show: prints a section from a search in full", "[c
   CHECK(run.err.empty());
   CHECK_THAT(run.out, Contains("Blinken’s Agenda in Beijing"));
   CHECK_THAT(run.out, Contains("core concerns"));
-  CHECK_THAT(run.out, Contains("Diaoyutai"));  // first sentence: not just the snippet
+  CHECK_THAT(run.out, Contains("Diaoyutai"));                        // first sentence: not just the snippet
   CHECK_THAT(run.out, Contains("under the guise of competition."));  // last sentence
   check_golden("show_core_concerns", normalise(run.out));
 
@@ -882,8 +878,8 @@ TEST_CASE_METHOD(CliFixture, "show: prints a section from a search in full", "[c
   }
 
   SECTION("an unknown id exits 1 with one line on stderr") {
-    for (const std::string& unknown : {id.substr(0, id.find('-')) + "-99",
-                                       std::string("0000000000000000-0"), std::string("nope")}) {
+    for (const std::string& unknown :
+         {id.substr(0, id.find('-')) + "-99", std::string("0000000000000000-0"), std::string("nope")}) {
       const Run missing = folio({"show", unknown});
       INFO(missing);
       CHECK(missing.exit_code == 1);
@@ -946,8 +942,7 @@ TEST_CASE_METHOD(CliFixture, "extract --json: the sample's sections, date and no
 // ---------------------------------------------------------------------------
 // Exit status, errors and help
 
-TEST_CASE_METHOD(CliFixture, "exit status: 0 when search finds something, 1 when nothing",
-                 "[cli][exit]") {
+TEST_CASE_METHOD(CliFixture, "exit status: 0 when search finds something, 1 when nothing", "[cli][exit]") {
   index_corpus();
   const Run hit = folio({"search", "Diaoyutai"});
   INFO(hit);
@@ -966,8 +961,7 @@ TEST_CASE_METHOD(CliFixture, "exit status: 0 when search finds something, 1 when
   CHECK(filtered.out == "filters: place Taiwan\n\n0 matching sections\n");
 }
 
-TEST_CASE_METHOD(CliFixture, "exit status: a bad query exits 2 with one line on stderr",
-                 "[cli][exit]") {
+TEST_CASE_METHOD(CliFixture, "exit status: a bad query exits 2 with one line on stderr", "[cli][exit]") {
   index_corpus();
   const Run run = folio({"search", "AND OR ("});
   INFO(run);
@@ -1006,7 +1000,8 @@ TEST_CASE_METHOD(CliFixture, "relaxed: every word first, then most of the words,
     }
   }
   SECTION("no section has every word: exit 0 with the relaxed hits, --all exits 1") {
-    const std::vector<std::string> words{"effects", "of", "the", "balloon", "incident", "on", "talks", "with", "china"};
+    const std::vector<std::string> words{"effects", "of",    "the",  "balloon", "incident",
+                                         "on",      "talks", "with", "china"};
     std::vector<std::string> args{"search", "--color", "never"};
     args.insert(args.end(), words.begin(), words.end());
     const Run run = folio(args);
@@ -1048,7 +1043,8 @@ TEST_CASE_METHOD(CliFixture, "search --any ranks by any word, --all and --any ex
   CHECK(any.at("mode") == "any");
   CHECK(any.at("total") > all.at("total"));
   std::size_t with_all = 0;
-  for (const json& hit : any.at("hits")) if (hit.at("all_words") == true) ++with_all;
+  for (const json& hit : any.at("hits"))
+    if (hit.at("all_words") == true) ++with_all;
   CHECK(with_all == all.at("total"));
   // Capitals in an all-caps query are words with --any, an operator otherwise.
   const Run caps = folio({"search", "--any", "BALLOON", "AND", "CHINA", "--json"});
@@ -1087,11 +1083,9 @@ TEST_CASE_METHOD(CliFixture, "a query of 10,000 words is refused at once with ex
   CHECK((run.exit_code == 0 || run.exit_code == 1));
 }
 
-TEST_CASE_METHOD(CliFixture, "exit status: a missing index exits 2 and says how to make one",
-                 "[cli][exit]") {
+TEST_CASE_METHOD(CliFixture, "exit status: a missing index exits 2 and says how to make one", "[cli][exit]") {
   fs::create_directories(root() / "empty-dir");
-  const std::vector<std::string> dirs{(root() / "no-such-db").string(),
-                                      (root() / "empty-dir").string()};
+  const std::vector<std::string> dirs{(root() / "no-such-db").string(), (root() / "empty-dir").string()};
   const std::vector<std::vector<std::string>> commands{
       {"search", "china"}, {"show", "0000000000000000-0"}, {"stats"}};
   for (const std::string& dir : dirs) {
@@ -1111,8 +1105,7 @@ TEST_CASE_METHOD(CliFixture, "exit status: a missing index exits 2 and says how 
   CHECK(!fs::exists(root() / "no-such-db"));  // reading never creates an index
 }
 
-TEST_CASE_METHOD(CliFixture, "exit status: an unknown flag exits 2 with one line on stderr",
-                 "[cli][exit]") {
+TEST_CASE_METHOD(CliFixture, "exit status: an unknown flag exits 2 with one line on stderr", "[cli][exit]") {
   index_corpus();
   const std::vector<std::vector<std::string>> cases{
       {"search", "--bogus", "x"}, {"--bogus", "search", "x"}, {"index", "--bogus", "corpus"},
@@ -1140,8 +1133,7 @@ TEST_CASE_METHOD(CliFixture, "help: --help exits 0 and prints usage on stdout", 
     INFO(run);
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty());
-    const std::string usage =
-        command.empty() ? std::string("Usage: folio ") : "Usage: folio " + command[0];
+    const std::string usage = command.empty() ? std::string("Usage: folio ") : "Usage: folio " + command[0];
     CHECK_THAT(run.out, Contains(usage));
     CHECK_THAT(run.out, Contains("Exit status"));
   }
@@ -1151,8 +1143,7 @@ TEST_CASE_METHOD(CliFixture, "help: --help exits 0 and prints usage on stdout", 
 // ---------------------------------------------------------------------------
 // Colour
 
-TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a terminal",
-                 "[cli][color]") {
+TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a terminal", "[cli][color]") {
   index_corpus();
   const auto search = [this](std::vector<std::string> extra, RunOptions options = {}) {
     std::vector<std::string> args{"search", kCorePhrase};
@@ -1164,8 +1155,7 @@ TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a termina
     const Run run = search({"--color", "always"});
     INFO(run);
     CHECK(run.exit_code == 0);
-    static const std::regex kMatch(
-        "\x1b\\[[0-9;]+mcore\x1b\\[0?m \x1b\\[[0-9;]+mconcerns\x1b\\[0?m");
+    static const std::regex kMatch("\x1b\\[[0-9;]+mcore\x1b\\[0?m \x1b\\[[0-9;]+mconcerns\x1b\\[0?m");
     CHECK(std::regex_search(run.out, kMatch));
   }
 
@@ -1190,8 +1180,7 @@ TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a termina
     CHECK_THAT(tty.out, Contains("concerns"));
     CHECK(has_ansi_escape(tty.out));
 
-    const Run no_color =
-        search({"--color", "auto"}, {{{"TERM", "xterm-256color"}, {"NO_COLOR", "1"}}, true});
+    const Run no_color = search({"--color", "auto"}, {{{"TERM", "xterm-256color"}, {"NO_COLOR", "1"}}, true});
     INFO(no_color);
     CHECK(no_color.exit_code == 0);
     CHECK_THAT(no_color.out, Contains("core concerns"));
@@ -1236,19 +1225,17 @@ TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a termina
 // ---------------------------------------------------------------------------
 // Options and the index location
 
-TEST_CASE_METHOD(CliFixture, "options: global options also work after the subcommand",
-                 "[cli][options]") {
+TEST_CASE_METHOD(CliFixture, "options: global options also work after the subcommand", "[cli][options]") {
   index_corpus();
-  const Run run = folio_without_db(
-      {"search", kCorePhrase, "--db", db().string(), "--color", "always", "--limit", "1"});
+  const Run run =
+      folio_without_db({"search", kCorePhrase, "--db", db().string(), "--color", "always", "--limit", "1"});
   INFO(run);
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, Contains("Blinken’s Agenda in Beijing"));
   CHECK(has_ansi_escape(run.out));
 }
 
-TEST_CASE_METHOD(CliFixture,
-                 "options: the index is --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio",
+TEST_CASE_METHOD(CliFixture, "options: the index is --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio",
                  "[cli][options]") {
   SECTION("$XDG_DATA_HOME/folio") {
     const Run run = folio_without_db({"index", "corpus"});
@@ -1292,8 +1279,7 @@ const NameSet kUndated{"005", "006"};
 RunOptions today_is(const std::string& day) { return {{{"FOLIO_TODAY", day}}, false}; }
 
 // `folio search ARGS... --limit 1000 --json`: the results with every hit.
-json search_every_hit(const CliFixture& fx, std::vector<std::string> args,
-                      const RunOptions& options = {}) {
+json search_every_hit(const CliFixture& fx, std::vector<std::string> args, const RunOptions& options = {}) {
   args.emplace_back("--limit");
   args.emplace_back(kEveryHit);
   json results = fx.search_json(std::move(args), options);
@@ -1307,8 +1293,7 @@ NameSet id_set(const json& results) {
 }
 
 // The section ids of every hit of `folio search ARGS...`.
-NameSet ids_found(const CliFixture& fx, std::vector<std::string> args,
-                  const RunOptions& options = {}) {
+NameSet ids_found(const CliFixture& fx, std::vector<std::string> args, const RunOptions& options = {}) {
   return id_set(search_every_hit(fx, std::move(args), options));
 }
 
@@ -1322,15 +1307,12 @@ NameSet articles_of(const json& results) {
 }
 
 // The corpus numbers of the articles of every hit of `folio search ARGS...`.
-NameSet articles_found(const CliFixture& fx, std::vector<std::string> args,
-                       const RunOptions& options = {}) {
+NameSet articles_found(const CliFixture& fx, std::vector<std::string> args, const RunOptions& options = {}) {
   return articles_of(search_every_hit(fx, std::move(args), options));
 }
 
 // The article id of a section id: "<article>-<n>" without "-<n>".
-std::string article_of(const std::string& section_id) {
-  return section_id.substr(0, section_id.find('-'));
-}
+std::string article_of(const std::string& section_id) { return section_id.substr(0, section_id.find('-')); }
 
 NameSet union_of(const NameSet& a, const NameSet& b) {
   NameSet out = a;
@@ -1406,9 +1388,9 @@ std::string digits_of(const std::string& text) {
 // A hit as `--format paths` prints it: path (relative to the folder folio
 // runs in) and line.
 std::string path_line(const CliFixture& fx, const json& hit) {
-  return fmt::format(
-      "{}:{}", fs::path(hit.at("path").get<std::string>()).lexically_relative(fx.root()).string(),
-      hit.at("line").get<int>());
+  return fmt::format("{}:{}",
+                     fs::path(hit.at("path").get<std::string>()).lexically_relative(fx.root()).string(),
+                     hit.at("line").get<int>());
 }
 
 // `folio entities ARGS... --json`: the entities listed; it must exit 0.
@@ -1443,8 +1425,7 @@ void check_error(const Run& run) {
 // ---------------------------------------------------------------------------
 // Filters
 
-TEST_CASE_METHOD(CliFixture, "filters: each filter flag finds what its query field finds",
-                 "[cli][filters]") {
+TEST_CASE_METHOD(CliFixture, "filters: each filter flag finds what its query field finds", "[cli][filters]") {
   index_corpus();
   const std::size_t sections = stats().at("sections");
   const std::vector<std::pair<std::vector<std::string>, std::string>> twins{
@@ -1460,8 +1441,7 @@ TEST_CASE_METHOD(CliFixture, "filters: each filter flag finds what its query fie
       {{"--since", "2023-06-01"}, "date:2023-06-01.."},
       {{"--since", "June 18, 2023", "--until", "June 18, 2023"}, "date:\"June 18, 2023\""},
       {{"summit", "--person", "Biden"}, "summit person:joe-biden"},
-      {{"china", "--place", "japan", "--since", "2023-06-18"},
-       "china place:Japan date:2023-06-18.."},
+      {{"china", "--place", "japan", "--since", "2023-06-18"}, "china place:Japan date:2023-06-18.."},
   };
   for (const auto& [flags, query] : twins) {
     INFO("flags " << Catch::Detail::stringify(flags) << " vs query " << query);
@@ -1538,8 +1518,7 @@ TEST_CASE_METHOD(CliFixture, "filters: every hit is about the person, place or a
       CHECK(results.at("total") == sections_of.at(file));
       for (const json& hit : results.at("hits")) {
         CHECK(hit.at("path") == (root() / file).string());
-        CHECK_THAT(hit.at("authors").get<std::vector<std::string>>(),
-                   Catch::Matchers::VectorContains(name));
+        CHECK_THAT(hit.at("authors").get<std::vector<std::string>>(), Catch::Matchers::VectorContains(name));
       }
     }
   }
@@ -1554,7 +1533,8 @@ TEST_CASE_METHOD(CliFixture, "filters and facets take one value each: the query 
   CHECK(before.at("total") == after.at("total"));
   CHECK(before.at("query") == "balloon");
   CHECK(before.at("facets") == after.at("facets"));
-  CHECK(search_json({"--place", "taiwan", "--author", "chen", "semiconductor"}).at("query") == "semiconductor");
+  CHECK(search_json({"--place", "taiwan", "--author", "chen", "semiconductor"}).at("query") ==
+        "semiconductor");
 }
 
 TEST_CASE_METHOD(CliFixture, "filters: the same flag twice is OR, different flags are AND",
@@ -1580,8 +1560,7 @@ TEST_CASE_METHOD(CliFixture, "filters: the same flag twice is OR, different flag
     CHECK(counted.at("filters").size() == 2);
 
     CHECK(ids_found(*this, {"--place", "china", "--place", "japan"}) == union_of(china, japan));
-    CHECK(articles_found(*this, {"--author", "chen", "--author", "priya"}) ==
-          NameSet{"003", "004"});
+    CHECK(articles_found(*this, {"--author", "chen", "--author", "priya"}) == NameSet{"003", "004"});
     CHECK(ids_found(*this, {"--author", "chen", "--author", "priya"}) ==
           ids_found(*this, {"author:chen OR author:priya"}));
   }
@@ -1593,15 +1572,14 @@ TEST_CASE_METHOD(CliFixture, "filters: the same flag twice is OR, different flag
     CHECK(both == ids_found(*this, {"person:biden place:china"}));
     CHECK(both == ids_found(*this, {"person:biden AND place:china"}));
 
-    const NameSet three = ids_found(*this, {"--person", "Blinken", "--place", "china", "--since",
-                                            "2023-06-18", "--until", "2023-06-18"});
+    const NameSet three = ids_found(
+        *this, {"--person", "Blinken", "--place", "china", "--since", "2023-06-18", "--until", "2023-06-18"});
     CHECK(three == intersection_of(intersection_of(blinken, china), june18));
     CHECK(!three.empty());
 
     // OR inside a flag, AND across: (Biden or Blinken) and (China or Japan).
-    CHECK(ids_found(*this, {"--person", "Biden", "--person", "Blinken", "--place", "china",
-                            "--place", "japan"}) ==
-          intersection_of(union_of(biden, blinken), union_of(china, japan)));
+    CHECK(ids_found(*this, {"--person", "Biden", "--person", "Blinken", "--place", "china", "--place",
+                            "japan"}) == intersection_of(union_of(biden, blinken), union_of(china, japan)));
     CHECK(ids_found(*this, {"(person:biden OR person:blinken) (place:china OR place:japan)"}) ==
           intersection_of(union_of(biden, blinken), union_of(china, japan)));
   }
@@ -1625,8 +1603,7 @@ TEST_CASE_METHOD(CliFixture, "filters: an ambiguous or unknown name exits 2 nami
         {{"search", "--person", "jo"}, {"person 'jo' is ambiguous", "joe-biden", "john-kerry"}},
         {{"search", "person:jo"}, {"person 'jo' is ambiguous", "joe-biden", "john-kerry"}},
         {{"search", "--place", "new"}, {"place 'new' is ambiguous", "new-delhi", "new-york"}},
-        {{"search", "--place", "Georgia"},
-         {"place 'Georgia' is ambiguous", "georgia", "georgia-us"}},
+        {{"search", "--place", "Georgia"}, {"place 'Georgia' is ambiguous", "georgia", "georgia-us"}},
         // Washington, D.C. (a word of its name) dwarfs the state: see
         // "names: the most mentioned of several matches is taken".
     };
@@ -1647,12 +1624,9 @@ TEST_CASE_METHOD(CliFixture, "filters: an ambiguous or unknown name exits 2 nami
     const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
         {{"search", "--person", "Bidenn"},
          {"folio: no person 'Bidenn' in the index; closest: ", "Joe Biden"}},
-        {{"search", "person:Bidenn"},
-         {"folio: no person 'Bidenn' in the index; closest: ", "Joe Biden"}},
-        {{"search", "--place", "Chinaa"},
-         {"folio: no place 'Chinaa' in the index; closest: ", "China"}},
-        {{"search", "china", "place:Tokio"},
-         {"folio: no place 'Tokio' in the index; closest: ", "Tokyo"}},
+        {{"search", "person:Bidenn"}, {"folio: no person 'Bidenn' in the index; closest: ", "Joe Biden"}},
+        {{"search", "--place", "Chinaa"}, {"folio: no place 'Chinaa' in the index; closest: ", "China"}},
+        {{"search", "china", "place:Tokio"}, {"folio: no place 'Tokio' in the index; closest: ", "Tokyo"}},
         {{"search", "--author", "Chen Wie"}, {"folio: no author 'Chen Wie' in the index"}},
         {{"search", "--person", "Biden", "--person", "Nobodyknown"},
          {"folio: no person 'Nobodyknown' in the index"}},
@@ -1671,9 +1645,8 @@ TEST_CASE_METHOD(CliFixture, "filters: an ambiguous or unknown name exits 2 nami
                "Harbour Workers Strike in Lisbon\nBy Maria Lopez | July 10, 2023\n\n"
                "Dock workers in Lisbon walked out on Monday over pay and hours.\n");
     index_corpus();
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"search", "--author", "maria"},
-          std::vector<std::string>{"search", "author:Maria"}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"search", "--author", "maria"},
+                                                 std::vector<std::string>{"search", "author:Maria"}}) {
       const Run run = folio(args);
       INFO(run);
       check_error(run);
@@ -1700,8 +1673,8 @@ TEST_CASE_METHOD(CliFixture, "filters: --place of a country includes its places,
     for (const json& place : places) {
       if (place.at("country") != country) continue;
       ++places_in_country;
-      expected = union_of(expected, ids_found(*this, {"--place", place.at("id").get<std::string>(),
-                                                      "--place-exact"}));
+      expected = union_of(expected,
+                          ids_found(*this, {"--place", place.at("id").get<std::string>(), "--place-exact"}));
     }
     CHECK(places_in_country > 1);
     CHECK(wide == expected);
@@ -1770,8 +1743,7 @@ TEST_CASE_METHOD(CliFixture, "filters: --since and --until take every date form,
     CHECK(articles_found(*this, {"date:2023-06-18..2023-06-25"}) ==
           NameSet{"000", "001", "002", "007", "010"});
     CHECK(articles_found(*this, {"date:2023-06..2023-07"}) == kDated2023);
-    CHECK(articles_found(*this, {"date:..2023-06-18"}) ==
-          NameSet{"000", "001", "002", "003", "004", "008"});
+    CHECK(articles_found(*this, {"date:..2023-06-18"}) == NameSet{"000", "001", "002", "003", "004", "008"});
     CHECK(articles_found(*this, {"date:2023-06-01.."}) == kDated2023);
     CHECK(articles_found(*this, {"date:2021 OR date:2023-07"}) == NameSet{"008", "009"});
     CHECK(articles_found(*this, {"date:2023 NOT date:2023-06"}) == NameSet{"009"});
@@ -1784,15 +1756,13 @@ TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TOD
 
   SECTION("every relative form, each landing on 2023-06-18") {
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"2023-06-18", "today"},       {"2023-06-19", "yesterday"},
-        {"2023-09-18", "3 months ago"},
-        {"2023-06-19", "1 day ago"},   {"2023-06-28", "10 days ago"},
-        {"2023-07-02", "2 weeks ago"}, {"2025-06-18", "2 years ago"},
+        {"2023-06-18", "today"},       {"2023-06-19", "yesterday"},   {"2023-09-18", "3 months ago"},
+        {"2023-06-19", "1 day ago"},   {"2023-06-28", "10 days ago"}, {"2023-07-02", "2 weeks ago"},
+        {"2025-06-18", "2 years ago"},
     };
     for (const auto& [today, date] : cases) {
       INFO("FOLIO_TODAY=" << today << ": '" << date << "'");
-      const json results =
-          search_every_hit(*this, {"--since", date, "--until", date}, today_is(today));
+      const json results = search_every_hit(*this, {"--since", date, "--until", date}, today_is(today));
       CHECK(articles_of(results) == kDatedJune18);
       REQUIRE(results.at("filters").size() == 2);
       CHECK(results["filters"][0].at("field") == "since");
@@ -1807,8 +1777,8 @@ TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TOD
   SECTION("last week, last month, last year: the whole previous calendar period") {
     // {today, form, first day, last day}
     const std::vector<std::array<std::string, 4>> cases{
-        {"2023-06-25", "last week", "20230612", "20230618"},   // a Sunday: the week before
-        {"2023-06-19", "last week", "20230612", "20230618"},   // a Monday
+        {"2023-06-25", "last week", "20230612", "20230618"},  // a Sunday: the week before
+        {"2023-06-19", "last week", "20230612", "20230618"},  // a Monday
         {"2023-07-18", "last month", "20230601", "20230630"},
         {"2024-06-18", "last year", "20230101", "20231231"},
     };
@@ -1817,12 +1787,14 @@ TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TOD
         INFO("FOLIO_TODAY=" << today << ": " << flag << " '" << form << "'");
         const json results = search_every_hit(*this, {flag, form}, today_is(today));
         REQUIRE(results.at("filters").size() == 1);
-        CHECK(digits_of(results["filters"][0].at("id").get<std::string>()) == (flag == "--since" ? first : last));
+        CHECK(digits_of(results["filters"][0].at("id").get<std::string>()) ==
+              (flag == "--since" ? first : last));
       }
       const json both = search_every_hit(*this, {"--since", form, "--until", form}, today_is(today));
-      CHECK(id_set(both) == ids_found(*this, {"date:" + std::string(first.substr(0, 4)) + "-" + first.substr(4, 2) +
-                                                  "-" + first.substr(6) + ".." + last.substr(0, 4) + "-" +
-                                                  last.substr(4, 2) + "-" + last.substr(6)},
+      CHECK(id_set(both) == ids_found(*this,
+                                      {"date:" + std::string(first.substr(0, 4)) + "-" + first.substr(4, 2) +
+                                       "-" + first.substr(6) + ".." + last.substr(0, 4) + "-" +
+                                       last.substr(4, 2) + "-" + last.substr(6)},
                                       today_is(today)));
       CHECK(id_set(both) == ids_found(*this, {"date:\"" + form + "\""}, today_is(today)));
     }
@@ -1848,8 +1820,7 @@ TEST_CASE_METHOD(CliFixture, "filters: relative dates count back from $FOLIO_TOD
     CHECK(json::parse(none.out).at("total") == 0);
 
     // The same words on another day are another date.
-    CHECK(articles_found(*this, {"--since", "yesterday"}, today_is("2023-06-26")) ==
-          NameSet{"009", "010"});
+    CHECK(articles_found(*this, {"--since", "yesterday"}, today_is("2023-06-26")) == NameSet{"009", "010"});
   }
 }
 
@@ -1863,27 +1834,23 @@ TEST_CASE_METHOD(CliFixture, "filters: --until covers its whole period, a month 
   CHECK(articles_found(*this, {"--until", "2023"}) == union_of(kDated2023, {"008"}));
   CHECK(ids_found(*this, {"--until", "2023"}) == ids_found(*this, {"--until", "2023-12-31"}));
   CHECK(articles_found(*this, {"--until", "2021"}) == NameSet{"008"});
-  CHECK(ids_found(*this, {"--since", "2023-06", "--until", "2023-06"}) ==
-        ids_found(*this, {"date:2023-06"}));
+  CHECK(ids_found(*this, {"--since", "2023-06", "--until", "2023-06"}) == ids_found(*this, {"date:2023-06"}));
 
   // 004 is dated "June 2023" and counts as 2023-06-01, not as all of June.
-  CHECK(articles_found(*this, {"--since", "2023-06-01", "--until", "2023-06-01"}) ==
-        NameSet{"004"});
+  CHECK(articles_found(*this, {"--since", "2023-06-01", "--until", "2023-06-01"}) == NameSet{"004"});
   CHECK(articles_found(*this, {"--until", "2023-06-01"}) == NameSet{"004", "008"});
   CHECK(articles_found(*this, {"--since", "2023-06-02"}).count("004") == 0);
   const Run gap = folio({"search", "--since", "2023-06-02", "--until", "2023-06-04", "--json"});
   INFO(gap);
   CHECK(gap.exit_code == 1);
   // 008 is dated 2021 (year precision): 2021-01-01.
-  CHECK(articles_found(*this, {"--since", "2021-01-01", "--until", "2021-01-01"}) ==
-        NameSet{"008"});
+  CHECK(articles_found(*this, {"--since", "2021-01-01", "--until", "2021-01-01"}) == NameSet{"008"});
 }
 
 TEST_CASE_METHOD(CliFixture, "filters: a bad date exits 2 with a line listing the accepted forms",
                  "[cli][filters][dates][exit]") {
   index_corpus();
-  for (const std::string bad :
-       {"next week", "2023-13", "June 31, 2023", "banana", "3 fortnights ago"}) {
+  for (const std::string bad : {"next week", "2023-13", "June 31, 2023", "banana", "3 fortnights ago"}) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"search", "--since", bad},
           std::vector<std::string>{"search", "china", "--until", bad},
@@ -1893,8 +1860,8 @@ TEST_CASE_METHOD(CliFixture, "filters: a bad date exits 2 with a line listing th
       INFO(run);
       check_error(run);
       CHECK_THAT(run.err, Contains("'" + bad + "'"));
-      for (const char* form : {"2023-06-18", "2023-06", "June 2023", "18 June 2023",
-                               "June 18, 2023", "yesterday", "last week", "ago"}) {
+      for (const char* form : {"2023-06-18", "2023-06", "June 2023", "18 June 2023", "June 18, 2023",
+                               "yesterday", "last week", "ago"}) {
         CHECK_THAT(run.err, Contains(form));
       }
     }
@@ -1908,8 +1875,7 @@ TEST_CASE_METHOD(CliFixture, "filters: a bad date exits 2 with a line listing th
   for (const std::vector<std::string>& args : contradictions) check_error(folio(args));
 }
 
-TEST_CASE_METHOD(CliFixture,
-                 "filters: date filters leave out undated articles, --undated finds them",
+TEST_CASE_METHOD(CliFixture, "filters: date filters leave out undated articles, --undated finds them",
                  "[cli][filters][dates]") {
   index_corpus();
   const json st = stats();
@@ -1939,8 +1905,7 @@ TEST_CASE_METHOD(CliFixture,
 
   // 005 is about Jordan Thompson and has no date.
   CHECK(articles_found(*this, {"--person", "Jordan Thompson", "--undated"}) == NameSet{"005"});
-  const Run dated_only =
-      folio({"search", "--person", "Jordan Thompson", "--since", "1900", "--json"});
+  const Run dated_only = folio({"search", "--person", "Jordan Thompson", "--since", "1900", "--json"});
   INFO(dated_only);
   CHECK(dated_only.exit_code == 1);
 }
@@ -1954,8 +1919,8 @@ TEST_CASE_METHOD(CliFixture, "facets: each count is what the search finds filter
   for (const std::string query : {"china", "taiwan OR Georgia OR summit"}) {
     INFO("query: " << query);
     const json all = search_every_hit(*this, {query});
-    const json results = search_json(
-        {query, "--facet", "person:1000,place:1000,country:1000,author:1000", "--limit", "1"});
+    const json results =
+        search_json({query, "--facet", "person:1000,place:1000,country:1000,author:1000", "--limit", "1"});
     CHECK(results.at("total") == all.at("total"));
 
     // Independently, from the hits themselves.
@@ -2027,19 +1992,16 @@ TEST_CASE_METHOD(CliFixture, "facets: date facets count by year, month or day, i
   CHECK(facet_values(search_json({"--since", "1900", "--facet", "date:year"}), "date") ==
         std::vector<std::string>{"2021", "2023"});
   // Plain "date" is by month.
-  CHECK(search_json({"china", "--facet", "date"}).at("facets").at("date").at("granularity") ==
-        "month");
+  CHECK(search_json({"china", "--facet", "date"}).at("facets").at("date").at("granularity") == "month");
 
   // More dates than shown hits: still all of them, and in order.
-  const json few =
-      search_json({"china OR Georgia OR climate", "--facet", "date:day", "--limit", "1"});
+  const json few = search_json({"china OR Georgia OR climate", "--facet", "date:day", "--limit", "1"});
   const std::vector<std::string> values = facet_values(few, "date");
   CHECK(values.size() > 2);
   CHECK(std::is_sorted(values.begin(), values.end()));
 }
 
-TEST_CASE_METHOD(CliFixture, "facets: highest counts first, FIELD:N keeps the top N",
-                 "[cli][facets]") {
+TEST_CASE_METHOD(CliFixture, "facets: highest counts first, FIELD:N keeps the top N", "[cli][facets]") {
   index_corpus();
   const json full = search_json({"--since", "1900", "--facet", "person:1000,place:1000"});
   for (const std::string field : {"person", "place"}) {
@@ -2048,8 +2010,7 @@ TEST_CASE_METHOD(CliFixture, "facets: highest counts first, FIELD:N keeps the to
     REQUIRE(values.size() > 10);
     CHECK(full.at("facets").at(field).at("distinct") == values.size());
     for (std::size_t i = 1; i < values.size(); ++i) {
-      CHECK(values[i - 1].at("count").get<std::size_t>() >=
-            values[i].at("count").get<std::size_t>());
+      CHECK(values[i - 1].at("count").get<std::size_t>() >= values[i].at("count").get<std::size_t>());
     }
     const json top3 = search_json({"--since", "1900", "--facet", field + ":3"});
     const json& top3_values = top3.at("facets").at(field).at("values");
@@ -2063,8 +2024,7 @@ TEST_CASE_METHOD(CliFixture, "facets: highest counts first, FIELD:N keeps the to
     const Run text = folio({"search", "--since", "1900", "--facet", field + ":3", "--limit", "0"});
     INFO(text);
     CHECK(text.exit_code == 0);
-    CHECK_THAT(text.out,
-               Contains(fmt::format("{} (sections, top 3 of {}):", field, values.size())));
+    CHECK_THAT(text.out, Contains(fmt::format("{} (sections, top 3 of {}):", field, values.size())));
   }
 }
 
@@ -2113,8 +2073,7 @@ TEST_CASE_METHOD(CliFixture, "facets: --facet-by article counts articles", "[cli
   CHECK_THAT(text.out, Contains("person (articles"));
 }
 
-TEST_CASE_METHOD(CliFixture, "facets: counted over every match, whatever the hits shown",
-                 "[cli][facets]") {
+TEST_CASE_METHOD(CliFixture, "facets: counted over every match, whatever the hits shown", "[cli][facets]") {
   index_corpus();
   const std::vector<std::string> base{"china OR Biden", "--facet",
                                       "person:1000,place:1000,country:1000,date:day"};
@@ -2153,11 +2112,10 @@ TEST_CASE_METHOD(CliFixture, "facets: filters narrow the counts, --disjunctive l
     }
     for (const auto& [id, count] : facet_counts(filtered, "place")) {
       INFO("--place " << id);
-      CHECK(search_json({"china", "--since", "2023-06-18", "--place", id, "--place-exact"})
-                .at("total") == count);
+      CHECK(search_json({"china", "--since", "2023-06-18", "--place", id, "--place-exact"}).at("total") ==
+            count);
     }
-    for (const std::string& date : facet_values(filtered, "date"))
-      CHECK(first_day(date) >= "2023-06-18");
+    for (const std::string& date : facet_values(filtered, "date")) CHECK(first_day(date) >= "2023-06-18");
     const std::vector<std::string> all_dates = facet_values(unfiltered, "date");
     CHECK(std::any_of(all_dates.begin(), all_dates.end(),
                       [](const std::string& date) { return first_day(date) < "2023-06-18"; }));
@@ -2178,10 +2136,9 @@ TEST_CASE_METHOD(CliFixture, "facets: filters narrow the counts, --disjunctive l
   }
 
   SECTION("--disjunctive: as if the facet's own field were not filtered") {
-    const std::vector<std::string> filters{"--person", "Biden",   "--place",
-                                           "japan",    "--since", "2023-06-18"};
-    std::vector<std::string> args{
-        "china", "--facet", "person:1000,place:1000,country:1000,date:day,author", "--disjunctive"};
+    const std::vector<std::string> filters{"--person", "Biden", "--place", "japan", "--since", "2023-06-18"};
+    std::vector<std::string> args{"china", "--facet", "person:1000,place:1000,country:1000,date:day,author",
+                                  "--disjunctive"};
     args.insert(args.end(), filters.begin(), filters.end());
     const json results = search_json(args);
     REQUIRE(results.at("total") > 0);
@@ -2203,31 +2160,30 @@ TEST_CASE_METHOD(CliFixture, "facets: filters narrow the counts, --disjunctive l
       CHECK(actual.at("distinct") == expected.at("distinct"));
     };
     // person: without --person, with the other filters.
-    check_same_values(facets.at("person"),
-                      facet_without({"china", "--place", "japan", "--since", "2023-06-18"},
-                                    "person:1000", "person"));
+    check_same_values(
+        facets.at("person"),
+        facet_without({"china", "--place", "japan", "--since", "2023-06-18"}, "person:1000", "person"));
     CHECK(facets.at("person").at("disjunctive") == true);
     // place and country: without --place.
-    check_same_values(facets.at("place"),
-                      facet_without({"china", "--person", "Biden", "--since", "2023-06-18"},
-                                    "place:1000", "place"));
-    check_same_values(facets.at("country"),
-                      facet_without({"china", "--person", "Biden", "--since", "2023-06-18"},
-                                    "country:1000", "country"));
+    check_same_values(
+        facets.at("place"),
+        facet_without({"china", "--person", "Biden", "--since", "2023-06-18"}, "place:1000", "place"));
+    check_same_values(
+        facets.at("country"),
+        facet_without({"china", "--person", "Biden", "--since", "2023-06-18"}, "country:1000", "country"));
     CHECK(facets.at("place").at("disjunctive") == true);
     CHECK(facets.at("country").at("disjunctive") == true);
     // date: without --since.
-    check_same_values(
-        facets.at("date"),
-        facet_without({"china", "--person", "Biden", "--place", "japan"}, "date:day", "date"));
+    check_same_values(facets.at("date"),
+                      facet_without({"china", "--person", "Biden", "--place", "japan"}, "date:day", "date"));
     CHECK(facets.at("date").at("disjunctive") == true);
     // author is not filtered: counted with every filter.
     check_same_values(facets.at("author"), facet_without(plain, "author", "author"));
     CHECK(facets.at("author").at("disjunctive") == false);
     // It does show other values than the filtered ones.
     CHECK(facets.at("person").at("values").size() >
-          search_json({"china", "--person", "Biden", "--place", "japan", "--since", "2023-06-18",
-                       "--facet", "person:1000"})
+          search_json({"china", "--person", "Biden", "--place", "japan", "--since", "2023-06-18", "--facet",
+                       "person:1000"})
               .at("facets")
               .at("person")
               .at("values")
@@ -2238,8 +2194,8 @@ TEST_CASE_METHOD(CliFixture, "facets: filters narrow the counts, --disjunctive l
     const json people = entities_json(*this, {"--type", "person"});
     for (const std::string by : {"section", "article"}) {
       INFO("--facet-by " << by);
-      const json results = search_json(
-          {"--person", "Biden", "--facet", "person:1000", "--disjunctive", "--facet-by", by});
+      const json results =
+          search_json({"--person", "Biden", "--facet", "person:1000", "--disjunctive", "--facet-by", by});
       const json& values = results.at("facets").at("person").at("values");
       CHECK(values.size() == people.size());
       for (const json& value : values) {
@@ -2278,8 +2234,7 @@ TEST_CASE_METHOD(CliFixture, "facets: an unknown facet exits 2 and lists the val
 
 TEST_CASE_METHOD(CliFixture, "facets: the text of a faceted search", "[cli][facets]") {
   index_corpus();
-  const Run run =
-      folio({"search", "taiwan", "--facet", "person,country,date"}, today_is("2023-07-04"));
+  const Run run = folio({"search", "taiwan", "--facet", "person,country,date"}, today_is("2023-07-04"));
   INFO(run);
   CHECK(run.exit_code == 0);
   CHECK(run.err.empty());
@@ -2326,8 +2281,8 @@ TEST_CASE_METHOD(CliFixture, "search --by-article: one hit per article, its othe
   const std::vector<std::string> out = lines(text.out);
   for (std::size_t i = 0; i < 2; ++i) {
     const std::size_t others = articles["hits"][i].at("other_sections");
-    const std::string more = fmt::format("   +{} more matching section{} in this article", others,
-                                         others == 1 ? "" : "s");
+    const std::string more =
+        fmt::format("   +{} more matching section{} in this article", others, others == 1 ? "" : "s");
     CHECK((others == 0) != (std::find(out.begin(), out.end(), more) != out.end()));
   }
   REQUIRE(!out.empty());
@@ -2345,8 +2300,7 @@ TEST_CASE_METHOD(CliFixture, "search --sort: date is oldest first, -date newest 
   const std::vector<std::string> query{"china OR Georgia OR climate OR Bath", "--since", "1900"};
   const auto dates = [](const json& results) {
     std::vector<std::string> out;
-    for (const json& hit : results.at("hits"))
-      out.push_back(first_day(hit.at("date").get<std::string>()));
+    for (const json& hit : results.at("hits")) out.push_back(first_day(hit.at("date").get<std::string>()));
     return out;
   };
   const auto with = [&query](std::vector<std::string> extra) {
@@ -2369,8 +2323,7 @@ TEST_CASE_METHOD(CliFixture, "search --sort: date is oldest first, -date newest 
   // Pages of a sorted search continue it.
   const json page = search_json(with({"--sort", "date", "--limit", "3", "--offset", "2"}));
   REQUIRE(page.at("hits").size() == 3);
-  for (std::size_t i = 0; i < 3; ++i)
-    CHECK(page["hits"][i].at("id") == oldest["hits"][i + 2].at("id"));
+  for (std::size_t i = 0; i < 3; ++i) CHECK(page["hits"][i].at("id") == oldest["hits"][i + 2].at("id"));
 
   // One hit per article, newest first.
   const json articles = search_every_hit(*this, with({"--sort", "-date", "--by-article"}));
@@ -2403,22 +2356,20 @@ TEST_CASE_METHOD(CliFixture, "search --format paths: path:line of each hit, as -
     REQUIRE(!expected.empty());
     CHECK(lines(run.out) == expected);
   }
-  const Run none =
-      folio({"search", "--person", "Biden", "--place", "nigeria", "--format", "paths"});
+  const Run none = folio({"search", "--person", "Biden", "--place", "nigeria", "--format", "paths"});
   INFO(none);
   CHECK(none.exit_code == 1);
   CHECK(none.out.empty());
   CHECK(none.err.empty());
 }
 
-TEST_CASE_METHOD(CliFixture,
-                 "search --json: filters, facets, counts and suggestion and their types",
+TEST_CASE_METHOD(CliFixture, "search --json: filters, facets, counts and suggestion and their types",
                  "[cli][search][json][filters][facets]") {
   index_corpus();
-  const json results = search_json({"china", "--person", "Blinken", "--place", "Japan",
-                                    "--place-exact", "--since", "18 June 2023", "--until",
-                                    "2023-06", "--facet", "person:2,place,country,author,date:year",
-                                    "--facet-by", "article", "--by-article"});
+  const json results =
+      search_json({"china", "--person", "Blinken", "--place", "Japan", "--place-exact", "--since",
+                   "18 June 2023", "--until", "2023-06", "--facet", "person:2,place,country,author,date:year",
+                   "--facet-by", "article", "--by-article"});
   REQUIRE(results.at("total") > 0);
   CHECK(results.at("counts") == "articles");
   CHECK(results.at("suggestion").is_null());
@@ -2432,12 +2383,10 @@ TEST_CASE_METHOD(CliFixture,
     REQUIRE(filter.is_object());
     for (const char* key : {"field", "input", "id", "name"}) CHECK(filter.at(key).is_string());
   }
-  CHECK(filters[0] == json{{"field", "person"},
-                           {"input", "Blinken"},
-                           {"id", "antony-blinken"},
-                           {"name", "Antony Blinken"}});
-  CHECK(filters[1] ==
-        json{{"field", "place-exact"}, {"input", "Japan"}, {"id", "japan"}, {"name", "Japan"}});
+  CHECK(
+      filters[0] ==
+      json{{"field", "person"}, {"input", "Blinken"}, {"id", "antony-blinken"}, {"name", "Antony Blinken"}});
+  CHECK(filters[1] == json{{"field", "place-exact"}, {"input", "Japan"}, {"id", "japan"}, {"name", "Japan"}});
   CHECK(filters[2].at("field") == "since");
   CHECK(filters[2].at("input") == "18 June 2023");
   CHECK(digits_of(filters[2].at("id").get<std::string>()) == "20230618");
@@ -2543,8 +2492,7 @@ TEST_CASE_METHOD(CliFixture, "search: a filter needs no query, with neither it e
   for (const std::vector<std::string>& args : nothing) check_error(folio(args));
 }
 
-TEST_CASE_METHOD(CliFixture,
-                 "exit status: 0 with hits, 1 without, 2 on errors, with the new options",
+TEST_CASE_METHOD(CliFixture, "exit status: 0 with hits, 1 without, 2 on errors, with the new options",
                  "[cli][exit][filters][facets]") {
   index_corpus();
   const std::vector<std::vector<std::string>> found{
@@ -2625,8 +2573,7 @@ TEST_CASE_METHOD(CliFixture, "entities: the people and places known, counted as 
     const std::string person = people[i].at("id");
     INFO("person " << person);
     CHECK(search_json({"--person", person}).at("total") == people[i].at("sections"));
-    CHECK(search_json({"--person", person, "--by-article"}).at("total") ==
-          people[i].at("articles"));
+    CHECK(search_json({"--person", person, "--by-article"}).at("total") == people[i].at("articles"));
     for (const json& alias : people[i].at("aliases")) {
       INFO("alias " << alias);
       const json results = search_json({"--person", alias.get<std::string>()});
@@ -2688,9 +2635,9 @@ TEST_CASE_METHOD(CliFixture, "help: search --help shows the filters, facets and 
   const Run run = folio_without_db({"search", "--help"});
   INFO(run);
   CHECK(run.exit_code == 0);
-  for (const char* option : {"--person", "--place", "--place-exact", "--author", "--since",
-                             "--until", "--undated", "--facet", "--facet-by", "--disjunctive",
-                             "--by-article", "--sort", "--format", "person:", "date:"}) {
+  for (const char* option :
+       {"--person", "--place", "--place-exact", "--author", "--since", "--until", "--undated", "--facet",
+        "--facet-by", "--disjunctive", "--by-article", "--sort", "--format", "person:", "date:"}) {
     CHECK_THAT(run.out, Contains(option));
   }
   const Run entities = folio_without_db({"entities", "--help"});
@@ -2718,9 +2665,11 @@ TEST_CASE_METHOD(CliFixture, "names: the most mentioned of several matches is ta
   CHECK_THAT(georgia.err, Contains("georgia-us") && Contains("): "));
 }
 
-TEST_CASE_METHOD(CliFixture, "accents: Zürich, Zurich and zurich are one word, snippets show the text as written",
+TEST_CASE_METHOD(CliFixture,
+                 "accents: Zürich, Zurich and zurich are one word, snippets show the text as written",
                  "[cli][accents]") {
-  write_file(corpus() / "zurich.txt", "Talks in Zürich\n\nBankers met in Zürich on Monday. Señor Muñoz spoke.\n");
+  write_file(corpus() / "zurich.txt",
+             "Talks in Zürich\n\nBankers met in Zürich on Monday. Señor Muñoz spoke.\n");
   write_file(corpus() / "munoz.txt", "Munoz again\n\nMr Munoz of zurich said nothing.\n");
   index_corpus();
   const NameSet zurich = id_set(search_json({"zurich"}));
@@ -2812,9 +2761,7 @@ TEST_CASE_METHOD(CliFixture, "did you mean: words of the index only, in phrases 
   write_file(corpus() / "opec.txt",
              "OPEC cuts output\n\nPresident Erdoğan spoke about interest rates and OPEC output.\n");
   index_corpus();
-  auto suggestion = [&](const std::string& query) {
-    return search_json({query}).at("suggestion");
-  };
+  auto suggestion = [&](const std::string& query) { return search_json({query}).at("suggestion"); };
   CHECK(suggestion("Erdoğan").is_null());
   CHECK(suggestion("erdogan").is_null());
   CHECK(suggestion("\"intrest rates\"") == "\"interest rates\"");

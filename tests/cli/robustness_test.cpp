@@ -94,8 +94,8 @@ Run folio(const fs::path& dir, const std::vector<std::string>& args,
 // files (cli/cmd_index.cpp), and waits until it says it has paused: it then
 // holds the write lock, its signal handlers are in place, and it has files
 // left to index. REQUIREs that it paused within a minute.
-pid_t spawn_paused_indexer(const fs::path& dir, const std::vector<std::string>& args,
-                           const std::string& tag, std::size_t files) {
+pid_t spawn_paused_indexer(const fs::path& dir, const std::vector<std::string>& args, const std::string& tag,
+                           std::size_t files) {
   const pid_t pid = spawn(dir, args, tag, {}, {{"FOLIO_TEST_PAUSE_AFTER_FILES", std::to_string(files)}});
   const std::string line = "folio: test: paused after " + std::to_string(files) + " files\n";
   bool paused = false;
@@ -114,13 +114,13 @@ pid_t spawn_paused_indexer(const fs::path& dir, const std::vector<std::string>& 
 // anywhere): enough of them that indexing takes a while.
 void write_articles(const fs::path& folder, int count, int version = 0) {
   fs::create_directories(folder);
-  static const char* kWords[] = {"harbour", "council", "budget", "river", "market", "school",
-                                 "bridge", "festival", "election", "rainfall", "museum", "railway"};
+  static const char* kWords[] = {"harbour", "council",  "budget",   "river",    "market", "school",
+                                 "bridge",  "festival", "election", "rainfall", "museum", "railway"};
   for (int i = 0; i < count; ++i) {
     std::ofstream f(folder / ("article-" + std::to_string(i) + ".txt"));
-    f << "Report number " << i << " on the " << kWords[i % 12] << "\n\nBy Test Writer | June "
-      << 1 + i % 28 << ", 2023\n\nLead paragraph " << i << " version " << version
-      << " about the " << kWords[(i + 3) % 12] << ".\n\n";
+    f << "Report number " << i << " on the " << kWords[i % 12] << "\n\nBy Test Writer | June " << 1 + i % 28
+      << ", 2023\n\nLead paragraph " << i << " version " << version << " about the " << kWords[(i + 3) % 12]
+      << ".\n\n";
     for (int s = 1; s <= 4; ++s) {
       f << "Section " << s << " Heading\n\n";
       for (int p = 0; p < 6; ++p) {
@@ -165,8 +165,7 @@ IndexState check_complete(const fs::path& db_dir) {
 
 }  // namespace
 
-TEST_CASE("kill -9 at random moments leaves the last commit whole, a rerun converges",
-          "[robustness]") {
+TEST_CASE("kill -9 at random moments leaves the last commit whole, a rerun converges", "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
   write_articles(articles, 600);
@@ -174,8 +173,8 @@ TEST_CASE("kill -9 at random moments leaves the last commit whole, a rerun conve
   std::mt19937 random(12345);  // fixed seed: the same kill times on every run
   std::uniform_int_distribution<int> delay_ms(50, 900);
   for (int round = 0; round < 6; ++round) {
-    const pid_t pid = spawn(tmp.path, {"--db", db, "index", articles.string(), "--batch", "25", "--shards", "3", "-q"},
-                            "kill");
+    const pid_t pid = spawn(
+        tmp.path, {"--db", db, "index", articles.string(), "--batch", "25", "--shards", "3", "-q"}, "kill");
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     ::kill(pid, SIGKILL);
     wait_for(pid, tmp.path, "kill");
@@ -214,8 +213,7 @@ TEST_CASE("Ctrl-C commits what is done and exits 130, the next run finishes", "[
   CHECK(check_complete(tmp.path / "db").documents == 1500 * 5);
 }
 
-TEST_CASE("a second indexer exits 2 at once naming the first, searches keep working",
-          "[robustness]") {
+TEST_CASE("a second indexer exits 2 at once naming the first, searches keep working", "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
   write_articles(articles, 300);
@@ -224,8 +222,8 @@ TEST_CASE("a second indexer exits 2 at once naming the first, searches keep work
   // Change every file so the next run rewrites the index while we watch;
   // it pauses after 100 files, holding the lock, until SIGUSR1.
   write_articles(articles, 1500, 1);
-  const pid_t first = spawn_paused_indexer(
-      tmp.path, {"--db", db, "index", articles.string(), "--batch", "20"}, "first", 100);
+  const pid_t first =
+      spawn_paused_indexer(tmp.path, {"--db", db, "index", articles.string(), "--batch", "20"}, "first", 100);
   const auto start = std::chrono::steady_clock::now();
   const Run second = folio(tmp.path, {"--db", db, "index", articles.string()});
   const auto took = std::chrono::steady_clock::now() - start;
@@ -266,13 +264,17 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   };
   write("empty.txt", "");
   write("nul.txt", "Title\n\nText with a \0 NUL in the middle.\n"s);
-  write("binary.txt", "\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00"s);
+  write("binary.txt",
+        "\x7f"
+        "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00"s);
   write("latin1.txt", "Caf\xe9s of S\xe3o Paulo\n\nThe caf\xe9 is open.\n");
   write("utf16.txt", "\xff\xfeT\0i\0t\0l\0e\0\n\0\n\0W\0o\0r\0d\0s\0.\0\n\0"s);
-  write("page.txt", "<!DOCTYPE html><html><head><title>HTML in a .txt</title></head><body>"
-                    "<article><h1>Harbour news</h1><p>The harbour reopened.</p></article></body></html>");
+  write("page.txt",
+        "<!DOCTYPE html><html><head><title>HTML in a .txt</title></head><body>"
+        "<article><h1>Harbour news</h1><p>The harbour reopened.</p></article></body></html>");
   std::string headings = "Many Headings\n\n";
-  for (int i = 0; i < 100000; ++i) headings += "Heading " + std::to_string(i) + "\n\nText " + std::to_string(i) + ".\n\n";
+  for (int i = 0; i < 100000; ++i)
+    headings += "Heading " + std::to_string(i) + "\n\nText " + std::to_string(i) + ".\n\n";
   write("headings.txt", headings);
   write("long-line.txt", "One Long Line\n\n" + std::string(10 << 20, 'a') + "\n");
   write("huge.txt", "Huge\n\n" + std::string(4 << 20, 'b') + "\n");
@@ -286,14 +288,15 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   write("long-names.txt", "Long Names\n\nBy " + author + "| June 1, 2023\n\nYesterday " + person +
                               "said that " + person + "was right.\n");
 
-  const Run r = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--max-size", "3",
-                                 "--json"});
+  const Run r =
+      folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--max-size", "3", "--json"});
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto summary = nlohmann::json::parse(r.out);
   std::map<std::string, std::string> reasons;
   for (const auto& s : summary.at("skipped")) {
-    reasons[fs::path(s.at("path").get<std::string>()).filename().string()] = s.at("reason").get<std::string>();
+    reasons[fs::path(s.at("path").get<std::string>()).filename().string()] =
+        s.at("reason").get<std::string>();
   }
   CHECK(reasons["empty.txt"] == "empty file");
   CHECK(reasons["nul.txt"].find("binary") != std::string::npos);
@@ -303,23 +306,30 @@ TEST_CASE("hostile files: each is named with a reason, the rest is indexed", "[r
   CHECK(reasons.count("loop-a.txt") == 1);
   CHECK(reasons.count("bad-\xef\xbf\xbd-name.txt") == 1);
   // One stderr line per skipped file, each naming it.
-  CHECK(static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')) == summary.at("skipped").size());
+  CHECK(static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')) ==
+        summary.at("skipped").size());
   // 3 generated + latin1 + utf16 + page + headings + long-names.
   CHECK(summary.at("added").get<int>() == 8);
 
   const Run cafe = folio(tmp.path, {"--db", (tmp.path / "db").string(), "search", "São Paulo", "--json"});
   CHECK(cafe.status == 0);
-  const Run html = folio(tmp.path, {"--db", (tmp.path / "db").string(), "show",
-                                    nlohmann::json::parse(folio(tmp.path, {"--db", (tmp.path / "db").string(),
-                                        "search", "harbour reopened", "--json"}).out)
-                                        .at("hits").at(0).at("id").get<std::string>()});
+  const Run html = folio(
+      tmp.path,
+      {"--db", (tmp.path / "db").string(), "show",
+       nlohmann::json::parse(
+           folio(tmp.path, {"--db", (tmp.path / "db").string(), "search", "harbour reopened", "--json"}).out)
+           .at("hits")
+           .at(0)
+           .at("id")
+           .get<std::string>()});
   // Read as HTML: the <title> is the title (it and the <h1> disagree, and
   // with no other source the <title> wins, as in reader views).
   CHECK(html.out.find("title:    HTML in a .txt") != std::string::npos);
   CHECK(html.out.find("<p>") == std::string::npos);
 
   // The 10 MB line passes under a larger limit.
-  const Run big = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", (a / "long-line.txt").string()});
+  const Run big =
+      folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", (a / "long-line.txt").string()});
   CHECK(big.status == 0);
   CHECK(big.out.find("1 added") != std::string::npos);
 }
@@ -352,7 +362,8 @@ TEST_CASE("an unreadable file is named with the system's reason, the rest is ind
   CHECK(nlohmann::json::parse(stats.out).at("skipped_files") == 1);
   // A chmod changes its ctime: it is retried, and indexed.
   fs::permissions(a / "secret.txt", fs::perms::owner_read);
-  const Run fixed = folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--json"}, wrapper);
+  const Run fixed =
+      folio(tmp.path, {"--db", (tmp.path / "db").string(), "index", a.string(), "--json"}, wrapper);
   INFO(fixed.err);
   CHECK(nlohmann::json::parse(fixed.out).at("added") == 1);
   CHECK(nlohmann::json::parse(fixed.out).at("skipped_unchanged") == 0);
@@ -368,7 +379,8 @@ class Tmpfs {
  public:
   Tmpfs(const fs::path& dir, const std::string& size) : dir_(dir) {
     fs::create_directories(dir);
-    mounted_ = ::geteuid() == 0 && run({"/bin/mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.string()});
+    mounted_ =
+        ::geteuid() == 0 && run({"/bin/mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.string()});
   }
   ~Tmpfs() {
     if (mounted_) run({"/bin/umount", dir_.string()});
@@ -425,7 +437,8 @@ TEST_CASE("a full disk: the message says what to do, the last commit stays whole
                         "; the index is as of the last commit (" + std::to_string(articles_committed) +
                         " articles); free space and run the same command again\n");
   // Searches still work on what was committed.
-  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status == (articles_committed > 0 ? 0 : 1));
+  CHECK(folio(tmp.path, {"--db", db.string(), "search", "railway"}).status ==
+        (articles_committed > 0 ? 0 : 1));
 
   REQUIRE(disk.remount("size=200m"));
   const Run again = folio(tmp.path, {"--db", db.string(), "index", articles.string()});
@@ -434,8 +447,7 @@ TEST_CASE("a full disk: the message says what to do, the last commit stays whole
   CHECK(check_complete(db).documents == 600 * 5);
 }
 
-TEST_CASE("a read-only index: the message says so, searches work, the index is untouched",
-          "[robustness]") {
+TEST_CASE("a read-only index: the message says so, searches work, the index is untouched", "[robustness]") {
   TempDir tmp;
   const fs::path articles = tmp.path / "articles";
   write_articles(articles, 3);
@@ -470,8 +482,8 @@ TEST_CASE("a read-only index: the message says so, searches work, the index is u
   REQUIRE(disk.remount("ro"));
   const Run create = folio(tmp.path, {"--db", (db / "new").string(), "index", articles.string()});
   CHECK(create.status == 2);
-  CHECK(create.err == "folio: cannot create index directory " + (db / "new").string() +
-                          ": Read-only file system\n");
+  CHECK(create.err ==
+        "folio: cannot create index directory " + (db / "new").string() + ": Read-only file system\n");
 }
 
 TEST_CASE("a folder that is not a folio index is left alone", "[robustness]") {
@@ -481,7 +493,8 @@ TEST_CASE("a folder that is not a folio index is left alone", "[robustness]") {
   // A folder of other files: folio does not write into it.
   const Run others = folio(tmp.path, {"--db", articles.string(), "index", articles.string()});
   CHECK(others.status == 2);
-  CHECK(others.err.find("folio: " + articles.string() + " is not a folio index: it holds other files (article-") == 0);
+  CHECK(others.err.find("folio: " + articles.string() +
+                        " is not a folio index: it holds other files (article-") == 0);
   CHECK(!fs::exists(articles / "XAPIANDB"));
   CHECK(!fs::exists(articles / "shard0"));
   // Someone else's Xapian database.

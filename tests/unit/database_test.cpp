@@ -125,8 +125,8 @@ TEST_CASE("opening what is not a usable index says what it is", "[database]") {
       CHECK_THROWS_WITH(folio::Index(dir), Catch::Contains(c.reading));
     }
     if (*c.writing != '\0') {
-      CHECK_THROWS_WITH(folio::open_for_writing(dir), Catch::Contains(dir.string() + " ") &&
-                                                           Catch::Contains(c.writing));
+      CHECK_THROWS_WITH(folio::open_for_writing(dir),
+                        Catch::Contains(dir.string() + " ") && Catch::Contains(c.writing));
       CHECK(!fs::exists(dir / "folio.pid"));
     } else {
       CHECK_NOTHROW(folio::open_for_writing(dir).close());
@@ -139,9 +139,9 @@ TEST_CASE("a second writer is refused at once, naming the first", "[database]") 
   TempDir tmp;
   const fs::path dir = tmp.path() / "db";
   folio::WritableIndex first = folio::open_for_writing(dir, 2);
-  CHECK_THROWS_WITH(folio::open_for_writing(dir),
-                    "the index at " + dir.string() + " is being updated by another folio process (pid " +
-                        std::to_string(::getpid()) + ")");
+  CHECK_THROWS_WITH(folio::open_for_writing(dir), "the index at " + dir.string() +
+                                                      " is being updated by another folio process (pid " +
+                                                      std::to_string(::getpid()) + ")");
   // Readers are not locked out.
   CHECK(folio::Index(dir).shard_count() == 2);
   first.close();

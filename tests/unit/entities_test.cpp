@@ -60,12 +60,11 @@ TEST_CASE("fold and slug compare names without case, accents or punctuation", "[
 TEST_CASE("the sample article has exactly its people, section by section", "[entities][seed]") {
   const folio::Article a =
       folio::test::full_reader().read(folio::test::kSourceDir / "corpus" / "000_01b42376bab70225.txt");
-  CHECK(all_people(a) == Ids{"antony-blinken", "joe-biden", "xi-jinping", "qin-gang",
-                             "jake-sullivan", "vivian-balakrishnan", "mike-pompeo",
-                             "donald-trump"});
-  const Ids required_places = {"beijing", "china", "united-states", "taiwan", "japan",
-                               "south-korea", "philippines", "tokyo", "bali", "new-delhi",
-                               "san-francisco", "singapore"};
+  CHECK(all_people(a) == Ids{"antony-blinken", "joe-biden", "xi-jinping", "qin-gang", "jake-sullivan",
+                             "vivian-balakrishnan", "mike-pompeo", "donald-trump"});
+  const Ids required_places = {"beijing", "china",       "united-states", "taiwan",
+                               "japan",   "south-korea", "philippines",   "tokyo",
+                               "bali",    "new-delhi",   "san-francisco", "singapore"};
   const Ids places = all_places(a);
   for (const std::string& p : required_places) {
     INFO(p);
@@ -103,8 +102,7 @@ TEST_CASE("short mentions belong to the full name of the article", "[entities]")
 
 TEST_CASE("titles are stripped, a titled surname alone is a person", "[entities]") {
   CHECK(all_people(paragraph("Secretary of State Antony Blinken met Prime Minister Fumio "
-                             "Kishida and Mr. Reagan.")) ==
-        Ids{"antony-blinken", "fumio-kishida", "reagan"});
+                             "Kishida and Mr. Reagan.")) == Ids{"antony-blinken", "fumio-kishida", "reagan"});
   CHECK(all_people(paragraph("President Biden spoke. Later, Joe Biden left.")) == Ids{"joe-biden"});
 }
 
@@ -130,9 +128,7 @@ TEST_CASE("ambiguous names: context decides", "[entities]") {
       {"Farms in the state of Washington were dry.", {}, {"washington-us"}},
       {"Georgia’s government applied to join.", {}, {"georgia"}},
       {"The plant is near Atlanta, Georgia, in the south.", {}, {"atlanta", "georgia-us"}},
-      {"Jordan Thompson won the match against a rival from Jordan.",
-       {"jordan-thompson"},
-       {"jordan"}},
+      {"Jordan Thompson won the match against a rival from Jordan.", {"jordan-thompson"}, {"jordan"}},
       {"Chad Foster, a UN official, visited refugees in Chad.", {"chad-foster"}, {"chad"}},
       {"Talks on U.S.-Japanese trade covered the Asia-Pacific region.", {}, {"asia-pacific"}},
       {"Officials from the US and the U.K. met us there.", {}, {"united-states", "united-kingdom"}},
@@ -164,8 +160,7 @@ TEST_CASE("a place knows its kind and country", "[entities]") {
   CHECK(tokyo.country == "japan");
 }
 
-TEST_CASE("people and places match the hand annotations of corpus/ (F1 >= 0.90)",
-          "[entities][gold]") {
+TEST_CASE("people and places match the hand annotations of corpus/ (F1 >= 0.90)", "[entities][gold]") {
   // Micro-averaged over sections, as bench/entities/score.py reports it.
   struct Counts {
     std::size_t tp = 0, fp = 0, fn = 0;

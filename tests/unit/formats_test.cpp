@@ -19,7 +19,8 @@ TEST_CASE("decode_text: UTF-8, BOMs, UTF-16 and legacy encodings", "[formats][de
   CHECK(legacy.text == "Café – “quoted” text of some length for detection");
   CHECK(folio::is_valid_utf8(folio::decode_text("\xFF\xFE\x00").text));
   CHECK_THROWS_WITH(folio::decode_text(std::string("Title\n\0\0\0", 9)), Catch::Contains("binary"));
-  CHECK_THROWS_WITH(folio::decode_text("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"), Catch::Contains("binary"));
+  CHECK_THROWS_WITH(folio::decode_text("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"),
+                    Catch::Contains("binary"));
 }
 
 TEST_CASE("detect_format: content first, then the extension", "[formats]") {

@@ -55,9 +55,11 @@ struct Indexer {
       Xapian::doccount recorded = 0;
       for (auto it = shard.metadata_keys_begin(prefix); it != shard.metadata_keys_end(prefix); ++it) {
         const std::string id = (*it).substr(prefix.size());
-        const folio::schema::FileRecord record = folio::schema::FileRecord::from_json(shard.get_metadata(*it));
+        const folio::schema::FileRecord record =
+            folio::schema::FileRecord::from_json(shard.get_metadata(*it));
         CHECK(folio::schema::shard_of(id, shards) == k);
-        CHECK(shard.get_termfreq(folio::schema::article_term(id)) == static_cast<Xapian::doccount>(record.sections));
+        CHECK(shard.get_termfreq(folio::schema::article_term(id)) ==
+              static_cast<Xapian::doccount>(record.sections));
         recorded += static_cast<Xapian::doccount>(record.sections);
       }
       CHECK(recorded == shard.get_doccount());
@@ -77,8 +79,7 @@ void set_mtime(const fs::path& file, std::int64_t seconds) {
 
 }  // namespace
 
-TEST_CASE("indexing adds one document per section, and re-indexing is idempotent",
-          "[ingest]") {
+TEST_CASE("indexing adds one document per section, and re-indexing is idempotent", "[ingest]") {
   Indexer ix(GENERATE(1u, 3u));
   write_file(ix.articles / "a.txt", kThreeSections);
   write_file(ix.articles / "sub" / "b.txt", kOneSection);
@@ -98,8 +99,7 @@ TEST_CASE("indexing adds one document per section, and re-indexing is idempotent
   ix.check_shards();
 }
 
-TEST_CASE("a touched file is not re-indexed, a changed file replaces all its sections",
-          "[ingest]") {
+TEST_CASE("a touched file is not re-indexed, a changed file replaces all its sections", "[ingest]") {
   Indexer ix(GENERATE(1u, 3u));
   const fs::path a = ix.articles / "a.txt";
   write_file(a, kThreeSections);
@@ -121,8 +121,7 @@ TEST_CASE("a touched file is not re-indexed, a changed file replaces all its sec
   ix.check_shards();
 }
 
-TEST_CASE("files that are gone lose their documents, only under the roots indexed",
-          "[ingest]") {
+TEST_CASE("files that are gone lose their documents, only under the roots indexed", "[ingest]") {
   Indexer ix(GENERATE(1u, 3u));
   const fs::path other = ix.tmp.path() / "other";
   write_file(ix.articles / "a.txt", kThreeSections);
@@ -181,8 +180,7 @@ std::map<std::string, folio::schema::BadFileRecord> bad_records(const fs::path& 
   return out;
 }
 
-TEST_CASE("a file that could not be indexed is remembered, not read again until it changes",
-          "[ingest]") {
+TEST_CASE("a file that could not be indexed is remembered, not read again until it changes", "[ingest]") {
   Indexer ix(GENERATE(1u, 3u));
   write_file(ix.articles / "empty.txt", "");
   write_file(ix.articles / "binary.txt", std::string("Title\n\nab\0cd\n", 13));
@@ -264,8 +262,7 @@ TEST_CASE("an unreadable file is retried after a chmod", "[ingest]") {
   CHECK(ix.run().added == 1);
 }
 
-TEST_CASE("a file named on the command line is indexed whatever its extension",
-          "[ingest]") {
+TEST_CASE("a file named on the command line is indexed whatever its extension", "[ingest]") {
   Indexer ix;
   write_file(ix.articles / "notes.log", kOneSection);
   CHECK(ix.run({ix.articles / "notes.log"}).added == 1);
@@ -308,8 +305,7 @@ TEST_CASE("a database with another schema version is refused", "[ingest][schema]
   }
   CHECK_THROWS_AS(folio::open_for_reading(tmp.path()), folio::Error);
   CHECK_THROWS_AS(folio::open_for_writing(tmp.path()), folio::Error);
-  CHECK_THROWS_WITH(folio::open_for_reading(tmp.path() / "nothing"),
-                    Catch::Contains("no index at"));
+  CHECK_THROWS_WITH(folio::open_for_reading(tmp.path() / "nothing"), Catch::Contains("no index at"));
 
   // A shard of a current index with another version.
   const fs::path sharded = tmp.path() / "sharded";
@@ -331,17 +327,17 @@ TEST_CASE("an index keeps the number of shards it was created with", "[ingest]")
   CHECK(folio::open_for_writing(tmp.path() / "big", 1000).shards.size() == folio::schema::kMaxShards);
 }
 
-TEST_CASE("the lexicon is loaded only when an article is parsed, and its failure stops the run",
-          "[ingest]") {
+TEST_CASE("the lexicon is loaded only when an article is parsed, and its failure stops the run", "[ingest]") {
   Indexer ix;
   write_file(ix.articles / "a.txt", kThreeSections);
   ix.run();
 
   int loads = 0;
-  const folio::ArticleReader failing(folio::test::boilerplate(), [&]() -> std::shared_ptr<const folio::Lexicon> {
-    ++loads;
-    throw folio::Error("cannot read the place names");
-  });
+  const folio::ArticleReader failing(folio::test::boilerplate(),
+                                     [&]() -> std::shared_ptr<const folio::Lexicon> {
+                                       ++loads;
+                                       throw folio::Error("cannot read the place names");
+                                     });
   folio::IndexOptions options;
   options.roots = {ix.articles};
   {

@@ -131,15 +131,12 @@ const std::vector<ExpectedArticle> kCorpus = {
      {},
      "2023-06-25",
      P::day,
-     {{0, 4, ""},
-      {1, 8, "A Race Against the Rains"},
-      {2, 14, "Sudan’s War Shows No Sign of Ending"}}},
+     {{0, 4, ""}, {1, 8, "A Race Against the Rains"}, {2, 14, "Sudan’s War Shows No Sign of Ending"}}},
 };
 
 }  // namespace
 
-TEST_CASE("every corpus article parses into its title, byline, date and sections",
-          "[plain_text][corpus]") {
+TEST_CASE("every corpus article parses into its title, byline, date and sections", "[plain_text][corpus]") {
   for (const ExpectedArticle& e : kCorpus) {
     SECTION(e.file) {
       const folio::Article a = corpus_article(e.file);
@@ -211,14 +208,12 @@ TEST_CASE("headings: short, unpunctuated, alone, followed by a paragraph", "[pla
   CHECK(a.sections[1].text.find("Heading One") != std::string::npos);
 }
 
-TEST_CASE("hard-wrapped paragraphs are joined, wrapped lines are not headings",
-          "[plain_text]") {
+TEST_CASE("hard-wrapped paragraphs are joined, wrapped lines are not headings", "[plain_text]") {
   const folio::Article a = parse(
       "Title\n\nFirst line of a wrapped paragraph that goes on\nand on until "
       "it ends here.\n\nHeading\n\nBody.\n");
   REQUIRE(a.sections.size() == 2);
-  CHECK(a.sections[0].text ==
-        "First line of a wrapped paragraph that goes on and on until it ends here.");
+  CHECK(a.sections[0].text == "First line of a wrapped paragraph that goes on and on until it ends here.");
   CHECK(a.sections[1].heading == "Heading");
 }
 
@@ -268,8 +263,7 @@ TEST_CASE("files without headings, title or lead", "[plain_text]") {
   }
 }
 
-TEST_CASE("SiteBoilerplate matches whole lines and prefixes, ignoring case",
-          "[plain_text]") {
+TEST_CASE("SiteBoilerplate matches whole lines and prefixes, ignoring case", "[plain_text]") {
   CHECK(boilerplate().ends_article("LEAVE A REPLY"));
   CHECK_FALSE(boilerplate().ends_article("Leave a Reply to this"));
   CHECK(boilerplate().is_dropped("Your email address will not be published. Required"));

@@ -78,10 +78,10 @@ TEST_CASE("display_path shows paths under the base relative to it", "[printers]"
     const char* base;
     const char* shown;
   };
-  for (const Case& c : {Case{"/news/a.txt", "/news", "a.txt"}, Case{"/news/x/a.txt", "/news", "x/a.txt"},
-                        Case{"/other/a.txt", "/news", "/other/a.txt"},
-                        Case{"/newsroom/a.txt", "/news", "/newsroom/a.txt"},
-                        Case{"/news/a.txt", "", "/news/a.txt"}}) {
+  for (const Case& c :
+       {Case{"/news/a.txt", "/news", "a.txt"}, Case{"/news/x/a.txt", "/news", "x/a.txt"},
+        Case{"/other/a.txt", "/news", "/other/a.txt"}, Case{"/newsroom/a.txt", "/news", "/newsroom/a.txt"},
+        Case{"/news/a.txt", "", "/news/a.txt"}}) {
     INFO(c.path << " from " << c.base);
     CHECK(folio::cli::display_path(c.path, c.base) == c.shown);
   }
@@ -161,8 +161,8 @@ TEST_CASE("entities: people by type, places by kind and country", "[printers]") 
   person.sections = 6;
   person.articles = 2;
   folio::EntityCount place;
-  place.record = {folio::schema::EntityRecord::Type::place, "beijing", "Beijing", {}, folio::PlaceKind::city,
-                  "china"};
+  place.record = {
+      folio::schema::EntityRecord::Type::place, "beijing", "Beijing", {}, folio::PlaceKind::city, "china"};
   place.sections = 4;
   place.articles = 3;
   const std::vector<folio::EntityCount> list{person, place};
@@ -196,7 +196,8 @@ TEST_CASE("show: every section with its id, lead marked, paragraphs apart", "[pr
         "path:     a.txt:1\n"
         "\n"
         "One.\n\nTwo.\n");
-  const json j = json::parse(printed(json_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); }));
+  const json j =
+      json::parse(printed(json_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); }));
   CHECK(j.at("sections")[0].at("id") == "00000000000000aa-0");
   CHECK(j.at("sections")[0].at("date") == nullptr);
   CHECK(j.at("sections")[0].at("text") == "One.\nTwo.");

@@ -38,8 +38,7 @@ class CorpusIndex {
   fs::path db_dir_ = tmp_.path() / "db";
 };
 
-folio::SearchResults run(const std::string& query, MatchMode mode, unsigned limit = 10,
-                         unsigned offset = 0) {
+folio::SearchResults run(const std::string& query, MatchMode mode, unsigned limit = 10, unsigned offset = 0) {
   folio::SearchRequest request;
   request.query = query;
   request.mode = mode;
@@ -64,9 +63,8 @@ Xapian::Query parse(const std::string& query, MatchMode mode) {
   Xapian::QueryParser qp;
   qp.set_stemmer(Xapian::Stem("english"));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-  return folio::query::parse_ranked(qp, query, mode,
-                                    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT,
-                                    "Z");
+  return folio::query::parse_ranked(
+      qp, query, mode, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT, "Z");
 }
 
 }  // namespace
@@ -163,7 +161,8 @@ TEST_CASE("relaxed: pages continue across the two tiers", "[ranked]") {
 }
 
 TEST_CASE("relaxed: a query with no section of every word still finds some", "[ranked]") {
-  const folio::SearchResults r = run("effects of the balloon incident on talks with china", MatchMode::relaxed);
+  const folio::SearchResults r =
+      run("effects of the balloon incident on talks with china", MatchMode::relaxed);
   CHECK(r.total == 0);
   CHECK(r.relaxed_total > 0);
   REQUIRE_FALSE(r.hits.empty());
@@ -238,12 +237,15 @@ TEST_CASE("RM3 feedback adds body stems of the top sections, never stopwords", "
   const folio::query::Feedback feedback = folio::query::expand_rm3(index.db(), original, Xapian::Query());
   REQUIRE_FALSE(feedback.expansion.empty());
   std::size_t added = 0;
-  for (auto t = feedback.expansion.get_unique_terms_begin(); t != feedback.expansion.get_unique_terms_end(); ++t) {
+  for (auto t = feedback.expansion.get_unique_terms_begin(); t != feedback.expansion.get_unique_terms_end();
+       ++t) {
     const std::string term = *t;
     INFO(term);
     REQUIRE(term.size() > 1);
     CHECK(term[0] == 'Z');
-    CHECK(std::islower(static_cast<unsigned char>(term[1])) + std::isdigit(static_cast<unsigned char>(term[1])) != 0);
+    CHECK(std::islower(static_cast<unsigned char>(term[1])) +
+              std::isdigit(static_cast<unsigned char>(term[1])) !=
+          0);
     CHECK_FALSE(folio::query::english_stopper()(term.substr(1)));
     ++added;
   }

@@ -53,8 +53,7 @@ TEST_CASE("date terms follow the precision", "[schema]") {
   using P = folio::DatePrecision;
   CHECK(schema::date_terms({2023, 6, 18, P::day}) ==
         std::vector<std::string>{"Y2023", "M202306", "D20230618"});
-  CHECK(schema::date_terms({2023, 6, 0, P::month}) ==
-        std::vector<std::string>{"Y2023", "M202306"});
+  CHECK(schema::date_terms({2023, 6, 0, P::month}) == std::vector<std::string>{"Y2023", "M202306"});
   CHECK(schema::date_terms({2021, 0, 0, P::year}) == std::vector<std::string>{"Y2021"});
   CHECK(schema::date_terms({}) == std::vector<std::string>{"XUNDATED"});
 }
@@ -92,12 +91,11 @@ TEST_CASE("a section document carries the schema's terms and values", "[schema][
   const std::string id = schema::article_id(a.path);
   const Xapian::Document doc = folio::make_section_document(a, a.sections[1], id);
   const std::set<std::string> terms = terms_of(doc);
-  for (const std::string& t : {"Q" + id + "-1", "XA" + id, std::string("Ajane doe"),
-                               std::string("Y2023"), std::string("M202306"),
-                               std::string("D20230618"),
-                               // free text, stemmed, title and heading prefixed
-                               std::string("Zqin"), std::string("ZSbeij"),
-                               std::string("ZXHconcern"), std::string("Zblinken")}) {
+  for (const std::string& t :
+       {"Q" + id + "-1", "XA" + id, std::string("Ajane doe"), std::string("Y2023"), std::string("M202306"),
+        std::string("D20230618"),
+        // free text, stemmed, title and heading prefixed
+        std::string("Zqin"), std::string("ZSbeij"), std::string("ZXHconcern"), std::string("Zblinken")}) {
     INFO(t);
     CHECK(terms.count(t) == 1);
   }
@@ -115,8 +113,7 @@ TEST_CASE("a section document carries the schema's terms and values", "[schema][
 TEST_CASE("heading words weigh more than body words", "[schema][writer]") {
   folio::Article a = sample_article();
   a.sections[1].text = "concerns";
-  const Xapian::Document doc =
-      folio::make_section_document(a, a.sections[1], schema::article_id(a.path));
+  const Xapian::Document doc = folio::make_section_document(a, a.sections[1], schema::article_id(a.path));
   Xapian::termcount heading_wdf = 0;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     if (*t == "Zconcern") heading_wdf = t.get_wdf();
@@ -196,8 +193,8 @@ TEST_CASE("the index format the table spells has not changed", "[schema][fields]
         "2023-06-18\x1e"
         "united-nations\n");
   const std::set<std::string> terms = terms_of(doc);
-  for (const char* t : {"XPqin-gang", "XPantony-blinken", "XLbeijing", "XLshanghai", "XLtaiwan",
-                        "XCchina", "XCtaiwan", "XOunited-nations"}) {
+  for (const char* t : {"XPqin-gang", "XPantony-blinken", "XLbeijing", "XLshanghai", "XLtaiwan", "XCchina",
+                        "XCtaiwan", "XOunited-nations"}) {
     INFO(t);
     CHECK(terms.count(t) == 1);
   }
@@ -217,8 +214,8 @@ TEST_CASE("section ids parse back into article id and index", "[schema]") {
   CHECK(ref->article_id == id);
   CHECK(ref->index == 12);
   CHECK(schema::parse_section_id(id + "-0")->index == 0);
-  for (const std::string& bad : {id, id + "-", std::string("-3"), id + "-x", id + "-1a", id + "-+1", std::string(),
-                                 id + "-99999999999"}) {
+  for (const std::string& bad : {id, id + "-", std::string("-3"), id + "-x", id + "-1a", id + "-+1",
+                                 std::string(), id + "-99999999999"}) {
     INFO(bad);
     CHECK_FALSE(schema::parse_section_id(bad).has_value());
   }

@@ -133,11 +133,11 @@ TEST_CASE("show finds a section or a whole article by id", "[search]") {
   const auto one = folio::find_sections(CorpusIndex::get().index().db(), id);
   REQUIRE(one.size() == 1);
   CHECK(one[0].text.find("Diaoyutai") != std::string::npos);
-  const auto all = folio::find_sections(CorpusIndex::get().index().db(), folio::schema::parse_section_id(id).value().article_id);
+  const auto all = folio::find_sections(CorpusIndex::get().index().db(),
+                                        folio::schema::parse_section_id(id).value().article_id);
   REQUIRE(all.size() == 10);
   CHECK(all[9].heading == "Blinken’s Historic Visit");
-  CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"),
-                  folio::Error);
+  CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"), folio::Error);
 }
 
 TEST_CASE("stats count articles, sections and the date span", "[search]") {
@@ -189,16 +189,14 @@ TEST_CASE("filters resolve names by id, name, alias, any case, or unique prefix"
   }
   folio::SearchRequest unknown;
   unknown.filters[Field::person] = {"Bidden"};
-  CHECK_THROWS_WITH(run_request(unknown), Catch::Contains("no person 'Bidden'") &&
-                                              Catch::Contains("closest: Joe Biden"));
+  CHECK_THROWS_WITH(run_request(unknown),
+                    Catch::Contains("no person 'Bidden'") && Catch::Contains("closest: Joe Biden"));
   folio::SearchRequest ambiguous;
   ambiguous.filters[Field::place] = {"Georgia"};
-  CHECK_THROWS_WITH(run_request(ambiguous), Catch::Contains("ambiguous") &&
-                                                Catch::Contains("georgia-us"));
+  CHECK_THROWS_WITH(run_request(ambiguous), Catch::Contains("ambiguous") && Catch::Contains("georgia-us"));
 }
 
-TEST_CASE("same filter flag is OR, different flags AND, the query language agrees",
-          "[search][filters]") {
+TEST_CASE("same filter flag is OR, different flags AND, the query language agrees", "[search][filters]") {
   folio::SearchRequest biden, qin, both, either;
   biden.filters[Field::person] = {"Biden"};
   qin.filters[Field::person] = {"Qin Gang"};
@@ -249,10 +247,10 @@ TEST_CASE("date filters: periods, undated, bad dates", "[search][filters]") {
     r.until = std::move(until);
     return run_request(r).total;
   };
-  CHECK(total("2023-06-18", "2023-06-18") == 19);   // 000, 001, 002 (10 + 4 + 5)
+  CHECK(total("2023-06-18", "2023-06-18") == 19);  // 000, 001, 002 (10 + 4 + 5)
   CHECK(total("2023-06", "2023-06") == total("June 2023", "30 June 2023"));
-  CHECK(total("", "2022") == 3);                     // 008: "Published: 2021"
-  CHECK(total("yesterday", "") == 4);                // 009, 2023-07-03
+  CHECK(total("", "2022") == 3);       // 008: "Published: 2021"
+  CHECK(total("yesterday", "") == 4);  // 009, 2023-07-03
   folio::SearchRequest undated;
   undated.undated = true;
   CHECK(run_request(undated).total == 2);
@@ -333,7 +331,8 @@ TEST_CASE("every facet field of the table parses from its name, and only those",
       continue;
     }
     CHECK(folio::parse_facet_spec(f.name).field == f.field);
-    const std::string with_arg = std::string(f.name) + (f.kind == folio::schema::FieldKind::date ? ":day" : ":7");
+    const std::string with_arg =
+        std::string(f.name) + (f.kind == folio::schema::FieldKind::date ? ":day" : ":7");
     CHECK(folio::parse_facet_spec(with_arg).field == f.field);
     // The error lists every facet field.
     CHECK_THROWS_WITH(folio::parse_facet_spec("colour"), Catch::Contains(std::string(f.name)));
@@ -353,11 +352,13 @@ TEST_CASE("search() itself rejects a facet field given twice", "[search][facets]
   CHECK(run_request(r).facets.size() == 2);
 }
 
-TEST_CASE("each filter field means the same as a flag and in the query language", "[search][filters][fields]") {
+TEST_CASE("each filter field means the same as a flag and in the query language",
+          "[search][filters][fields]") {
   // A value of each kFilter field in corpus/; a new filter field needs one.
-  const std::map<Field, std::string> samples{
-      {Field::person, "Antony Blinken"}, {Field::place, "China"}, {Field::org, "Goldman Sachs"},
-      {Field::author, "Chen Wei"}};
+  const std::map<Field, std::string> samples{{Field::person, "Antony Blinken"},
+                                             {Field::place, "China"},
+                                             {Field::org, "Goldman Sachs"},
+                                             {Field::author, "Chen Wei"}};
   for (const folio::schema::FieldInfo& f : folio::schema::kFields) {
     if ((f.flags & folio::schema::kFilter) == 0) continue;
     INFO(f.name);
@@ -382,8 +383,9 @@ TEST_CASE("filters apply only to the fields the table makes filters", "[search][
   r.filters[Field::country] = {"china"};
   CHECK_THROWS_WITH(run_request(r), "there is no country filter");
   // Every kFilter field filters, and its resolved filter carries its name.
-  for (const auto& [field, value] : {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
-                                     std::pair{Field::org, "United Nations"}, std::pair{Field::author, "Chen Wei"}}) {
+  for (const auto& [field, value] :
+       {std::pair{Field::person, "Blinken"}, std::pair{Field::place, "China"},
+        std::pair{Field::org, "United Nations"}, std::pair{Field::author, "Chen Wei"}}) {
     INFO(folio::schema::info(field).name);
     REQUIRE(folio::schema::has(field, folio::schema::kFilter));
     folio::SearchRequest f;
@@ -425,15 +427,17 @@ TEST_CASE("by-article, date sort and spelling suggestions", "[search]") {
   CHECK(run_request(typo).suggestion.empty());
 }
 
-TEST_CASE("a surname-only person is merged into the dominant full name of the index", "[search][filters][merge]") {
+TEST_CASE("a surname-only person is merged into the dominant full name of the index",
+          "[search][filters][merge]") {
   folio::test::TempDir tmp;
   const fs::path docs = tmp.path() / "docs";
   fs::create_directories(docs);
   // "Ronald Reagan" in four articles, "Nancy Reagan" in one: President
   // Reagan is Ronald. "Carter": Jimmy and Rosalynn as often, no merge.
   for (int i = 0; i < 4; ++i) {
-    folio::test::write_file(docs / fmt::format("full{}.txt", i),
-                            fmt::format("Budget {}\n\nRonald Reagan signed budget number {} on Monday.\n", i, i));
+    folio::test::write_file(
+        docs / fmt::format("full{}.txt", i),
+        fmt::format("Budget {}\n\nRonald Reagan signed budget number {} on Monday.\n", i, i));
   }
   folio::test::write_file(docs / "nancy.txt", "Gala\n\nNancy Reagan opened the gala in town.\n");
   folio::test::write_file(docs / "short.txt", "Veto\n\nPresident Reagan vetoed the farm bill.\n");

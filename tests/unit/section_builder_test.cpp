@@ -12,8 +12,7 @@ using folio::SectionBuilder;
 using folio::SourceLine;
 using folio::test::boilerplate;
 
-TEST_CASE("SectionBuilder: the lead, one section per heading, paragraphs and lines",
-          "[section_builder]") {
+TEST_CASE("SectionBuilder: the lead, one section per heading, paragraphs and lines", "[section_builder]") {
   SectionBuilder b("/x/a.txt", boilerplate());
   b.add_paragraph(std::vector<SourceLine>{{"First line", 3}, {"  second line. ", 4}});
   b.add_paragraph("Another paragraph.", 6);
@@ -225,7 +224,8 @@ const std::vector<SampleArticle> kSamples = {
      "Talks Resume in Beijing",
      {"By Test Desk", "Updated: June 20, 2023", "Published: June 18, 2023"},
      {{"", {{{"The two sides met on Sunday."}}}},
-      {"Core Concerns", {{{"Officials spoke for hours", "about trade and Taiwan."}}, {{"Both sides called it candid."}}}}},
+      {"Core Concerns",
+       {{{"Officials spoke for hours", "about trade and Taiwan."}}, {{"Both sides called it candid."}}}}},
      {},
      "2023-06-18",
      {"Test Desk"},
@@ -234,7 +234,8 @@ const std::vector<SampleArticle> kSamples = {
     {"one byline line with authors and a date",
      "Markets Rally Worldwide",
      {"By Jane Doe and John Roe | June 1, 2023"},
-     {{"", {{{"Stocks rose in New York.", "Bonds were calm."}}}}, {"Tokyo Gains", {{{"The Nikkei closed higher."}}}}},
+     {{"", {{{"Stocks rose in New York.", "Bonds were calm."}}}},
+      {"Tokyo Gains", {{{"The Nikkei closed higher."}}}}},
      {},
      "2023-06-01",
      {"Jane Doe", "John Roe"},
@@ -252,21 +253,15 @@ const std::vector<SampleArticle> kSamples = {
     {"site boilerplate: a dropped line, an end marker and what follows it",
      "Georgia Weighs Reforms",
      {"July 3, 2023"},
-     {{"", {{{"Georgia's bid faces a decisive few months."}},
-            {{"Subscribe to our newsletter for daily updates."}},
-            {{"The ruling party disagrees."}}}}},
+     {{"",
+       {{{"Georgia's bid faces a decisive few months."}},
+        {{"Subscribe to our newsletter for daily updates."}},
+        {{"The ruling party disagrees."}}}}},
      {"Leave a Reply", "Your comment here."},
      "2023-07-03",
      {},
      {{"", "Georgia's bid faces a decisive few months.\nThe ruling party disagrees."}}},
-    {"no byline and no text: one empty section",
-     "Only a Title Here",
-     {},
-     {},
-     {},
-     "",
-     {},
-     {{"", ""}}},
+    {"no byline and no text: one empty section", "Only a Title Here", {}, {}, {}, "", {}, {{"", ""}}},
 };
 
 TEST_CASE("the same article reads the same from plain text, Markdown and HTML",

@@ -58,7 +58,7 @@ TEST_CASE("Viterbi never puts an I- label after O or another type", "[tagger]") 
   const std::vector<bool> candidate(3, true);
   std::vector<float> scores(3 * folio::kTagLabels, 0.0F);
   for (std::size_t i = 0; i < 3; ++i) scores[i * folio::kTagLabels + 2] = 5.0F;  // I-PERSON
-  scores[0 * folio::kTagLabels + 1] = 1.0F;                                       // B-PERSON
+  scores[0 * folio::kTagLabels + 1] = 1.0F;                                      // B-PERSON
   const std::vector<float> transitions((folio::kTagLabels + 1) * folio::kTagLabels, 0.0F);
   const auto labels = folio::viterbi(scores, candidate, transitions.data());
   CHECK(labels == std::vector<std::uint8_t>{1, 2, 2});
@@ -79,8 +79,8 @@ TEST_CASE("label names round-trip", "[tagger]") {
 
 // The conventions of news annotation, each with sentences written for it.
 TEST_CASE("conventions: names the lexicon does not know are found", "[tagger][entities]") {
-  const auto a = paragraph(
-      "Officials said Naoki Soma would lead the delegation to the talks. Soma arrived on Friday.");
+  const auto a =
+      paragraph("Officials said Naoki Soma would lead the delegation to the talks. Soma arrived on Friday.");
   CHECK(people(a) == Ids{"naoki-soma"});
   const auto b = paragraph("The aid convoy reached the port town of Kismayo on Sunday, officials said.");
   CHECK(places(b) == Ids{"kismayo"});
@@ -98,8 +98,7 @@ TEST_CASE("conventions: a dateline city is a place", "[tagger][entities]") {
 }
 
 TEST_CASE("conventions: titles are stripped, title words that are names stay", "[tagger][entities]") {
-  CHECK(people(paragraph("King Abdullah met the envoy in the capital on Tuesday.")) ==
-        Ids{"abdullah"});
+  CHECK(people(paragraph("King Abdullah met the envoy in the capital on Tuesday.")) == Ids{"abdullah"});
   // A title before a city's name: the person, not the city.
   const auto clinton = paragraph("President Clinton said the deal was fair to both sides.");
   CHECK(people(clinton) == Ids{"clinton"});

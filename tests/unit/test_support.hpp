@@ -16,8 +16,7 @@ namespace folio::test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "folio-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "folio-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

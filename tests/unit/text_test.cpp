@@ -5,15 +5,14 @@
 using namespace std::string_literals;
 
 TEST_CASE("repair_utf8 keeps valid text and replaces invalid bytes", "[text]") {
-  CHECK(folio::repair_utf8("Blinken’s “core concerns” — Łódź") ==
-        "Blinken’s “core concerns” — Łódź");
-  CHECK(folio::repair_utf8("\xEF\xBB\xBFtitle") == "title");        // BOM dropped
-  CHECK(folio::repair_utf8("caf\xE9") == "caf\xEF\xBF\xBD");       // Latin-1 byte
-  CHECK(folio::repair_utf8("a\xC3") == "a\xEF\xBF\xBD");           // truncated
-  CHECK(folio::repair_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
-  CHECK(folio::repair_utf8("\xED\xA0\x80") ==
-        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  CHECK(folio::repair_utf8("a\0b\x01" "c\td\r\n"s) == "abc\td\r\n");
+  CHECK(folio::repair_utf8("Blinken’s “core concerns” — Łódź") == "Blinken’s “core concerns” — Łódź");
+  CHECK(folio::repair_utf8("\xEF\xBB\xBFtitle") == "title");                            // BOM dropped
+  CHECK(folio::repair_utf8("caf\xE9") == "caf\xEF\xBF\xBD");                            // Latin-1 byte
+  CHECK(folio::repair_utf8("a\xC3") == "a\xEF\xBF\xBD");                                // truncated
+  CHECK(folio::repair_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
+  CHECK(folio::repair_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(folio::repair_utf8("a\0b\x01"
+                           "c\td\r\n"s) == "abc\td\r\n");
   CHECK(folio::is_valid_utf8(folio::repair_utf8("\xff\xfe\xfd mixed \xe2\x80")));
 }
 

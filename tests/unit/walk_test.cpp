@@ -110,7 +110,8 @@ std::vector<std::string> listed(const fs::path& root, const std::vector<std::str
   std::vector<folio::SkippedFile> ignored;
   std::vector<std::string> out;
   for (const std::string& f : folio::walk::list_article_files(
-           {root}, excludes, [&](const folio::SkippedFile& s) { (skipped ? *skipped : ignored).push_back(s); })) {
+           {root}, excludes,
+           [&](const folio::SkippedFile& s) { (skipped ? *skipped : ignored).push_back(s); })) {
     out.push_back(fs::path(f).lexically_relative(root).string());
   }
   return out;
@@ -121,13 +122,13 @@ std::vector<std::string> listed(const fs::path& root, const std::vector<std::str
 TEST_CASE("the walker lists article files, sorted, without hidden entries", "[walk]") {
   TempDir tmp;
   const fs::path root = tmp.path() / "r";
-  for (const char* name : {"b.txt", "a.text", "c.md", "d.markdown", "e.html", "f.htm", "g.xhtml",
-                           "sub/h.txt", "sub/deeper/i.md", "notes.log", "image.png", "README",
-                           ".hidden.txt", ".git/x.txt", "sub/.cache/y.txt"}) {
+  for (const char* name :
+       {"b.txt", "a.text", "c.md", "d.markdown", "e.html", "f.htm", "g.xhtml", "sub/h.txt", "sub/deeper/i.md",
+        "notes.log", "image.png", "README", ".hidden.txt", ".git/x.txt", "sub/.cache/y.txt"}) {
     write_file(root / name, "Title\n\nText.\n");
   }
-  CHECK(listed(root) == std::vector<std::string>{"a.text", "b.txt", "c.md", "d.markdown", "e.html",
-                                                 "f.htm", "g.xhtml", "sub/deeper/i.md", "sub/h.txt"});
+  CHECK(listed(root) == std::vector<std::string>{"a.text", "b.txt", "c.md", "d.markdown", "e.html", "f.htm",
+                                                 "g.xhtml", "sub/deeper/i.md", "sub/h.txt"});
   // A file given as a root is listed whatever its name.
   CHECK(folio::walk::list_article_files({root / "notes.log"}, {}, [](const folio::SkippedFile&) {}) ==
         std::vector<std::string>{(root / "notes.log").string()});
@@ -148,16 +149,26 @@ TEST_CASE("the walker applies .folioignore files and --exclude patterns", "[walk
       {"an anchored folder", {{"", "/drafts\n"}}, {}, {"a.txt", "x/drafts/c.txt", "x/y.md"}},
       {"a pattern, then a negation", {{"", "*.txt\n!a.txt\n"}}, {}, {"a.txt", "x/y.md"}},
       {"a negation cannot re-include inside an ignored folder",
-       {{"", "drafts/\n!drafts/keep.txt\n"}}, {}, {"a.txt", "x/y.md"}},
+       {{"", "drafts/\n!drafts/keep.txt\n"}},
+       {},
+       {"a.txt", "x/y.md"}},
       {"a nested .folioignore applies to its folder only",
-       {{"x", "*.txt\n"}}, {}, {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/y.md"}},
+       {{"x", "*.txt\n"}},
+       {},
+       {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/y.md"}},
       {"an anchored rule in a nested file is relative to that folder",
-       {{"x", "/drafts\n"}}, {}, {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/y.md"}},
+       {{"x", "/drafts\n"}},
+       {},
+       {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/y.md"}},
       {"**", {{"", "**/drafts/c.txt\n"}}, {}, {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/y.md"}},
-      {"comments and blank lines", {{"", "# drafts/\n\n   \n"}}, {},
+      {"comments and blank lines",
+       {{"", "# drafts/\n\n   \n"}},
+       {},
        {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/drafts/c.txt", "x/y.md"}},
       {"--exclude", {}, {"*.md", "/drafts"}, {"a.txt", "x/drafts/c.txt"}},
-      {"--exclude with a negation in .folioignore", {{"", "!y.md\n"}}, {"*.md"},
+      {"--exclude with a negation in .folioignore",
+       {{"", "!y.md\n"}},
+       {"*.md"},
        {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/drafts/c.txt", "x/y.md"}},
   };
   for (const Case& c : cases) {
@@ -167,7 +178,8 @@ TEST_CASE("the walker applies .folioignore files and --exclude patterns", "[walk
     for (const char* name : {"a.txt", "drafts/b.txt", "drafts/keep.txt", "x/drafts/c.txt", "x/y.md"}) {
       write_file(root / name, "Title\n\nText.\n");
     }
-    for (const auto& [folder, contents] : c.ignore_files) write_file(root / folder / ".folioignore", contents);
+    for (const auto& [folder, contents] : c.ignore_files)
+      write_file(root / folder / ".folioignore", contents);
     CHECK(listed(root, c.excludes) == c.expected);
   }
 }
