@@ -303,7 +303,7 @@ void WritableIndex::close() {
   }
 }
 
-void rethrow_write_error(const fs::path& dir, std::exception_ptr error) {
+void rethrow_write_error(const fs::path& dir, const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const Xapian::Error& e) {

@@ -996,7 +996,7 @@ class Analysis {
         st.text == 0 ? 0 : static_cast<double>(st.heading_text) / static_cast<double>(st.text);
     if (!in_figure && img > 1 && p / img < 0.5) return !is_list || st.lis != st.imgs;
     if (!is_list && li > p) return true;
-    if (static_cast<double>(st.inputs) > static_cast<double>(st.paras / 3)) return true;
+    if (st.inputs > st.paras / 3) return true;  // Readability: input > floor(p / 3)
     if (!is_list && !in_figure && heading_density < 0.9 && st.text < 25 && (st.imgs == 0 || st.imgs > 2)) {
       return true;
     }

@@ -26,7 +26,7 @@ const GumboVector& children_of(const GumboNode* node);
 // other punctuation and case changes: "l-sidebar-fixed" -> {l, sidebar,
 // fixed}; "gigyaShareBtns" -> {gigya, share, btns}; "no-sidebars" ->
 // {no, sidebars}.
-std::vector<std::string> hint_tokens(std::string_view class_or_id);
+std::vector<std::string> hint_tokens(std::string_view value);
 
 // Elements never holding article text: script, style, forms' controls,
 // embedded media, ...

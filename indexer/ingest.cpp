@@ -238,7 +238,8 @@ void IndexRun::read_files() {
   try {
     for (std::size_t i; !stopped() && (i = next_.fetch_add(1)) < files_.size();) {
       FileResult r = process_file(files_[i], known_, options_, reader_);
-      queues_[schema::shard_of(r.id, queues_.size())]->push(std::move(r));
+      const std::size_t shard = schema::shard_of(r.id, queues_.size());
+      queues_[shard]->push(std::move(r));
     }
   } catch (...) {
     fail(std::current_exception());

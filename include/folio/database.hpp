@@ -83,6 +83,6 @@ WritableIndex open_for_writing(const std::filesystem::path& dir, unsigned new_sh
 // at `dir` is full (ENOSPC, EDQUOT) or read-only (EROFS, EACCES, EPERM)
 // becomes a folio::Error that says so, how many articles the last commit
 // holds, and what to do; anything else is rethrown as it is.
-[[noreturn]] void rethrow_write_error(const std::filesystem::path& dir, std::exception_ptr error);
+[[noreturn]] void rethrow_write_error(const std::filesystem::path& dir, const std::exception_ptr& error);
 
 }  // namespace folio

@@ -39,6 +39,6 @@ int days_in_month(int year, int month);
 // The words of a date or a byline, as parse_date reads them: split on
 // spaces, tabs and commas; trailing full stops removed ("Jun." -> "Jun",
 // "a.m." -> "a.m").
-std::vector<std::string_view> date_words(std::string_view text);
+std::vector<std::string_view> date_words(std::string_view s);
 
 }  // namespace folio

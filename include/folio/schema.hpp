@@ -348,8 +348,8 @@ struct FileRecord {
   std::uint64_t content_hash = 0;  // fnv1a64 of the raw bytes
   int sections = 0;
   std::string to_json() const;
-  // Throws folio::Error if `json` is not a FileRecord.
-  static FileRecord from_json(std::string_view json);
+  // Throws folio::Error if `text` is not a FileRecord.
+  static FileRecord from_json(std::string_view text);
 };
 
 // What folio remembers about a file it could not index (metadata
@@ -364,8 +364,8 @@ struct BadFileRecord {
   std::string reason;      // as reported: "empty file", "Permission denied", ...
   bool too_large = false;  // skipped for the size limit
   std::string to_json() const;
-  // Throws folio::Error if `json` is not a BadFileRecord.
-  static BadFileRecord from_json(std::string_view json);
+  // Throws folio::Error if `text` is not a BadFileRecord.
+  static BadFileRecord from_json(std::string_view text);
 };
 
 // Everything a search hit or `folio show` prints, stored as document data.
@@ -382,8 +382,8 @@ struct SectionData {
   std::vector<Place> places;
   std::vector<Org> orgs;  // without aliases
   std::string to_json() const;
-  // Throws folio::Error if `json` is not SectionData.
-  static SectionData from_json(std::string_view json);
+  // Throws folio::Error if `text` is not SectionData.
+  static SectionData from_json(std::string_view text);
 };
 
 // An entity in the index's registry (metadata folio.person:/folio.place:).
@@ -400,8 +400,8 @@ struct EntityRecord {
   // Adds the aliases not known yet, up to kMaxAliases; true if any was new.
   bool add_aliases(const std::vector<std::string>& more);
   std::string to_json() const;
-  // Throws folio::Error if `json` is not an EntityRecord.
-  static EntityRecord from_json(Type type, std::string_view id, std::string_view json);
+  // Throws folio::Error if `text` is not an EntityRecord.
+  static EntityRecord from_json(Type type, std::string_view id, std::string_view text);
 };
 
 // The metadata key of an entity's record: registry_key + id. `type` must

@@ -61,7 +61,7 @@ class TagDocument {
   std::uint8_t evidence(std::string_view key) const;
   // What the lexicon says of a word (letters, see tagger.cpp), computed
   // once per article: words repeat. Not thread-safe (one per article).
-  const std::string& lexicon_word(const Lexicon& lexicon, std::string_view key) const;
+  const std::string& lexicon_word(const Lexicon& lx, std::string_view key) const;
 
  private:
   std::unordered_map<std::string_view, std::uint8_t> seen_;
@@ -76,8 +76,7 @@ struct TagFeatures {
   std::vector<std::vector<std::uint64_t>> features;  // per token (may hold more)
   std::vector<bool> candidate;                       // per token
 };
-void extract_features(const Lexicon& lexicon, const TagDocument& document, const TagSentence& sentence,
-                      TagFeatures& out);
+void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSentence& s, TagFeatures& out);
 
 // Viterbi over IOB2 labels: scores holds kTagLabels numbers per token,
 // transitions (kTagLabels + 1) x kTagLabels (the last row: from the start).

@@ -1145,7 +1145,7 @@ TEST_CASE_METHOD(CliFixture, "help: --help exits 0 and prints usage on stdout", 
 
 TEST_CASE_METHOD(CliFixture, "color: escapes only when asked for or on a terminal", "[cli][color]") {
   index_corpus();
-  const auto search = [this](std::vector<std::string> extra, RunOptions options = {}) {
+  const auto search = [this](std::vector<std::string> extra, const RunOptions& options = {}) {
     std::vector<std::string> args{"search", kCorePhrase};
     args.insert(args.end(), extra.begin(), extra.end());
     return folio(args, options);
@@ -2472,7 +2472,7 @@ TEST_CASE_METHOD(CliFixture, "search: a filter needs no query, with neither it e
   index_corpus();
   const json people = entities_json(*this, {"--type", "person"});
   const json biden = search_every_hit(*this, {"--person", "Biden"});
-  CHECK(biden.at("query") == "");
+  CHECK(biden.at("query").get<std::string>().empty());
   CHECK(biden.at("total") == entity_with_id(people, "joe-biden").at("sections"));
   const Run text = folio({"search", "--person", "Biden"});
   INFO(text);

@@ -64,7 +64,7 @@ pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const std
     ::dup2(out, 1);
     ::dup2(err, 2);
     std::vector<std::string> copy = wrapper;
-    copy.push_back(FOLIO_BINARY);
+    copy.emplace_back(FOLIO_BINARY);
     copy.insert(copy.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& a : copy) argv.push_back(a.data());

@@ -5,7 +5,6 @@
 #include "date_support.hpp"
 
 using folio::Date;
-using folio::DatePrecision;
 using folio::test::day;
 using folio::test::month;
 using folio::test::year;

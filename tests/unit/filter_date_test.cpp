@@ -6,7 +6,6 @@
 #include "folio/error.hpp"
 
 using folio::Date;
-using folio::DatePrecision;
 using folio::test::day;
 using folio::test::month;
 using folio::test::year;

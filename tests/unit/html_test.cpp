@@ -48,7 +48,7 @@ TEST_CASE("hint_tokens: class and id values split into whole tokens", "[html]") 
   CHECK(folio::html::hint_tokens("no-sidebars") == V{"no", "sidebars"});
   CHECK(folio::html::hint_tokens("gigyaShareBtnsParent") == V{"gigya", "share", "btns", "parent"});
   CHECK(folio::html::hint_tokens("story_body  URLBox") == V{"story", "body", "url", "box"});
-  CHECK(folio::html::hint_tokens("") == V{});
+  CHECK(folio::html::hint_tokens("").empty());
 }
 
 TEST_CASE("HTML content: widget words only as whole tokens", "[html]") {
