@@ -11,29 +11,15 @@
 #include "folio/byline_date.hpp"
 #include "folio/date.hpp"
 #include "folio/text.hpp"
+#include "html_content.hpp"
 
 namespace folio::html {
 namespace {
 
 using nlohmann::json;
 
-std::string collapse(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool nbsp = c == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0';
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || nbsp) {
-      if (nbsp) ++i;
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
+// White space (U+00A0 included) collapsed to single spaces and trimmed.
+std::string collapse(std::string_view s) { return text_of_run(s); }
 
 // Meta and JSON-LD values: entities decoded (some sites encode twice),
 // white space collapsed.
