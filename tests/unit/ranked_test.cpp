@@ -19,24 +19,8 @@ using folio::MatchMode;
 
 namespace {
 
-class CorpusIndex {
- public:
-  static const CorpusIndex& get() {
-    static const CorpusIndex index;
-    return index;
-  }
-  folio::Index index() const { return folio::open_for_reading(db_dir_); }
-
- private:
-  CorpusIndex() {
-    folio::WritableIndex index = folio::open_for_writing(db_dir_, 2);
-    folio::IndexOptions options;
-    options.roots = {folio::test::kSourceDir / "corpus"};
-    folio::index_paths(index, options, folio::test::plain_reader(), [](const folio::SkippedFile&) {});
-  }
-  folio::test::TempDir tmp_;
-  fs::path db_dir_ = tmp_.path() / "db";
-};
+// The shared corpus/ index of these tests (test_support.hpp).
+folio::Index corpus_index() { return folio::test::CorpusIndex::get(folio::test::plain_reader()).index(); }
 
 folio::SearchResults run(const std::string& query, MatchMode mode, unsigned limit = 10, unsigned offset = 0) {
   folio::SearchRequest request;
@@ -44,7 +28,7 @@ folio::SearchResults run(const std::string& query, MatchMode mode, unsigned limi
   request.mode = mode;
   request.limit = limit;
   request.offset = offset;
-  return folio::search(CorpusIndex::get().index(), request);
+  return folio::search(corpus_index(), request);
 }
 
 std::vector<std::string> ids(const folio::SearchResults& r) {
@@ -232,7 +216,7 @@ TEST_CASE("a query of more than kMaxQueryWords words is refused", "[ranked]") {
 }
 
 TEST_CASE("RM3 feedback adds body stems of the top sections, never stopwords", "[ranked]") {
-  const folio::Index index = CorpusIndex::get().index();
+  const folio::Index index = corpus_index();
   const Xapian::Query original(Xapian::Query::OP_OR, Xapian::Query("Zballoon"), Xapian::Query("Zincid"));
   const folio::query::Feedback feedback = folio::query::expand_rm3(index.db(), original, Xapian::Query());
   REQUIRE_FALSE(feedback.expansion.empty());

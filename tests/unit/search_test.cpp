@@ -18,33 +18,14 @@ using folio::schema::Field;
 
 namespace {
 
-// An index of corpus/, built once for all search tests.
-class CorpusIndex {
- public:
-  static const CorpusIndex& get() {
-    static const CorpusIndex index;
-    return index;
-  }
-  folio::Index index() const { return folio::open_for_reading(db_dir_); }
-
- private:
-  CorpusIndex() {
-    // Two shards: every search test also checks that results, facets and
-    // names merge over shards.
-    folio::WritableIndex index = folio::open_for_writing(db_dir_, 2);
-    folio::IndexOptions options;
-    options.roots = {folio::test::kSourceDir / "corpus"};
-    folio::index_paths(index, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
-  }
-  folio::test::TempDir tmp_;
-  fs::path db_dir_ = tmp_.path() / "db";
-};
+// The shared corpus/ index of these tests (test_support.hpp).
+folio::Index corpus_index() { return folio::test::CorpusIndex::get(folio::test::full_reader()).index(); }
 
 folio::SearchResults run(const std::string& query, unsigned limit = 10) {
   folio::SearchRequest request;
   request.query = query;
   request.limit = limit;
-  return folio::search(CorpusIndex::get().index(), request);
+  return folio::search(corpus_index(), request);
 }
 
 std::vector<std::string> headings(const folio::SearchResults& r) {
@@ -103,7 +84,7 @@ TEST_CASE("the total is exact and paging keeps ranks", "[search]") {
   page.query = "China";
   page.offset = 2;
   page.limit = 3;
-  const auto r = folio::search(CorpusIndex::get().index(), page);
+  const auto r = folio::search(corpus_index(), page);
   CHECK(r.total == all.total);
   REQUIRE(r.hits.size() == 3);
   CHECK(r.hits[0].rank == 3);
@@ -130,18 +111,18 @@ TEST_CASE("bad and empty queries are errors", "[search]") {
 TEST_CASE("show finds a section or a whole article by id", "[search]") {
   const auto r = run("\"core concerns\"");
   const std::string id = r.hits.at(0).id;
-  const auto one = folio::find_sections(CorpusIndex::get().index().db(), id);
+  const auto one = folio::find_sections(corpus_index().db(), id);
   REQUIRE(one.size() == 1);
   CHECK(one[0].text.find("Diaoyutai") != std::string::npos);
-  const auto all = folio::find_sections(CorpusIndex::get().index().db(),
-                                        folio::schema::parse_section_id(id).value().article_id);
+  const auto all =
+      folio::find_sections(corpus_index().db(), folio::schema::parse_section_id(id).value().article_id);
   REQUIRE(all.size() == 10);
   CHECK(all[9].heading == "Blinken’s Historic Visit");
-  CHECK_THROWS_AS(folio::find_sections(CorpusIndex::get().index().db(), "0000000000000000-1"), folio::Error);
+  CHECK_THROWS_AS(folio::find_sections(corpus_index().db(), "0000000000000000-1"), folio::Error);
 }
 
 TEST_CASE("stats count articles, sections and the date span", "[search]") {
-  const folio::Index index = CorpusIndex::get().index();
+  const folio::Index index = corpus_index();
   const folio::IndexStats st = folio::index_stats(index);
   CHECK(st.articles == 11);
   CHECK(st.shards == 2);
@@ -158,7 +139,7 @@ folio::SearchResults run_request(folio::SearchRequest request) {
   if (request.today.precision == folio::DatePrecision::none) {
     request.today = {2023, 7, 4, folio::DatePrecision::day};
   }
-  return folio::search(CorpusIndex::get().index(), request);
+  return folio::search(corpus_index(), request);
 }
 
 std::set<std::string> hit_ids(const folio::SearchResults& r) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "folio/database.hpp"
 #include "folio/entities.hpp"
 #include "folio/ingest.hpp"
 #include "folio/plain_text.hpp"
@@ -66,5 +67,31 @@ inline const ArticleReader& full_reader() {
   static const ArticleReader reader(boilerplate(), lexicon());
   return reader;
 }
+
+// An index of corpus/ in two shards, so that every test that searches it
+// also checks that results, facets and names merge over shards. Built once
+// per reader for the whole test binary.
+class CorpusIndex {
+ public:
+  static const CorpusIndex& get(const ArticleReader& reader) {
+    if (&reader == &plain_reader()) {
+      static const CorpusIndex plain(reader);
+      return plain;
+    }
+    static const CorpusIndex full(reader);
+    return full;
+  }
+  Index index() const { return open_for_reading(db_dir_); }
+
+ private:
+  explicit CorpusIndex(const ArticleReader& reader) {
+    WritableIndex index = open_for_writing(db_dir_, 2);
+    IndexOptions options;
+    options.roots = {kSourceDir / "corpus"};
+    index_paths(index, options, reader, [](const SkippedFile&) {});
+  }
+  TempDir tmp_;
+  std::filesystem::path db_dir_ = tmp_.path() / "db";
+};
 
 }  // namespace folio::test
