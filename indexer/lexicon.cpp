@@ -26,7 +26,7 @@ static_assert(offsetof(Lexicon::Phrase, demonym) == 8);
 static_assert(offsetof(Lexicon::Phrase, title) == 9);
 static_assert(offsetof(Lexicon::Phrase, organisation) == 10);
 static_assert(sizeof(Lexicon::PlaceIds) == 8);
-static_assert(sizeof(lf::Key) == 8 && sizeof(lf::Slot) == 8 && sizeof(lf::PlaceRecord) == 40);
+static_assert(sizeof(lf::Key) == 8 && sizeof(lf::Slot) == 16 && sizeof(lf::PlaceRecord) == 40);
 
 Lexicon::~Lexicon() {
   if (map_ != nullptr) ::munmap(const_cast<void*>(map_), map_size_);
@@ -35,34 +35,41 @@ Lexicon::~Lexicon() {
 std::uint32_t Lexicon::find(const Table& table, std::string_view key) const {
   const std::uint64_t h = lf::key_hash(key);
   const auto tag = static_cast<std::uint32_t>(h >> 32);
-  for (std::uint32_t pos = static_cast<std::uint32_t>(h) & table.mask;; pos = (pos + 1) & table.mask) {
-    const std::uint32_t index = table.slots[2 * pos + 1];
-    if (index == 0) return kNone;
-    if (table.slots[2 * pos] == tag && index <= table.count &&
-        string_at(table.keys + 2 * (index - 1)) == key) {
-      return index - 1;
-    }
+  std::uint32_t pos = static_cast<std::uint32_t>(h) & table.mask;
+  // At most every slot once, even in a damaged file without an empty one.
+  for (std::uint32_t probes = 0; probes <= table.mask; ++probes, pos = (pos + 1) & table.mask) {
+    const std::uint32_t* slot = table.slots + 4 * std::size_t{pos};
+    if (slot[1] == 0) return kNone;
+    if (slot[0] == tag && slot[3] == key.size() && string_at(slot[2], slot[3]) == key) return slot[1] - 1;
   }
+  return kNone;
 }
 
-std::string_view Lexicon::string_at(const std::uint32_t* key) const {
-  const std::uint32_t offset = key[0];
-  const std::uint32_t bytes = key[1];
+const Lexicon::Phrase* Lexicon::record(const unsigned char* records, std::uint32_t count,
+                                       std::uint32_t i) const {
+  if (i >= count) return nullptr;
+  const auto* p = reinterpret_cast<const Phrase*>(records + std::size_t{i} * lf::kPhraseRecordBytes);
+  // Its places must lie in the place-ids table (a damaged file reads as no phrase).
+  const auto* ids = reinterpret_cast<const unsigned char*>(p->places.begin());
+  if (!p->places.empty() && (ids < place_ids_begin_ || ids > place_ids_end_ ||
+                             p->places.size() > static_cast<std::size_t>(place_ids_end_ - ids) / 4)) {
+    return nullptr;
+  }
+  return p;
+}
+
+std::string_view Lexicon::string_at(std::uint32_t offset, std::uint32_t bytes) const {
   // A corrupt key reads as no string rather than past the table.
   if (offset > strings_size_ || bytes > strings_size_ - offset) return {};
   return {strings_ + offset, bytes};
 }
 
 const Lexicon::Phrase* Lexicon::phrase(const std::string& key) const {
-  const std::uint32_t i = find(phrases_, key);
-  if (i == kNone) return nullptr;
-  return reinterpret_cast<const Phrase*>(phrase_records_ + std::size_t{i} * lf::kPhraseRecordBytes);
+  return record(phrase_records_, phrase_count_, find(phrases_, key));
 }
 
 const Lexicon::Phrase* Lexicon::acronym(std::string_view surface) const {
-  const std::uint32_t i = find(acronyms_, surface);
-  if (i == kNone) return nullptr;
-  return reinterpret_cast<const Phrase*>(acronym_records_ + std::size_t{i} * lf::kPhraseRecordBytes);
+  return record(acronym_records_, acronym_count_, find(acronyms_, surface));
 }
 
 const std::vector<Lexicon::PlaceEntry>& Lexicon::places() const {
@@ -71,10 +78,7 @@ const std::vector<Lexicon::PlaceEntry>& Lexicon::places() const {
     for (std::uint32_t i = 0; i < place_count_; ++i) {
       lf::PlaceRecord r;
       std::memcpy(&r, place_records_ + std::size_t{i} * sizeof r, sizeof r);
-      const auto str = [this](const lf::Key& k) {
-        const std::uint32_t key[2] = {k.offset, k.bytes};
-        return std::string(string_at(key));
-      };
+      const auto str = [this](const lf::Key& k) { return std::string(string_at(k.offset, k.bytes)); };
       PlaceEntry& e = places_[i];
       e.place.id = str(r.id);
       e.place.name = str(r.name);
@@ -151,27 +155,28 @@ std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
   lx->acronym_records_ = at(lf::kAcronymRecords);
   lx->max_phrase_tokens_ = h.max_phrase_tokens;
   const std::size_t place_ids = count(lf::kPlaceIds, 4);
-  const auto table = [&](lf::Table keys, lf::Table slots) {
+  const auto table = [&](lf::Table slots) {
     const std::size_t n_slots = count(slots, sizeof(lf::Slot));
-    const std::size_t n_keys = count(keys, sizeof(lf::Key));
-    // A power of two, with room to spare: probing always ends at an empty slot.
-    if (n_slots == 0 || (n_slots & (n_slots - 1)) != 0 || n_keys >= n_slots || n_slots > UINT32_MAX) {
+    // A power of two: probing wraps with the mask. The writer leaves at least
+    // half the slots empty, so a probe always ends.
+    if (n_slots == 0 || (n_slots & (n_slots - 1)) != 0 || n_slots > UINT32_MAX) {
       throw bad("has a corrupt hash table");
     }
-    return Table{reinterpret_cast<const std::uint32_t*>(at(slots)), static_cast<std::uint32_t>(n_slots - 1),
-                 reinterpret_cast<const std::uint32_t*>(at(keys)), static_cast<std::uint32_t>(n_keys)};
+    return Table{reinterpret_cast<const std::uint32_t*>(at(slots)), static_cast<std::uint32_t>(n_slots - 1)};
   };
-  lx->phrases_ = table(lf::kPhraseKeys, lf::kPhraseSlots);
-  lx->acronyms_ = table(lf::kAcronymKeys, lf::kAcronymSlots);
-  lx->given_names_ = table(lf::kGivenNameKeys, lf::kGivenNameSlots);
-  lx->surname_first_ = table(lf::kSurnameFirstKeys, lf::kSurnameFirstSlots);
-  lx->organisation_suffixes_ = table(lf::kOrganisationSuffixKeys, lf::kOrganisationSuffixSlots);
-  lx->ordinary_words_ = table(lf::kOrdinaryWordKeys, lf::kOrdinaryWordSlots);
-  lx->abbreviations_ = table(lf::kAbbreviationKeys, lf::kAbbreviationSlots);
-  if (count(lf::kPhraseRecords, lf::kPhraseRecordBytes) != lx->phrases_.count ||
-      count(lf::kAcronymRecords, lf::kPhraseRecordBytes) != lx->acronyms_.count || place_ids > UINT32_MAX) {
-    throw bad("has a corrupt phrase table");
-  }
+  lx->phrases_ = table(lf::kPhraseSlots);
+  lx->acronyms_ = table(lf::kAcronymSlots);
+  lx->given_names_ = table(lf::kGivenNameSlots);
+  lx->surname_first_ = table(lf::kSurnameFirstSlots);
+  lx->organisation_suffixes_ = table(lf::kOrganisationSuffixSlots);
+  lx->ordinary_words_ = table(lf::kOrdinaryWordSlots);
+  lx->abbreviations_ = table(lf::kAbbreviationSlots);
+  // A phrase's record is at its key's index: every index must have one.
+  lx->phrase_count_ = static_cast<std::uint32_t>(count(lf::kPhraseRecords, lf::kPhraseRecordBytes));
+  lx->acronym_count_ = static_cast<std::uint32_t>(count(lf::kAcronymRecords, lf::kPhraseRecordBytes));
+  if (place_ids > UINT32_MAX) throw bad("has a corrupt phrase table");
+  lx->place_ids_begin_ = at(lf::kPlaceIds);
+  lx->place_ids_end_ = at(lf::kPlaceIds) + place_ids * 4;
   if (const fs::path model = sources.data_dir / "ner" / "model.bin"; sources.tagger && fs::exists(model)) {
     lx->tagger_ = TaggerModel::load(model);
   }

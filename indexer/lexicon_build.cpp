@@ -508,16 +508,13 @@ class FileWriter {
 
   std::string bytes() {
     add_places();
-    add_phrases(lx_.phrases_, lexicon_file::kPhraseKeys, lexicon_file::kPhraseSlots,
-                lexicon_file::kPhraseRecords);
-    add_phrases(lx_.acronyms_, lexicon_file::kAcronymKeys, lexicon_file::kAcronymSlots,
-                lexicon_file::kAcronymRecords);
-    add_set(lx_.given_names_, lexicon_file::kGivenNameKeys, lexicon_file::kGivenNameSlots);
-    add_set(lx_.surname_first_, lexicon_file::kSurnameFirstKeys, lexicon_file::kSurnameFirstSlots);
-    add_set(lx_.organisation_suffixes_, lexicon_file::kOrganisationSuffixKeys,
-            lexicon_file::kOrganisationSuffixSlots);
-    add_set(lx_.ordinary_words_, lexicon_file::kOrdinaryWordKeys, lexicon_file::kOrdinaryWordSlots);
-    add_set(lx_.abbreviations_, lexicon_file::kAbbreviationKeys, lexicon_file::kAbbreviationSlots);
+    add_phrases(lx_.phrases_, lexicon_file::kPhraseSlots, lexicon_file::kPhraseRecords);
+    add_phrases(lx_.acronyms_, lexicon_file::kAcronymSlots, lexicon_file::kAcronymRecords);
+    add_set(lx_.given_names_, lexicon_file::kGivenNameSlots);
+    add_set(lx_.surname_first_, lexicon_file::kSurnameFirstSlots);
+    add_set(lx_.organisation_suffixes_, lexicon_file::kOrganisationSuffixSlots);
+    add_set(lx_.ordinary_words_, lexicon_file::kOrdinaryWordSlots);
+    add_set(lx_.abbreviations_, lexicon_file::kAbbreviationSlots);
     tables_[lexicon_file::kPlaceIds] = as_bytes(place_ids_);
     tables_[lexicon_file::kStrings] = strings_;
     return lay_out();
@@ -563,22 +560,17 @@ class FileWriter {
     tables_[lexicon_file::kPlaces] = as_bytes(records);
   }
 
-  // Fills the keys and slots tables of a hash table of `keys` (sorted).
-  void add_table(const std::vector<std::string>& keys, lexicon_file::Table keys_table,
-                 lexicon_file::Table slots_table) {
+  // Fills the slots of a hash table of `keys` (sorted).
+  void add_table(const std::vector<std::string>& keys, lexicon_file::Table slots_table) {
     std::size_t slots = 16;
     while (slots < 2 * keys.size()) slots *= 2;
-    std::vector<lexicon_file::Slot> table(slots, lexicon_file::Slot{0, 0});
-    std::vector<lexicon_file::Key> records;
-    records.reserve(keys.size());
+    std::vector<lexicon_file::Slot> table(slots, lexicon_file::Slot{0, 0, {0, 0}});
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      records.push_back(intern(keys[i]));
       const std::uint64_t h = lexicon_file::key_hash(keys[i]);
       std::size_t pos = h & (slots - 1);
       while (table[pos].index != 0) pos = (pos + 1) & (slots - 1);
-      table[pos] = {static_cast<std::uint32_t>(h >> 32), u32(i + 1)};
+      table[pos] = {static_cast<std::uint32_t>(h >> 32), u32(i + 1), intern(keys[i])};
     }
-    tables_[keys_table] = as_bytes(records);
     tables_[slots_table] = as_bytes(table);
   }
 
@@ -588,18 +580,17 @@ class FileWriter {
     return keys;
   }
 
-  void add_set(const std::unordered_set<std::string>& set, lexicon_file::Table keys_table,
-               lexicon_file::Table slots_table) {
-    add_table(sorted_keys(set), keys_table, slots_table);
+  void add_set(const std::unordered_set<std::string>& set, lexicon_file::Table slots_table) {
+    add_table(sorted_keys(set), slots_table);
   }
 
-  void add_phrases(const std::unordered_map<std::string, Phrase>& map, lexicon_file::Table keys_table,
-                   lexicon_file::Table slots_table, lexicon_file::Table records_table) {
+  void add_phrases(const std::unordered_map<std::string, Phrase>& map, lexicon_file::Table slots_table,
+                   lexicon_file::Table records_table) {
     std::vector<std::string> keys;
     keys.reserve(map.size());
     for (const auto& [key, phrase] : map) keys.push_back(key);
     std::sort(keys.begin(), keys.end());
-    add_table(keys, keys_table, slots_table);
+    add_table(keys, slots_table);
     std::string records(keys.size() * lexicon_file::kPhraseRecordBytes, '\0');
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const Phrase& p = map.at(keys[i]);

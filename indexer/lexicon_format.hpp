@@ -20,14 +20,15 @@ namespace folio::lexicon_file {
 //     phrase records             Lexicon::Phrase[phrase count] (12 bytes each)
 //     acronym records            Lexicon::Phrase[acronym count]
 //     place ids                  uint32[]: the places of each phrase, best first
-//     <set> keys, <set> slots    for each hash table (phrases, acronyms, then
-//                                the name sets): Key[n] and Slot[2^k]
+//     <table> slots              for each hash table (phrases, acronyms, then
+//                                the name sets): Slot[2^k]
 //     strings                    every key and place string, each once
 //
 // A hash table is open addressing with linear probing over 2^k slots (load at
 // most 1/2): the slot of a key starts at fnv1a64(key) & (2^k - 1); a slot holds
-// the high 32 bits of the hash and 1 + the key's index (0: empty). A phrase's
-// record has the same index as its key. Lexicon::Phrase::places is
+// the high 32 bits of the hash, 1 + the key's index in sorted order (0: an
+// empty slot) and where the key's bytes are, so that a lookup reads one slot
+// and one string. A phrase's record is at the key's index. Lexicon::Phrase::places is
 // self-relative: an offset in bytes from the record to its first place id.
 //
 // Bump kVersion on any change of layout or meaning: an older file is then
@@ -41,19 +42,12 @@ enum Table : std::uint32_t {
   kPhraseRecords,
   kAcronymRecords,
   kPlaceIds,
-  kPhraseKeys,
   kPhraseSlots,
-  kAcronymKeys,
   kAcronymSlots,
-  kGivenNameKeys,
   kGivenNameSlots,
-  kSurnameFirstKeys,
   kSurnameFirstSlots,
-  kOrganisationSuffixKeys,
   kOrganisationSuffixSlots,
-  kOrdinaryWordKeys,
   kOrdinaryWordSlots,
-  kAbbreviationKeys,
   kAbbreviationSlots,
   kStrings,
   kTableCount
@@ -85,6 +79,7 @@ struct Key {
 struct Slot {
   std::uint32_t tag;    // hash >> 32
   std::uint32_t index;  // 1 + index of the key, 0 for an empty slot
+  Key key;
 };
 
 struct PlaceRecord {

@@ -107,15 +107,15 @@ class Lexicon {
 
   // A hash table of the mapped file (indexer/lexicon_format.hpp).
   struct Table {
-    const std::uint32_t* slots = nullptr;  // (tag, 1 + key index) pairs
+    const std::uint32_t* slots = nullptr;  // (tag, 1 + key index, offset, bytes) each
     std::uint32_t mask = 0;                // slot count - 1
-    const std::uint32_t* keys = nullptr;   // (offset, bytes) pairs into strings_
-    std::uint32_t count = 0;               // keys
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
   // The key's index in `table`, or kNone.
   std::uint32_t find(const Table& table, std::string_view key) const;
-  std::string_view string_at(const std::uint32_t* key) const;
+  std::string_view string_at(std::uint32_t offset, std::uint32_t bytes) const;
+  // Record i of a phrase table, or nullptr (i out of range, or damaged).
+  const Phrase* record(const unsigned char* records, std::uint32_t count, std::uint32_t i) const;
 
   const void* map_ = nullptr;
   std::size_t map_size_ = 0;
@@ -124,7 +124,11 @@ class Lexicon {
   const unsigned char* place_records_ = nullptr;
   std::uint32_t place_count_ = 0;
   const unsigned char* phrase_records_ = nullptr;
+  std::uint32_t phrase_count_ = 0;
   const unsigned char* acronym_records_ = nullptr;
+  std::uint32_t acronym_count_ = 0;
+  const unsigned char* place_ids_begin_ = nullptr;
+  const unsigned char* place_ids_end_ = nullptr;
   Table phrases_, acronyms_, given_names_, surname_first_, organisation_suffixes_, ordinary_words_,
       abbreviations_;
   std::size_t max_phrase_tokens_ = 1;
