@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: folio_extract_bench FOLDER [DATA_DIR]\n");
     return 2;
   }
-  const fs::path data_dir = argc > 2 ? fs::path(argv[2]) : fs::path(FOLIO_SOURCE_DIR) / "data";
+  const fs::path data_dir = argc > 2 ? fs::path(argv[2]) : fs::path(FOLIO_BUILD_DATA_DIR);
   std::vector<std::pair<std::string, std::string>> files;
   std::size_t bytes = 0;
   for (const auto& entry : fs::recursive_directory_iterator(argv[1])) {

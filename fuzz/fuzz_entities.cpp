@@ -5,7 +5,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::shared_ptr<const folio::Lexicon> lexicon = [] {
     folio::LexiconSources sources;
-    sources.data_dir = std::string(FOLIO_SOURCE_DIR) + "/data";
+    sources.data_dir = FOLIO_BUILD_DATA_DIR;
     return folio::Lexicon::load(sources);
   }();
   const std::string text = folio::repair_utf8(folio::fuzz::bytes(data, size));

@@ -1,483 +1,185 @@
-// Loading the lexicon: countries and subdivisions from iso-codes, cities
-// from libgeonames, and folio's own lists in data/lexicon/.
+// The lexicon at run time: lexicon.bin, built at build time by
+// folio_lexicon_build (lexicon_build.cpp), mapped as it is. Lookups hash
+// straight into the mapped tables; nothing is parsed on load.
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <geonames.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
 
 #include "folio/entities.hpp"
 #include "folio/error.hpp"
 #include "folio/tagger.hpp"
-#include "folio/text.hpp"
+#include "lexicon_format.hpp"
 
 namespace folio {
 namespace fs = std::filesystem;
+namespace lf = lexicon_file;
 
-namespace {
+static_assert(sizeof(Lexicon::Phrase) == lf::kPhraseRecordBytes);
+static_assert(offsetof(Lexicon::Phrase, places) == 0);
+static_assert(offsetof(Lexicon::Phrase, demonym) == 8);
+static_assert(offsetof(Lexicon::Phrase, title) == 9);
+static_assert(offsetof(Lexicon::Phrase, organisation) == 10);
+static_assert(sizeof(Lexicon::PlaceIds) == 8);
+static_assert(sizeof(lf::Key) == 8 && sizeof(lf::Slot) == 16 && sizeof(lf::PlaceRecord) == 40);
 
-constexpr std::uint32_t kBigCity = Lexicon::kBigCityPopulation;
-
-// ISO 3166-2 subdivision types folio recognises; smaller units (districts,
-// counties, municipalities) would mostly add noise.
-const std::unordered_set<std::string> kSubdivisionTypes = {"State",
-                                                           "Province",
-                                                           "Region",
-                                                           "Prefecture",
-                                                           "Autonomous region",
-                                                           "Municipality",
-                                                           "Emirate",
-                                                           "Territory",
-                                                           "Country",
-                                                           "Land",
-                                                           "Metropolitan region",
-                                                           "Union territory",
-                                                           "Autonomous province",
-                                                           "Federal district",
-                                                           "Special administrative region",
-                                                           "Republic",
-                                                           "Autonomous community",
-                                                           "Autonomous republic",
-                                                           "Nation"};
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t pos = s.find(sep, start);
-    out.emplace_back(trim(s.substr(start, pos - start)));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
+Lexicon::~Lexicon() {
+  if (map_ != nullptr) ::munmap(const_cast<void*>(map_), map_size_);
 }
 
-// Lines of a data file without comments and blank lines.
-std::vector<std::string> read_lines(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(fmt::format("cannot read {}: folio's data files are missing", file.string()));
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::string_view t = trim(line);
-    if (t.empty() || t.starts_with('#')) continue;
-    lines.emplace_back(line);
+std::uint32_t Lexicon::find(const Table& table, std::string_view key) const {
+  const std::uint64_t h = lf::key_hash(key);
+  const auto tag = static_cast<std::uint32_t>(h >> 32);
+  std::uint32_t pos = static_cast<std::uint32_t>(h) & table.mask;
+  // At most every slot once, even in a damaged file without an empty one.
+  for (std::uint32_t probes = 0; probes <= table.mask; ++probes, pos = (pos + 1) & table.mask) {
+    const std::uint32_t* slot = table.slots + 4 * std::size_t{pos};
+    if (slot[1] == 0) return kNone;
+    if (slot[0] == tag && slot[3] == key.size() && string_at(slot[2], slot[3]) == key) return slot[1] - 1;
   }
-  return lines;
+  return kNone;
 }
 
-// TSV rows with at least `columns` fields.
-std::vector<std::vector<std::string>> read_tsv(const fs::path& file, std::size_t columns) {
-  std::vector<std::vector<std::string>> rows;
-  for (const std::string& line : read_lines(file)) {
-    std::vector<std::string> fields = split(line, '\t');
-    if (fields.size() < columns) {
-      throw Error(fmt::format("{}: expected {} tab-separated fields in '{}'", file.string(), columns, line));
-    }
-    rows.push_back(std::move(fields));
+const Lexicon::Phrase* Lexicon::record(const unsigned char* records, std::uint32_t count,
+                                       std::uint32_t i) const {
+  if (i >= count) return nullptr;
+  const auto* p = reinterpret_cast<const Phrase*>(records + std::size_t{i} * lf::kPhraseRecordBytes);
+  // Its places must lie in the place-ids table (a damaged file reads as no phrase).
+  const auto* ids = reinterpret_cast<const unsigned char*>(p->places.begin());
+  if (!p->places.empty() && (ids < place_ids_begin_ || ids > place_ids_end_ ||
+                             p->places.size() > static_cast<std::size_t>(place_ids_end_ - ids) / 4)) {
+    return nullptr;
   }
-  return rows;
+  return p;
 }
 
-nlohmann::json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(fmt::format("cannot read {}: is the iso-codes package installed?", file.string()));
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: {}", file.string(), e.what()));
-  }
+std::string_view Lexicon::string_at(std::uint32_t offset, std::uint32_t bytes) const {
+  // A corrupt key reads as no string rather than past the table.
+  if (offset > strings_size_ || bytes > strings_size_ - offset) return {};
+  return {strings_ + offset, bytes};
 }
-
-bool is_acronym(std::string_view s) {
-  int letters = 0;
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') {
-      ++letters;
-    } else if (c != '.') {
-      return false;
-    }
-  }
-  return letters >= 2 && letters <= 5;
-}
-
-std::string strip_chinese_suffix(const std::string& name) {
-  for (std::string_view suffix :
-       {" Shi", " Sheng", " Zizhiqu", " Huizu Zizhiqu", " Zhuangzu Zizhiqu", " Weiwu'er Zizhiqu"}) {
-    if (name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
-  }
-  return name;
-}
-
-}  // namespace
-
-// Builds a Lexicon; places are added in priority order, which decides ids.
-class LexiconBuilder {
- public:
-  explicit LexiconBuilder(Lexicon& lexicon) : lx_(lexicon) {}
-
-  // Adds a place, giving it `wanted_id` or, if taken, a qualified one.
-  std::uint32_t add_place(Place place, std::uint32_t population, const std::string& cc,
-                          const std::string& state) {
-    std::string id = place.id;
-    if (used_ids_.count(id) != 0) id = fmt::format("{}-{}", place.id, to_lower_ascii(cc));
-    if (used_ids_.count(id) != 0) id = fmt::format("{}-{}", id, slug(state));
-    for (int n = 2; used_ids_.count(id) != 0; ++n) id = fmt::format("{}-{}", place.id, n);
-    used_ids_.insert(id);
-    place.id = id;
-    lx_.places_.push_back({std::move(place), population});
-    return static_cast<std::uint32_t>(lx_.places_.size() - 1);
-  }
-
-  // `rank`: lower is preferred when a name has several places.
-  void add_name(const std::string& surface, std::uint32_t place, int rank) {
-    // "Calif.", "Ill.": abbreviations match only with their full stop, as
-    // written ("I’ll" is not Illinois).
-    const bool abbreviation = surface.size() > 2 && surface.ends_with('.') &&
-                              surface.find(' ') == std::string::npos && !is_acronym(surface);
-    if (abbreviation) lx_.abbreviations_.insert(fold(surface));
-    Lexicon::Phrase& p = abbreviation ? lx_.acronyms_[surface] : phrase_for(surface);
-    if (std::find(p.places.begin(), p.places.end(), place) == p.places.end()) {
-      p.places.push_back(place);
-      ranks_[place] = rank;
-    }
-  }
-
-  void add_demonym(const std::string& surface, std::uint32_t place) {
-    Lexicon::Phrase& p = phrase_for(surface);
-    p.demonym = p.places.empty() || p.demonym;
-    add_name(surface, place, 0);
-  }
-
-  void add_flag(const std::string& surface, bool Lexicon::Phrase::*flag) { phrase_for(surface).*flag = true; }
-
-  void finish() {
-    auto by_rank = [&](std::uint32_t a, std::uint32_t b) {
-      const int ra = ranks_[a];
-      const int rb = ranks_[b];
-      if (ra != rb) return ra < rb;
-      return lx_.places_[a].population > lx_.places_[b].population;
-    };
-    for (auto* map : {&lx_.phrases_, &lx_.acronyms_}) {
-      for (auto& [key, phrase] : *map) {
-        std::stable_sort(phrase.places.begin(), phrase.places.end(), by_rank);
-      }
-    }
-  }
-
- private:
-  Lexicon::Phrase& phrase_for(const std::string& surface) {
-    if (is_acronym(surface)) return lx_.acronyms_[surface];
-    const std::string key = fold(surface);
-    const std::size_t tokens = static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1;
-    lx_.max_phrase_tokens_ = std::max(lx_.max_phrase_tokens_, tokens);
-    return lx_.phrases_[key];
-  }
-
-  Lexicon& lx_;
-  std::unordered_set<std::string> used_ids_;
-  std::unordered_map<std::uint32_t, int> ranks_;
-};
-
-namespace {
-
-// Priority of the places a name can denote: a country before a region,
-// before an explicit alias, a big city, a subdivision, other cities.
-enum Rank { kCountry = 0, kRegion = 1, kAlias = 2, kBigCityRank = 3, kSubdivision = 4, kCity = 5 };
-
-}  // namespace
 
 const Lexicon::Phrase* Lexicon::phrase(const std::string& key) const {
-  const auto it = phrases_.find(key);
-  return it == phrases_.end() ? nullptr : &it->second;
+  return record(phrase_records_, phrase_count_, find(phrases_, key));
 }
 
 const Lexicon::Phrase* Lexicon::acronym(std::string_view surface) const {
-  const auto it = acronyms_.find(std::string(surface));
-  return it == acronyms_.end() ? nullptr : &it->second;
+  return record(acronym_records_, acronym_count_, find(acronyms_, surface));
 }
 
-// Builds a Lexicon from its sources, one step per source, in the order the
-// ids are given (see data/README.md): countries, regions, explicit aliases,
-// cities of a million or more, subdivisions, other cities.
-class LexiconLoader {
- public:
-  LexiconLoader(Lexicon& lx, const LexiconSources& sources)
-      : lx_(lx), builder_(lx), sources_(sources), dir_(sources.data_dir / "lexicon") {}
+const std::vector<Lexicon::PlaceEntry>& Lexicon::places() const {
+  std::call_once(places_once_, [this] {
+    places_.resize(place_count_);
+    for (std::uint32_t i = 0; i < place_count_; ++i) {
+      lf::PlaceRecord r;
+      std::memcpy(&r, place_records_ + std::size_t{i} * sizeof r, sizeof r);
+      const auto str = [this](const lf::Key& k) { return std::string(string_at(k.offset, k.bytes)); };
+      PlaceEntry& e = places_[i];
+      e.place.id = str(r.id);
+      e.place.name = str(r.name);
+      e.place.kind = static_cast<PlaceKind>(r.kind);
+      e.place.country = str(r.country);
+      e.place.country_name = str(r.country_name);
+      e.population = r.population;
+    }
+  });
+  return places_;
+}
 
-  void load() {
-    load_ordinary_words();
-    load_countries();
-    load_regions();
-    load_place_aliases();
-    index_known_places();
-    read_cities();
-    add_cities(kBigCity, UINT32_MAX);
-    load_subdivisions();
-    add_cities(0, kBigCity);
-    load_name_lists();
-    builder_.finish();
-    set_country_names();
-    load_tagger();
+namespace {
+
+// The whole file, mapped read-only. Throws folio::Error.
+std::pair<const unsigned char*, std::size_t> map_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error(
+        fmt::format("cannot open the lexicon {}: {} (folio's data files are missing: rebuild folio "
+                    "or set FOLIO_DATA_DIR)",
+                    path.string(), std::strerror(errno)));
   }
-
- private:
-  struct City {
-    std::string name, state, cc;
-    std::uint32_t population;
-  };
-
-  static std::string known_key(const std::string& name, const std::string& country, PlaceKind kind) {
-    return fold(name) + "|" + country + "|" + to_string(kind);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw Error(fmt::format("cannot read the lexicon {}", path.string()));
   }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED)
+    throw Error(fmt::format("the lexicon {} is empty or cannot be mapped", path.string()));
+  return {static_cast<const unsigned char*>(map), size};
+}
 
-  std::string country_id(const std::string& code) const {
-    const auto it = country_by_code_.find(code);
-    return it == country_by_code_.end() ? std::string() : lx_.places_[it->second].place.id;
-  }
-
-  void load_ordinary_words() {
-    // Ordinary words: the dictionaries' lower-case entries.
-    for (const fs::path& dictionary : sources_.dictionaries) {
-      std::ifstream in(dictionary);
-      if (!in) {
-        throw Error(fmt::format("cannot read the word list {}: install Debian's wamerican and wbritish",
-                                dictionary.string()));
-      }
-      std::string word;
-      while (std::getline(in, word)) {
-        if (word.empty() || !(word[0] >= 'a' && word[0] <= 'z')) continue;
-        if (word.ends_with("'s")) continue;
-        lx_.ordinary_words_.insert(fold(word));
-      }
-    }
-  }
-
-  void load_countries() {
-    // Countries: iso-codes, with folio's ids, display names, aliases, demonyms.
-    std::map<std::string, std::vector<std::string>> country_rows;
-    for (auto& row : read_tsv(dir_ / "countries.tsv", 5)) country_rows[row[0]] = row;
-    const nlohmann::json iso1 = read_json(sources_.iso_codes_dir / "iso_3166-1.json");
-    for (const auto& c : iso1.at("3166-1")) {
-      const std::string code = c.at("alpha_2").get<std::string>();
-      const std::string iso_name = c.at("name").get<std::string>();
-      const std::string common = c.value("common_name", iso_name);
-      const auto row = country_rows.find(code);
-      Place p;
-      p.kind = PlaceKind::country;
-      p.name = row != country_rows.end() ? row->second[2] : common;
-      p.id = row != country_rows.end() ? row->second[1] : slug(common);
-      p.country = p.id;
-      const std::uint32_t idx = builder_.add_place(p, 0, code, "");
-      lx_.places_[idx].place.country = lx_.places_[idx].place.id;
-      country_by_code_[code] = idx;
-      for (const std::string& name : {p.name, iso_name, common, c.value("official_name", iso_name)}) {
-        if (name.find(',') == std::string::npos) builder_.add_name(name, idx, kCountry);
-      }
-      if (row != country_rows.end()) {
-        for (const std::string& alias : split(row->second[3], '|')) {
-          if (!alias.empty()) builder_.add_name(alias, idx, kCountry);
-        }
-        for (const std::string& demonym : split(row->second[4], '|')) {
-          if (!demonym.empty()) builder_.add_demonym(demonym, idx);
-        }
-      }
-    }
-  }
-
-  void load_regions() {
-    // Regions, seas and areas.
-    for (const auto& row : read_tsv(dir_ / "regions.tsv", 5)) {
-      Place p{row[0], row[1], PlaceKind::region, country_id(row[2]), {}, {}};
-      const std::uint32_t idx = builder_.add_place(p, 0, row[2], "");
-      builder_.add_name(row[1], idx, kRegion);
-      for (const std::string& alias : split(row[3], '|')) {
-        if (!alias.empty()) builder_.add_name(alias, idx, kRegion);
-      }
-      for (const std::string& demonym : split(row[4], '|')) {
-        if (!demonym.empty()) builder_.add_demonym(demonym, idx);
-      }
-    }
-  }
-
-  void load_place_aliases() {
-    // Explicit aliases: exonyms and names that mean one city ("Washington").
-    alias_rows_ = read_tsv(dir_ / "place_aliases.tsv", 5);
-    for (const auto& row : alias_rows_) {
-      auto [it, fresh] = alias_places_.try_emplace(row[1], 0);
-      if (fresh) {
-        Place p{row[1],
-                row[4],
-                row[2] == "subdivision" ? PlaceKind::subdivision : PlaceKind::city,
-                country_id(row[3]),
-                {},
-                {}};
-        it->second = builder_.add_place(p, 0, row[3], "");
-        builder_.add_name(row[4], it->second, kAlias);
-      }
-      builder_.add_name(row[0], it->second, kAlias);
-    }
-  }
-
-  void index_known_places() {
-    // Places already known by name and country: a geonames city or ISO
-    // subdivision of the same name, country and kind is the same place.
-    for (std::uint32_t i = 0; i < lx_.places_.size(); ++i) {
-      const Place& p = lx_.places_[i].place;
-      if (p.kind == PlaceKind::country) continue;
-      // A region is any kind of place for this purpose ("England").
-      for (PlaceKind k : {PlaceKind::city, PlaceKind::subdivision}) {
-        if (p.kind == k || p.kind == PlaceKind::region) known_.emplace(known_key(p.name, p.country, k), i);
-      }
-    }
-    for (const auto& row : alias_rows_) {
-      const std::uint32_t idx = alias_places_.at(row[1]);
-      const Place& p = lx_.places_[idx].place;
-      known_.emplace(known_key(row[0], p.country, p.kind), idx);
-      known_.emplace(known_key(p.id, p.country, p.kind), idx);  // "new-york": New York
-    }
-  }
-
-  void read_cities() {
-    // Cities from libgeonames, biggest first so that the plain id goes to the
-    // best known. Cities of a million or more claim their ids before
-    // subdivisions ("tokyo" is the city, "tokyo-jp" the prefecture).
-    if (sources_.cities) {
-      const gint n = geonames_get_n_cities();
-      cities_.reserve(static_cast<std::size_t>(n));
-      for (gint i = 0; i < n; ++i) {
-        GeonamesCity* c = geonames_get_city(i);
-        if (c == nullptr) continue;
-        cities_.push_back({geonames_city_get_name(c), geonames_city_get_state(c),
-                           geonames_city_get_country_code(c), geonames_city_get_population(c)});
-        geonames_city_free(c);
-      }
-      std::stable_sort(cities_.begin(), cities_.end(),
-                       [](const City& a, const City& b) { return a.population > b.population; });
-    }
-  }
-
-  // Cities with min_population <= population < below.
-  void add_cities(std::uint32_t min_population, std::uint32_t below) {
-    for (const City& c : cities_) {
-      if (c.population < min_population || c.population >= below) continue;
-      const std::string country = country_id(c.cc);
-      if (country.empty()) continue;
-      if (const auto k = known_.find(known_key(c.name, country, PlaceKind::city)); k != known_.end()) {
-        // The alias row's city: take geonames' population and name.
-        lx_.places_[k->second].population = std::max(lx_.places_[k->second].population, c.population);
-        builder_.add_name(c.name, k->second, kAlias);
-        continue;
-      }
-      const Lexicon::Phrase* existing = lx_.phrase(fold(c.name));
-      // A name that already means a country or region ("Mexico", "Singapore")
-      // is not also a city.
-      if (existing != nullptr && !existing->places.empty() &&
-          (lx_.places_[existing->places.front()].place.kind == PlaceKind::country ||
-           lx_.places_[existing->places.front()].place.kind == PlaceKind::region)) {
-        continue;
-      }
-      Place p{slug(c.name), c.name, PlaceKind::city, country, {}, {}};
-      const std::uint32_t idx = builder_.add_place(p, c.population, c.cc, c.state);
-      builder_.add_name(c.name, idx, c.population >= kBigCity ? kBigCityRank : kCity);
-    }
-  }
-
-  void load_subdivisions() {
-    // Subdivisions.
-    const nlohmann::json iso2 = read_json(sources_.iso_codes_dir / "iso_3166-2.json");
-    for (const auto& s : iso2.at("3166-2")) {
-      if (kSubdivisionTypes.count(s.at("type").get<std::string>()) == 0) continue;
-      const std::string code = s.at("code").get<std::string>();
-      const std::string cc = code.substr(0, 2);
-      const std::string name = strip_chinese_suffix(s.at("name").get<std::string>());
-      const std::string country = country_id(cc);
-      if (const auto k = known_.find(known_key(name, country, PlaceKind::subdivision)); k != known_.end()) {
-        continue;
-      }
-      // Not a subdivision named like a country ("Taiwan" of China's list) or
-      // like ordinary words ("West", "Centre", "Central" of Cameroon or Ghana).
-      const Lexicon::Phrase* existing = lx_.phrase(fold(name));
-      if (existing != nullptr && !existing->places.empty() &&
-          lx_.places_[existing->places.front()].place.kind == PlaceKind::country) {
-        continue;
-      }
-      const std::string key = fold(name);
-      bool ordinary = true;
-      for (std::size_t start = 0; start <= key.size();) {
-        const std::size_t end = std::min(key.find(' ', start), key.size());
-        ordinary = ordinary && lx_.ordinary_words_.count(key.substr(start, end - start)) != 0;
-        start = end + 1;
-      }
-      if (ordinary) continue;
-      Place p{slug(name), name, PlaceKind::subdivision, country, {}, {}};
-      builder_.add_name(name, builder_.add_place(p, 0, cc, ""), kSubdivision);
-    }
-  }
-
-  void load_name_lists() {
-    // People: given names, surname-first family names, titles.
-    for (const char* file : {"names/male.txt", "names/female.txt", "given_names_extra.txt"}) {
-      for (const std::string& line : read_lines(dir_ / file)) lx_.given_names_.insert(fold(line));
-    }
-    for (const std::string& line : read_lines(dir_ / "surname_first.txt")) {
-      lx_.surname_first_.insert(fold(line));
-    }
-    for (const std::string& line : read_lines(dir_ / "person_titles.txt")) {
-      const std::string title(trim(line));
-      builder_.add_flag(title, &Lexicon::Phrase::title);
-      if (title.ends_with('.')) lx_.abbreviations_.insert(fold(title));
-    }
-    for (const std::string& line : read_lines(dir_ / "organisations.txt")) {
-      builder_.add_flag(std::string(trim(line)), &Lexicon::Phrase::organisation);
-    }
-    for (const std::string& line : read_lines(dir_ / "organisation_suffixes.txt")) {
-      const std::string suffix(trim(line));
-      lx_.organisation_suffixes_.insert(fold(suffix));
-      if (suffix.ends_with('.')) lx_.abbreviations_.insert(fold(suffix));
-    }
-    for (const char* abbreviation : {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-                                     "nov", "dec", "st", "mt", "ft", "jr", "sr", "no", "vs"}) {
-      lx_.abbreviations_.insert(abbreviation);
-    }
-  }
-
-  void set_country_names() {
-    std::unordered_map<std::string, std::string> country_names;
-    for (const auto& [code, idx] : country_by_code_) {
-      country_names[lx_.places_[idx].place.id] = lx_.places_[idx].place.name;
-    }
-    for (Lexicon::PlaceEntry& e : lx_.places_) {
-      if (const auto it = country_names.find(e.place.country); it != country_names.end()) {
-        e.place.country_name = it->second;
-      }
-    }
-  }
-
-  void load_tagger() {
-    if (const fs::path model = sources_.data_dir / "ner" / "model.bin";
-        sources_.tagger && fs::exists(model)) {
-      lx_.tagger_ = TaggerModel::load(model);
-    }
-  }
-
-  Lexicon& lx_;
-  LexiconBuilder builder_;
-  const LexiconSources& sources_;
-  const fs::path dir_;
-  std::unordered_map<std::string, std::uint32_t> country_by_code_;
-  std::unordered_map<std::string, std::uint32_t> alias_places_;  // by id
-  std::vector<std::vector<std::string>> alias_rows_;
-  // Places already known by name, country and kind.
-  std::unordered_map<std::string, std::uint32_t> known_;
-  std::vector<City> cities_;
-};
+}  // namespace
 
 std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
+  const fs::path path = sources.data_dir / "lexicon.bin";
   std::shared_ptr<Lexicon> lx(new Lexicon);
-  LexiconLoader(*lx, sources).load();
+  const auto [bytes, size] = map_file(path);
+  lx->map_ = bytes;
+  lx->map_size_ = size;
+  auto bad = [&path](std::string_view why) {
+    return Error(fmt::format("the lexicon {} {} (rebuild folio: cmake --build)", path.string(), why));
+  };
+  lf::Header h{};
+  if (size < lf::kHeaderBytes || std::memcmp(bytes, lf::kMagic, sizeof lf::kMagic) != 0) {
+    throw bad("is not a folio lexicon file");
+  }
+  std::memcpy(&h, bytes, sizeof h);
+  if (h.byte_order != lf::kByteOrderMark) throw bad("was built on a machine of another byte order");
+  if (h.version != lf::kVersion) {
+    throw bad(fmt::format("has format version {}, this folio reads version {}", h.version, lf::kVersion));
+  }
+  if (h.file_bytes != size) throw bad(fmt::format("is {} bytes, its header says {}", size, h.file_bytes));
+  const std::uint64_t stored_hash = h.header_hash;
+  h.header_hash = 0;
+  if (h.table_count != lf::kTableCount ||
+      fnv1a64(std::string_view(reinterpret_cast<const char*>(&h), sizeof h)) != stored_hash) {
+    throw bad("has a corrupt header");
+  }
+  for (const lf::Extent& e : h.tables) {
+    if (e.offset % 8 != 0 || e.offset > size || e.bytes > size - e.offset) throw bad("has a corrupt table");
+  }
+  const auto at = [&](lf::Table t) { return bytes + h.tables[t].offset; };
+  const auto count = [&](lf::Table t, std::size_t record) { return h.tables[t].bytes / record; };
+  lx->strings_ = reinterpret_cast<const char*>(at(lf::kStrings));
+  lx->strings_size_ = h.tables[lf::kStrings].bytes;
+  lx->place_records_ = at(lf::kPlaces);
+  lx->place_count_ = static_cast<std::uint32_t>(count(lf::kPlaces, sizeof(lf::PlaceRecord)));
+  lx->phrase_records_ = at(lf::kPhraseRecords);
+  lx->acronym_records_ = at(lf::kAcronymRecords);
+  lx->max_phrase_tokens_ = h.max_phrase_tokens;
+  const std::size_t place_ids = count(lf::kPlaceIds, 4);
+  const auto table = [&](lf::Table slots) {
+    const std::size_t n_slots = count(slots, sizeof(lf::Slot));
+    // A power of two: probing wraps with the mask. The writer leaves at least
+    // half the slots empty, so a probe always ends.
+    if (n_slots == 0 || (n_slots & (n_slots - 1)) != 0 || n_slots > UINT32_MAX) {
+      throw bad("has a corrupt hash table");
+    }
+    return Table{reinterpret_cast<const std::uint32_t*>(at(slots)), static_cast<std::uint32_t>(n_slots - 1)};
+  };
+  lx->phrases_ = table(lf::kPhraseSlots);
+  lx->acronyms_ = table(lf::kAcronymSlots);
+  lx->given_names_ = table(lf::kGivenNameSlots);
+  lx->surname_first_ = table(lf::kSurnameFirstSlots);
+  lx->organisation_suffixes_ = table(lf::kOrganisationSuffixSlots);
+  lx->ordinary_words_ = table(lf::kOrdinaryWordSlots);
+  lx->abbreviations_ = table(lf::kAbbreviationSlots);
+  // A phrase's record is at its key's index: every index must have one.
+  lx->phrase_count_ = static_cast<std::uint32_t>(count(lf::kPhraseRecords, lf::kPhraseRecordBytes));
+  lx->acronym_count_ = static_cast<std::uint32_t>(count(lf::kAcronymRecords, lf::kPhraseRecordBytes));
+  if (place_ids > UINT32_MAX) throw bad("has a corrupt phrase table");
+  lx->place_ids_begin_ = at(lf::kPlaceIds);
+  lx->place_ids_end_ = at(lf::kPlaceIds) + place_ids * 4;
+  if (const fs::path model = sources.data_dir / "ner" / "model.bin"; sources.tagger && fs::exists(model)) {
+    lx->tagger_ = TaggerModel::load(model);
+  }
   return lx;
 }
 

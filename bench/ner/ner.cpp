@@ -363,8 +363,8 @@ std::shared_ptr<const folio::Lexicon> load_lexicon(const std::string& data_dir) 
 int main(int argc, char** argv) {
   CLI::App app("Train and score folio's named-entity tagger");
   app.require_subcommand(1);
-  std::string data_dir = FOLIO_SOURCE_DIR "/data";
-  app.add_option("--lexicon-data", data_dir, "folio's data folder (holds lexicon/)");
+  std::string data_dir = FOLIO_BUILD_DATA_DIR;
+  app.add_option("--lexicon-data", data_dir, "folio's data folder (holds lexicon.bin)");
 
   CLI::App* train = app.add_subcommand("train", "train a model on train.txt, report on dev.txt");
   std::string split = FOLIO_SOURCE_DIR "/build/ner";

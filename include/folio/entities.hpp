@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,19 +16,12 @@
 
 namespace folio {
 
-// Where the lexicon comes from. See data/README.md for each source.
+// Where the lexicon is. Its tables are built at build time into one binary
+// file from iso-codes, libgeonames, the word lists and data/lexicon/ (see
+// data/README.md and indexer/lexicon_build.cpp).
 struct LexiconSources {
-  // folio's data folder (holds lexicon/).
+  // folio's data folder: holds lexicon.bin (and ner/model.bin).
   std::filesystem::path data_dir;
-  // Debian's iso-codes: countries (ISO 3166-1) and subdivisions (3166-2).
-  std::filesystem::path iso_codes_dir = "/usr/share/iso-codes/json";
-  // Word lists (Debian's wamerican and wbritish): a city or name that is
-  // also an ordinary lower-case word ("nice", "reading", "centre") needs
-  // context to count.
-  std::vector<std::filesystem::path> dictionaries = {"/usr/share/dict/american-english",
-                                                     "/usr/share/dict/british-english"};
-  // Cities from libgeonames (about 24,000 with population over 15,000).
-  bool cities = true;
   // The named-entity tagger's model (data_dir/ner/model.bin): loaded if the
   // file exists, unless false. Without it the lexicon's rules work alone.
   bool tagger = true;
@@ -35,11 +29,17 @@ struct LexiconSources {
 
 class TaggerModel;
 
-// The immutable lookup tables the extractor uses. Thread-safe to share.
+// The immutable lookup tables the extractor uses, memory-mapped from
+// lexicon.bin: nothing is parsed on load. Thread-safe to share.
 class Lexicon {
  public:
-  // Loads every source. Throws folio::Error naming a missing or malformed file.
+  // Maps data_dir/lexicon.bin (and the tagger's model). Throws folio::Error
+  // if the file is missing, truncated, of another format version, or
+  // malformed.
   static std::shared_ptr<const Lexicon> load(const LexiconSources& sources);
+  ~Lexicon();
+  Lexicon(const Lexicon&) = delete;
+  Lexicon& operator=(const Lexicon&) = delete;
 
   struct PlaceEntry {
     Place place;                   // without aliases
@@ -51,46 +51,89 @@ class Lexicon {
   // name is an ordinary word.
   static constexpr std::uint32_t kBigCityPopulation = 1'000'000;
 
-  // What a phrase (folded, space-separated tokens) can be.
-  struct Phrase {
-    std::vector<std::uint32_t> places;  // indexes into places(), best first
-    bool demonym = false;               // "Chinese": its places are countries
-    bool title = false;                 // "Secretary of State"
-    bool organisation = false;          // "Goldman Sachs"
+  // The places of a phrase: indexes into places(), best first. A view into
+  // the mapped file, valid as long as its Lexicon; not copyable (it locates
+  // its ids relative to itself), so refer to it by reference.
+  class PlaceIds {
+   public:
+    PlaceIds(const PlaceIds&) = delete;
+    PlaceIds& operator=(const PlaceIds&) = delete;
+    const std::uint32_t* begin() const {
+      return reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const char*>(this) + offset_);
+    }
+    const std::uint32_t* end() const { return begin() + size_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::uint32_t front() const { return *begin(); }
+    std::uint32_t operator[](std::size_t i) const { return begin()[i]; }
+
+   private:
+    std::uint32_t offset_;  // bytes from this object to the first id
+    std::uint32_t size_;
   };
 
-  const std::vector<PlaceEntry>& places() const { return places_; }
+  // What a phrase (folded, space-separated tokens) can be. Lives in the
+  // mapped file: refer to it by pointer.
+  struct Phrase {
+    PlaceIds places;    // indexes into places(), best first
+    bool demonym;       // "Chinese": its places are countries
+    bool title;         // "Secretary of State"
+    bool organisation;  // "Goldman Sachs"
+  };
+
+  // Every place, by index. Built from the mapped records on the first call.
+  const std::vector<PlaceEntry>& places() const;
   // The phrase for folded tokens joined by ' ', or nullptr.
   const Phrase* phrase(const std::string& key) const;
   // Case-sensitive acronyms ("US", "U.S.", "UK"), or nullptr.
   const Phrase* acronym(std::string_view surface) const;
   std::size_t max_phrase_tokens() const { return max_phrase_tokens_; }
 
-  bool is_given_name(const std::string& key) const { return given_names_.count(key) != 0; }
-  bool is_surname_first(const std::string& key) const { return surname_first_.count(key) != 0; }
-  bool is_organisation_suffix(const std::string& key) const { return organisation_suffixes_.count(key) != 0; }
+  bool is_given_name(const std::string& key) const { return find(given_names_, key) != kNone; }
+  bool is_surname_first(const std::string& key) const { return find(surname_first_, key) != kNone; }
+  bool is_organisation_suffix(const std::string& key) const {
+    return find(organisation_suffixes_, key) != kNone;
+  }
   // A lower-case word of the dictionary ("nice", "gang", "reading").
-  bool is_ordinary_word(const std::string& key) const { return ordinary_words_.count(key) != 0; }
+  bool is_ordinary_word(const std::string& key) const { return find(ordinary_words_, key) != kNone; }
   // Abbreviations that keep their full stop: "mr", "dr", "gen", "jan".
-  bool is_abbreviation(const std::string& key) const { return abbreviations_.count(key) != 0; }
+  bool is_abbreviation(const std::string& key) const { return find(abbreviations_, key) != kNone; }
   // The trained tagger that finds names before the lexicon reads them, or
   // nullptr (no model file, or LexiconSources::tagger false).
   const TaggerModel* tagger() const { return tagger_.get(); }
 
  private:
   Lexicon() = default;
-  friend class LexiconBuilder;
-  friend class LexiconLoader;
 
-  std::vector<PlaceEntry> places_;
-  std::unordered_map<std::string, Phrase> phrases_;
-  std::unordered_map<std::string, Phrase> acronyms_;
+  // A hash table of the mapped file (indexer/lexicon_format.hpp).
+  struct Table {
+    const std::uint32_t* slots = nullptr;  // (tag, 1 + key index, offset, bytes) each
+    std::uint32_t mask = 0;                // slot count - 1
+  };
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  // The key's index in `table`, or kNone.
+  std::uint32_t find(const Table& table, std::string_view key) const;
+  std::string_view string_at(std::uint32_t offset, std::uint32_t bytes) const;
+  // Record i of a phrase table, or nullptr (i out of range, or damaged).
+  const Phrase* record(const unsigned char* records, std::uint32_t count, std::uint32_t i) const;
+
+  const void* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  const char* strings_ = nullptr;
+  std::size_t strings_size_ = 0;
+  const unsigned char* place_records_ = nullptr;
+  std::uint32_t place_count_ = 0;
+  const unsigned char* phrase_records_ = nullptr;
+  std::uint32_t phrase_count_ = 0;
+  const unsigned char* acronym_records_ = nullptr;
+  std::uint32_t acronym_count_ = 0;
+  const unsigned char* place_ids_begin_ = nullptr;
+  const unsigned char* place_ids_end_ = nullptr;
+  Table phrases_, acronyms_, given_names_, surname_first_, organisation_suffixes_, ordinary_words_,
+      abbreviations_;
   std::size_t max_phrase_tokens_ = 1;
-  std::unordered_set<std::string> given_names_;
-  std::unordered_set<std::string> surname_first_;
-  std::unordered_set<std::string> organisation_suffixes_;
-  std::unordered_set<std::string> ordinary_words_;
-  std::unordered_set<std::string> abbreviations_;
+  mutable std::once_flag places_once_;
+  mutable std::vector<PlaceEntry> places_;
   std::shared_ptr<const TaggerModel> tagger_;
 };
 

@@ -46,11 +46,11 @@ inline const SiteBoilerplate& boilerplate() {
   return b;
 }
 
-// The real lexicon, from the source tree's data/ and the system's sources.
+// The real lexicon, as built into the build tree's data folder.
 inline std::shared_ptr<const Lexicon> lexicon() {
   static const std::shared_ptr<const Lexicon> lx = [] {
     LexiconSources sources;
-    sources.data_dir = kSourceDir / "data";
+    sources.data_dir = FOLIO_BUILD_DATA_DIR;
     return Lexicon::load(sources);
   }();
   return lx;
