@@ -1,5 +1,9 @@
 #include "shard_writer.hpp"
 
+#include <fmt/format.h>
+
+#include <cstdio>
+
 namespace folio {
 
 void EntityRegistry::add(const Article& article) {
@@ -45,6 +49,35 @@ void EntityRegistry::merge(schema::EntityRecord::Type type, const std::string& i
   if (it->second.add_aliases(aliases) || fresh) dirty_.insert(key);
 }
 
+namespace {
+
+std::size_t count_keys(const Xapian::Database& db, std::string_view prefix) {
+  std::size_t n = 0;
+  for (auto k = db.metadata_keys_begin(std::string(prefix)); k != db.metadata_keys_end(std::string(prefix));
+       ++k) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+ShardWriter::ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit)
+    : db_(&db), registry_(db), files_per_commit_(files_per_commit) {
+  // Counted once when the shard has no up-to-date counts (an index made
+  // before they were kept); kept from then on.
+  const std::string counts = db.get_metadata(std::string(schema::kCountsKey));
+  unsigned long long files = 0, bad = 0, sections = 0;
+  if (std::sscanf(counts.c_str(), "%llu %llu %llu", &files, &bad, &sections) == 3 &&
+      sections == db.get_doccount()) {
+    files_ = files;
+    bad_files_ = bad;
+  } else {
+    files_ = count_keys(db, schema::kFileKeyPrefix);
+    bad_files_ = count_keys(db, schema::kBadFileKeyPrefix);
+  }
+}
+
 void ShardWriter::apply(const FileResult& r) {
   switch (r.kind) {
     case FileResult::Kind::unchanged:
@@ -74,7 +107,11 @@ void ShardWriter::replace_article(const FileResult& r) {
   // look-up replace_document() would make for each id term.
   for (const Xapian::Document& doc : r.documents) db_->add_document(doc);
   db_->set_metadata(schema::file_key(r.id), r.record.to_json());
-  if (r.had_bad_record) db_->set_metadata(schema::bad_file_key(r.id), "");
+  if (!r.had_record) ++files_;
+  if (r.had_bad_record) {
+    db_->set_metadata(schema::bad_file_key(r.id), "");
+    --bad_files_;
+  }
 }
 
 void ShardWriter::remember_bad_file(const FileResult& r) {
@@ -83,11 +120,16 @@ void ShardWriter::remember_bad_file(const FileResult& r) {
   if (r.had_record) {
     db_->delete_document(schema::article_term(r.id));
     db_->set_metadata(schema::file_key(r.id), "");
+    --files_;
   }
   db_->set_metadata(schema::bad_file_key(r.id), r.bad_record ? r.bad_record->to_json() : "");
+  if (r.bad_record && !r.had_bad_record) ++bad_files_;
+  if (!r.bad_record && r.had_bad_record) --bad_files_;
 }
 
 void ShardWriter::forget(const std::string& id) {
+  if (!db_->get_metadata(schema::file_key(id)).empty()) --files_;
+  if (!db_->get_metadata(schema::bad_file_key(id)).empty()) --bad_files_;
   db_->delete_document(schema::article_term(id));
   db_->set_metadata(schema::file_key(id), "");
   db_->set_metadata(schema::bad_file_key(id), "");
@@ -99,6 +141,8 @@ void ShardWriter::count_change() {
 
 void ShardWriter::commit() {
   registry_.flush();
+  db_->set_metadata(std::string(schema::kCountsKey),
+                    fmt::format("{} {} {}", files_, bad_files_, db_->get_doccount()));
   db_->commit();
   uncommitted_ = 0;
 }

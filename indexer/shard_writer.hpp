@@ -67,8 +67,7 @@ class EntityRegistry {
 class ShardWriter {
  public:
   // `db` must outlive the writer.
-  ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit)
-      : db_(&db), registry_(db), files_per_commit_(files_per_commit) {}
+  ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit);
 
   // Applies one file's result; commits after every `files_per_commit` files
   // that changed something. An article is replaced whole within one commit.
@@ -85,6 +84,10 @@ class ShardWriter {
   void count_change();
 
   Xapian::WritableDatabase* db_;
+  // The shard's folio.file: and folio.bad: keys, kept up to date and
+  // written to schema::kCountsKey at each commit.
+  std::size_t files_ = 0;
+  std::size_t bad_files_ = 0;
   EntityRegistry registry_;
   std::size_t files_per_commit_;
   std::size_t uncommitted_ = 0;

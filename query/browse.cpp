@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "folio/date.hpp"
 #include "folio/error.hpp"
@@ -28,20 +31,101 @@ std::vector<schema::SectionData> find_sections(const Xapian::Database& db, const
   return sections;
 }
 
+namespace {
+
+// The shard counts of schema::kCountsKey, summed: {files, bad files}, or
+// nullopt when a shard has none or stale ones.
+std::optional<std::pair<std::size_t, std::size_t>> stored_counts(const Index& index) {
+  std::size_t files = 0, bad = 0;
+  for (std::size_t k = 0; k < index.shard_count(); ++k) {
+    const Xapian::Database shard((index.dir() / schema::shard_name(k)).string());
+    const std::string counts = shard.get_metadata(std::string(schema::kCountsKey));
+    unsigned long long f = 0, b = 0, sections = 0;
+    if (std::sscanf(counts.c_str(), "%llu %llu %llu", &f, &b, &sections) != 3 ||
+        sections != shard.get_doccount()) {
+      return std::nullopt;
+    }
+    files += f;
+    bad += b;
+  }
+  return std::make_pair(files, bad);
+}
+
+std::vector<std::string> terms_of(const Xapian::Database& db, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) out.push_back(*t);
+  return out;
+}
+
+// Whether some section is dated to `term`'s period and no more precisely:
+// it has more sections than the `finer` terms together.
+bool has_own(const Xapian::Database& db, const std::string& term, const std::vector<std::string>& finer) {
+  Xapian::doccount inner = 0;
+  for (const std::string& t : finer) inner += db.get_termfreq(t);
+  return db.get_termfreq(term) > inner;
+}
+
+// The lowest and highest kDateSlot values ("yyyymmdd", the first day of a
+// date's period) from the date terms, exact after deletions too (a term
+// no section has is gone; Xapian's value bounds would be loose), without a
+// pass over the values: the first and last year, month and day terms.
+std::pair<std::string, std::string> date_bounds(const Xapian::Database& db) {
+  const std::string y(schema::kYearPrefix), m(schema::kMonthPrefix), d(schema::kDayPrefix);
+  std::vector<std::string> years;
+  for (const std::string& t : terms_of(db, y)) {
+    if (t.size() == y.size() + 4) years.push_back(t.substr(y.size()));
+  }
+  if (years.empty()) return {};
+  auto months_of = [&](const std::string& year) {
+    std::vector<std::string> out;
+    for (const std::string& t : terms_of(db, m + year)) {
+      if (t.size() == m.size() + 6) out.push_back(t);
+    }
+    return out;
+  };
+  auto days_of = [&](const std::string& month_term) { return terms_of(db, d + month_term.substr(m.size())); };
+  std::string earliest, latest;
+  {
+    const std::string& year = years.front();
+    const std::vector<std::string> months = months_of(year);
+    if (months.empty() || has_own(db, y + year, months)) {
+      earliest = year + "0101";
+    } else {
+      const std::vector<std::string> days = days_of(months.front());
+      earliest = days.empty() || has_own(db, months.front(), days) ? months.front().substr(m.size()) + "01"
+                                                                   : days.front().substr(d.size());
+    }
+  }
+  {
+    const std::string& year = years.back();
+    const std::vector<std::string> months = months_of(year);
+    if (months.empty()) {
+      latest = year + "0101";
+    } else {
+      const std::vector<std::string> days = days_of(months.back());
+      latest = days.empty() ? months.back().substr(m.size()) + "01" : days.back().substr(d.size());
+    }
+  }
+  return {earliest, latest};
+}
+
+}  // namespace
+
 IndexStats index_stats(const Index& index) {
   const Xapian::Database& db = index.db();
   IndexStats stats;
   stats.path = index.dir().string();
   stats.shards = index.shard_count();
   stats.sections = db.get_doccount();
-  stats.articles = index.count_metadata(schema::kFileKeyPrefix);
-  stats.skipped_files = index.count_metadata(schema::kBadFileKeyPrefix);
-  // Xapian's value bounds may be loose after deletions: scan for exact ones.
-  std::string earliest, latest;
-  for (auto v = db.valuestream_begin(schema::kDateSlot); v != db.valuestream_end(schema::kDateSlot); ++v) {
-    if (earliest.empty() || *v < earliest) earliest = *v;
-    if (*v > latest) latest = *v;
+  // Counting the file keys reads every one: the writer keeps the counts.
+  if (const auto counts = stored_counts(index)) {
+    stats.articles = counts->first;
+    stats.skipped_files = counts->second;
+  } else {
+    stats.articles = index.count_metadata(schema::kFileKeyPrefix);
+    stats.skipped_files = index.count_metadata(schema::kBadFileKeyPrefix);
   }
+  const auto [earliest, latest] = date_bounds(db);
   stats.earliest = iso_of_day_key(earliest);
   stats.latest = iso_of_day_key(latest);
   stats.undated_sections = db.get_termfreq(std::string(schema::kUndatedTerm));

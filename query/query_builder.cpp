@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "folio/date.hpp"
 #include "folio/error.hpp"
 #include "folio/filter_date.hpp"
 #include "folio/text.hpp"
@@ -16,14 +17,72 @@ namespace {
 constexpr unsigned kQueryFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                                  Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
-Xapian::Query date_query(const DateRange& range) {
-  if (!range.from.empty() && !range.to.empty()) {
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot, range.from, range.to);
+// The terms of `prefix` in the index, in order ("Y1987", "Y1988" ...).
+std::vector<std::string> terms_of(const Xapian::Database& db, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) out.push_back(*t);
+  return out;
+}
+
+// The sections with `term` and none of the `finer` terms: those of a period
+// dated no more precisely than the period itself ("1987" alone).
+Xapian::Query only_this_precise(const std::string& term, const std::vector<std::string>& finer) {
+  if (finer.empty()) return Xapian::Query(term);
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
+                       Xapian::Query(Xapian::Query::OP_OR, finer.begin(), finer.end()));
+}
+
+// The sections whose kDateSlot value (the first day of their date's
+// period) is within `range`, by their date terms rather than by the value:
+// a year inside the range is its Y term, a month inside it its M term, and
+// the days of a month the range cuts their D terms, with the sections dated
+// only to that month or year when its first day is in the range. A posting
+// list per term instead of a look at every dated section's value. The
+// terms come from the index (allterms), so an open bound costs only the
+// years it has.
+Xapian::Query date_query(const Xapian::Database& db, const DateRange& range) {
+  const std::string from = range.from.empty() ? std::string("00000000") : range.from;
+  const std::string to = range.to.empty() ? std::string("99999999") : range.to;
+  auto inside = [&](const std::string& first, const std::string& last) {
+    return first >= from && last <= to;
+  };
+  auto overlaps = [&](const std::string& first, const std::string& last) {
+    return last >= from && first <= to;
+  };
+  const std::string year_prefix(schema::kYearPrefix), month_prefix(schema::kMonthPrefix),
+      day_prefix(schema::kDayPrefix);
+  std::vector<Xapian::Query> parts;
+  for (const std::string& y_term : terms_of(db, year_prefix)) {
+    const std::string year = y_term.substr(year_prefix.size());
+    if (year.size() != 4) continue;
+    if (!overlaps(year + "0101", year + "1231")) continue;
+    if (inside(year + "0101", year + "1231")) {
+      parts.emplace_back(y_term);
+      continue;
+    }
+    const std::vector<std::string> months = terms_of(db, month_prefix + year);
+    for (const std::string& m_term : months) {
+      const std::string month = m_term.substr(month_prefix.size());
+      if (month.size() != 6) continue;
+      const std::string first = month + "01";
+      const std::string last =
+          month + fmt::format("{:02}", days_in_month(std::stoi(year), std::stoi(month.substr(4))));
+      if (!overlaps(first, last)) continue;
+      if (inside(first, last)) {
+        parts.emplace_back(m_term);
+        continue;
+      }
+      const std::vector<std::string> days = terms_of(db, day_prefix + month);
+      for (const std::string& d_term : days) {
+        const std::string day = d_term.substr(day_prefix.size());
+        if (day >= from && day <= to) parts.emplace_back(d_term);
+      }
+      if (first >= from && first <= to) parts.push_back(only_this_precise(m_term, days));
+    }
+    if (year + "0101" >= from && year + "0101" <= to) parts.push_back(only_this_precise(y_term, months));
   }
-  if (!range.from.empty()) {
-    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kDateSlot, range.from);
-  }
-  return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kDateSlot, range.to);
+  if (parts.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 // An entity filter. On a field with a roll-up (place), a country matches
@@ -47,15 +106,15 @@ Xapian::Query entity_query(const schema::EntityRecord& record, bool exact, NameR
 
 // The filter of one value of a field, as typed: `person:biden`, `--place
 // taiwan`, `date:2023-06`. Throws folio::Error as search() does.
-Xapian::Query value_query(schema::Field field, const std::string& value, bool exact, NameResolver& resolver,
-                          Date today) {
+Xapian::Query value_query(const Xapian::Database& db, schema::Field field, const std::string& value,
+                          bool exact, NameResolver& resolver, Date today) {
   switch (schema::info(field).kind) {
     case schema::FieldKind::entity:
       return entity_query(resolver.resolve(field, value), exact, resolver);
     case schema::FieldKind::boolean:
       return Xapian::Query(resolver.resolve_author(value).term);
     case schema::FieldKind::date:
-      return date_query(parse_date_range(value, today));
+      return date_query(db, parse_date_range(value, today));
     case schema::FieldKind::text:
       break;
   }
@@ -65,14 +124,14 @@ Xapian::Query value_query(schema::Field field, const std::string& value, bool ex
 // The boolean fields of the query language (person:, place:, author:, date:).
 class FilterFieldProcessor : public Xapian::FieldProcessor {
  public:
-  FilterFieldProcessor(schema::Field field, NameResolver& resolver, Date today)
-      : field_(field), resolver_(resolver), today_(today) {}
+  FilterFieldProcessor(const Xapian::Database& db, schema::Field field, NameResolver& resolver, Date today)
+      : db_(db), field_(field), resolver_(resolver), today_(today) {}
 
   // An error here is kept, not thrown: an exception thrown through
   // Xapian's query parser leaks its state. build_query() rethrows it.
   Xapian::Query operator()(const std::string& str) override {
     try {
-      return value_query(field_, str, false, resolver_, today_);
+      return value_query(db_, field_, str, false, resolver_, today_);
     } catch (const Error& e) {
       if (!error_) error_ = e;
       return Xapian::Query();
@@ -82,6 +141,7 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   const std::optional<Error>& error() const { return error_; }
 
  private:
+  const Xapian::Database& db_;
   schema::Field field_;
   NameResolver& resolver_;
   Date today_;
@@ -265,7 +325,7 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
     built.filters[schema::Field::date] = Xapian::Query(std::string(schema::kUndatedTerm));
     built.resolved.push_back({"undated", "", "", ""});
   } else if (!range.from.empty() || !range.to.empty()) {
-    built.filters[schema::Field::date] = date_query(range);
+    built.filters[schema::Field::date] = date_query(db, range);
   }
 
   // '*' alone: every section that passes the filters.
@@ -285,6 +345,7 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
   const std::string stem_prefix(schema::kStemPrefix);
   qp.set_default_op(Xapian::Query::OP_AND);
+  qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   // Owned by `qp` (release()); alive until it is destroyed at return.
   std::vector<FilterFieldProcessor*> processors;
   for (const schema::FieldInfo& field : schema::kFields) {
@@ -294,7 +355,7 @@ BuiltQuery build_query(const Xapian::Database& db, const SearchRequest& request,
       qp.add_prefix(name, stem_prefix + std::string(field.prefix));
       continue;
     }
-    processors.push_back(new FilterFieldProcessor(field.field, resolver, request.today));
+    processors.push_back(new FilterFieldProcessor(db, field.field, resolver, request.today));
     qp.add_boolean_prefix(name, processors.back()->release());
   }
   // Accents folded before parsing too, so that wildcards ("zür*"), which

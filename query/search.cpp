@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <set>
 
 #include "facets.hpp"
@@ -30,13 +32,31 @@ void check_facets(const std::vector<FacetSpec>& facets) {
   }
 }
 
-// More words than kMaxQueryWords: refused before anything is parsed.
+// More words than kMaxQueryWords or bytes than kMaxQueryBytes: refused
+// before anything is parsed.
 void check_length(const std::string& query) {
+  if (query.size() > kMaxQueryBytes) {
+    throw Error(fmt::format("the query is {} bytes long: at most {} are searched for; shorten it",
+                            query.size(), kMaxQueryBytes));
+  }
   const std::size_t words = query::count_query_words(query);
   if (words > kMaxQueryWords) {
     throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it", words,
                             kMaxQueryWords));
   }
+}
+
+// kSearchTimeLimit, or for tests the seconds in FOLIO_TEST_SEARCH_TIME_LIMIT
+// (undocumented), so that a time-limited search can be made on a small index.
+double search_time_limit() {
+  static const double limit = [] {
+    const char* env = std::getenv("FOLIO_TEST_SEARCH_TIME_LIMIT");
+    if (env == nullptr || *env == '\0') return kSearchTimeLimit;
+    char* end = nullptr;
+    const double seconds = std::strtod(env, &end);
+    return end != env && *end == '\0' && seconds > 0 ? seconds : kSearchTimeLimit;
+  }();
+  return limit;
 }
 
 // The sort key of --sort date: the date, and for an undated section a key
@@ -53,7 +73,7 @@ Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& qu
                              const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  enquire.set_time_limit(kSearchTimeLimit);
+  enquire.set_time_limit(search_time_limit());
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
   if (request.sort == SortOrder::date) {
     enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
@@ -70,8 +90,8 @@ Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& qu
 // that filter, and all facets need one when hits are collapsed by article.
 class FacetCounter {
  public:
-  FacetCounter(const SearchRequest& request, const query::BuiltQuery& built)
-      : request_(request), built_(built), inline_spy_(inline_specs(), request.facet_by_article) {}
+  FacetCounter(const Xapian::Database& db, const SearchRequest& request, const query::BuiltQuery& built)
+      : request_(request), built_(built), inline_spy_(db, inline_specs(), request.facet_by_article) {}
 
   void attach(Xapian::Enquire& enquire) {
     if (!inline_specs().empty()) enquire.add_matchspy(&inline_spy_);
@@ -106,9 +126,9 @@ class FacetCounter {
   }
 
   Facet own_pass(const Xapian::Database& db, const FacetSpec& spec, query::NameResolver& resolver) const {
-    query::FacetSpy spy({spec}, request_.facet_by_article);
+    query::FacetSpy spy(db, {spec}, request_.facet_by_article);
     Xapian::Enquire pass(db);
-    pass.set_time_limit(kSearchTimeLimit);
+    pass.set_time_limit(search_time_limit());
     pass.set_query(own_filter(spec) ? built_.combined(query::filter_of(spec.field)) : built_.combined());
     pass.add_matchspy(&spy);
     pass.get_mset(0, 0, db.get_doccount());
@@ -123,20 +143,38 @@ class FacetCounter {
 // The terms the hits matched, for the snippets to highlight: the words of
 // a phrase one by one (Xapian's snippets do not highlight phrases of
 // stems), and the stems a wildcard expanded to; only the user's own words,
-// not the terms feedback added.
+// not the terms feedback added. What Enquire::get_matching_terms() gives
+// hit by hit (the terms of the match's query that index the hit), found
+// term by term instead: one posting list walk per query term over the
+// hits in docid order, not one termlist read per hit.
 std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::Enquire& enquire,
                                     const Xapian::MSet& mset, const Xapian::Query& text) {
   std::set<std::string> matched;
-  const std::set<std::string> own(text.get_unique_terms_begin(), text.get_unique_terms_end());
+  if (mset.empty()) return matched;
+  const Xapian::Query& query = enquire.get_query();
+  const std::set<std::string> in_match(query.get_unique_terms_begin(), query.get_unique_terms_end());
+  std::vector<Xapian::docid> hits;
+  for (auto it = mset.begin(); it != mset.end(); ++it) hits.push_back(*it);
+  std::sort(hits.begin(), hits.end());
+  for (auto t = text.get_unique_terms_begin(); t != text.get_unique_terms_end(); ++t) {
+    const std::string& term = *t;
+    if (in_match.count(term) == 0) continue;
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    for (const Xapian::docid did : hits) {
+      p.skip_to(did);
+      if (p == db.postlist_end(term)) break;
+      if (*p == did) {
+        matched.insert(term);
+        break;
+      }
+    }
+  }
   std::vector<std::string> patterns;
   query::wildcard_patterns(text, patterns);
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
-      if (own.count(*t) != 0) matched.insert(*t);
-    }
-    for (const std::string& pattern : patterns) {
-      auto t = db.termlist_begin(*it);
-      for (t.skip_to(pattern); t != db.termlist_end(*it) && (*t).starts_with(pattern); ++t) {
+  for (const std::string& pattern : patterns) {
+    for (const Xapian::docid did : hits) {
+      auto t = db.termlist_begin(did);
+      for (t.skip_to(pattern); t != db.termlist_end(did) && (*t).starts_with(pattern); ++t) {
         matched.insert(*t);
       }
     }
@@ -185,7 +223,7 @@ Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::do
   // the time limit turns that off, and the bounds then differ.
   match.mset = enquire.get_mset(offset, limit, db.get_doccount());
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  match.time_limited = took.count() >= kSearchTimeLimit &&
+  match.time_limited = took.count() >= search_time_limit() &&
                        match.mset.get_matches_lower_bound() != match.mset.get_matches_upper_bound();
   return match;
 }
@@ -240,7 +278,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   const query::BuiltQuery& main = request.mode == MatchMode::any ? any : built;
   Xapian::Enquire enquire = make_enquire(db, main.combined(), request);
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
-  FacetCounter facets(request, main);
+  FacetCounter facets(db, request, main);
   facets.attach(enquire);
   const Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();

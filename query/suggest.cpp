@@ -109,6 +109,10 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
   // The term prefix the next word is looked up under: a text field's
   // (title:opek), none after another field (person:, date:).
   std::optional<std::string> next_prefix = z;
+  // Each unknown word costs a pass over the index's terms: a long query of
+  // unknown words (pasted text) gets no suggestion rather than a wait.
+  constexpr int kMaxUnknownWords = 8;
+  int unknown = 0;
   const auto is_word = [](unsigned c) { return Xapian::Unicode::is_wordchar(c); };
   std::size_t i = 0;
   while (i < query.size()) {
@@ -140,6 +144,7 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
       }
     }
     if (prefix && !operator_word && !field && !special && !db.term_exists(*prefix + stemmer(lower))) {
+      if (++unknown > kMaxUnknownWords) return std::string();
       std::string fix = one_edit_away(db, stemmer, strip_accents(lower), *prefix);
       // Only words that are in the index: the first one written with the stem.
       if (!fix.empty()) fix = word_of_stem(db, stemmer, stemmer(fix), *prefix, fix);

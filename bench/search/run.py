@@ -264,6 +264,8 @@ def main():
     ap.add_argument("--engines", default="folio,xapian,fts5", help="comma-separated subset of folio,xapian,fts5 (xapian: bench/search/bare_search.cpp)")
     ap.add_argument("--quick", action="store_true", help="2 copies (~47k sections), 5 runs: ~1.5 minutes the first time")
     ap.add_argument("--budget", type=float, default=480, help="stop timing rounds after this many seconds of timing (default 480)")
+    ap.add_argument("--index", help="search this folio index (built by `folio index` of the corpus in --cache) instead of "
+                    "the cached one keyed by the binary: a rebuilt binary with the same schema need not re-index")
     ap.add_argument("--index-timeout", type=float, default=1500, help="give up building an index after this long")
     ap.add_argument("--json-out", help="write every sample here (default CACHE/last-results.json)")
     args = ap.parse_args()
@@ -310,7 +312,13 @@ def main():
     load_start = open("/proc/loadavg").read().split()[:3]
 
     corpus, nfiles, nbytes = build_corpus(args, args.cache)
-    idx, stats = build_folio_index(args, args.cache, corpus)
+    if args.index:
+        idx = os.path.abspath(args.index)
+        stats = json.loads(subprocess.run([args.folio, "--db", idx, "stats", "--json"], capture_output=True,
+                                          text=True, check=True).stdout)
+        log(f"using folio index {idx}: {stats['sections']} sections")
+    else:
+        idx, stats = build_folio_index(args, args.cache, corpus)
     fts, fmeta = build_fts5(args, args.cache, corpus) if "fts5" in args.engines else (None, {})
     if stats["sections"] < 200000:
         log(f"note: {stats['sections']} sections, fewer than the 200,000 the full benchmark asks for")

@@ -66,6 +66,13 @@
 //                                   file has a folio.file: or a folio.bad:
 //                                   key, never both. Added in version 6
 //                                   without a bump: older folios ignore it.
+//     folio.counts                  "<files> <bad files> <sections>": the
+//                                   shard's folio.file: and folio.bad: keys
+//                                   and documents at its last commit, for
+//                                   `folio stats` not to count the keys.
+//                                   Stale (sections differ from the shard's
+//                                   document count) or absent: readers count.
+//                                   Added in version 8 without a bump.
 //     folio.person:<id>, folio.place:<id>, folio.org:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
@@ -106,6 +113,7 @@ std::string shard_name(std::size_t k);
 std::size_t shard_of(std::string_view article_id, std::size_t shards);
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kBadFileKeyPrefix = "folio.bad:";
+inline constexpr std::string_view kCountsKey = "folio.counts";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";

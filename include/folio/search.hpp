@@ -50,6 +50,12 @@ enum class MatchMode {
 
 // A query with more words than this is refused (folio::Error).
 inline constexpr std::size_t kMaxQueryWords = 1000;
+// A query longer than this many bytes is refused too, before it is parsed:
+// with the word cap and kMaxWildcardTerms, what bounds the memory a search
+// takes (a query parsed is many times its size).
+inline constexpr std::size_t kMaxQueryBytes = 64 * 1024;
+// A wildcard ("gov*") matches at most this many terms: the most frequent.
+inline constexpr unsigned kMaxWildcardTerms = 5000;
 // The fewest words a query needs before it is relaxed.
 inline constexpr std::size_t kRelaxMinWords = 3;
 // Seconds after which a match stops counting every document: the totals
@@ -154,7 +160,8 @@ struct SearchResults {
 };
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
-// parse; folio::Error for a query of more than kMaxQueryWords words, an
+// parse; folio::Error for a query of more than kMaxQueryWords words or
+// kMaxQueryBytes bytes, an
 // empty query without filters, a name that is
 // unknown or ambiguous (the message lists candidates), a bad date, or a
 // facet field given twice.

@@ -13,6 +13,7 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -969,6 +970,37 @@ TEST_CASE_METHOD(CliFixture, "exit status: a bad query exits 2 with one line on 
   CHECK(run.out.empty());
   CHECK(run.err_lines().size() == 1);
   CHECK_THAT(run.err, StartsWith("folio: bad query"));
+}
+
+TEST_CASE_METHOD(CliFixture, "a 10,000-word query is refused within a second, as is one too long",
+                 "[cli][exit]") {
+  index_corpus();
+  std::string words;
+  for (int i = 0; i < 10000; ++i) words += fmt::format("{} ", i % 2 == 0 ? "China" : "visit");
+  const auto start = std::chrono::steady_clock::now();
+  const Run run = folio({"search", words});
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  INFO(run);
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.err, Contains("the query has 10000 words"));
+  CHECK(took.count() < 1.0);
+  // Few words, but too many bytes: refused too, before it is parsed.
+  const Run bytes = folio({"search", std::string(64 * 1024 + 1, 'a')});  // folio::kMaxQueryBytes + 1
+  CHECK(bytes.exit_code == 2);
+  CHECK_THAT(bytes.err, Contains("bytes long"));
+}
+
+TEST_CASE_METHOD(CliFixture, "time_limited: a match cut short by the time limit says so",
+                 "[cli][search][json]") {
+  index_corpus();
+  // A limit so short that it is over before the match starts: the match
+  // stops counting at the first page, the total is an estimate.
+  const RunOptions cut{.env = {{"FOLIO_TEST_SEARCH_TIME_LIMIT", "0.000000001"}}};
+  const json r = search_json({"*", "--limit", "1", "--all"}, cut);
+  CHECK(r.at("time_limited") == true);
+  const Run text = folio({"search", "*", "--limit", "1", "--all"}, cut);
+  CHECK_THAT(text.err, Contains("totals are estimates"));
+  CHECK(search_json({"*", "--limit", "1", "--all"}).at("time_limited") == false);
 }
 
 TEST_CASE_METHOD(CliFixture, "relaxed: every word first, then most of the words, after a line",

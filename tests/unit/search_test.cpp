@@ -10,6 +10,7 @@
 
 #include "folio/database.hpp"
 #include "folio/error.hpp"
+#include "folio/filter_date.hpp"
 #include "folio/ingest.hpp"
 #include "test_support.hpp"
 
@@ -455,4 +456,65 @@ TEST_CASE("a surname-only person is merged into the dominant full name of the in
   CHECK(listed.count("reagan") == 0);
   CHECK(listed["ronald-reagan"] == 5);
   CHECK(listed["carter"] == 1);
+}
+
+TEST_CASE("a date filter selects the sections whose date value is in the range", "[search][filters]") {
+  // The filter is made of date terms (Y, M, D, and the sections dated only
+  // to a month or a year): it must select what a range over kDateSlot
+  // selects, for bounds of every precision, inside and across periods.
+  const folio::Index index = corpus_index();
+  const Xapian::Database& db = index.db();
+  const std::vector<std::string> bounds{"",           "2020",       "2021",       "2021-01-01", "2021-06",
+                                        "2022",       "2022-12-31", "2023",       "2023-01-01", "2023-06",
+                                        "2023-06-17", "2023-06-18", "2023-06-19", "2023-07",    "2023-07-03",
+                                        "2023-12-31", "2024"};
+  std::size_t nonempty = 0;
+  for (const std::string& since : bounds) {
+    for (const std::string& until : bounds) {
+      if (since.empty() && until.empty()) continue;
+      const std::string from = since.empty() ? "" : folio::parse_date_range(since, {}).from;
+      const std::string to = until.empty() ? "" : folio::parse_date_range(until, {}).to;
+      if (!from.empty() && !to.empty() && from > to) continue;
+      const Xapian::Query by_value =
+          from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, folio::schema::kDateSlot, to)
+          : to.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_GE, folio::schema::kDateSlot, from)
+                       : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, folio::schema::kDateSlot, from, to);
+      Xapian::Enquire enquire(db);
+      enquire.set_query(by_value);
+      const Xapian::MSet want = enquire.get_mset(0, db.get_doccount());
+      folio::SearchRequest r;
+      r.query = "*";
+      r.since = since;
+      r.until = until;
+      r.limit = db.get_doccount();
+      std::set<std::string> got;
+      for (const folio::Hit& hit : run_request(r).hits) got.insert(hit.id);
+      std::set<std::string> expected_ids;
+      for (auto it = want.begin(); it != want.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        const auto section = folio::schema::SectionData::from_json(doc.get_data());
+        expected_ids.insert(
+            folio::schema::section_id(doc.get_value(folio::schema::kArticleSlot), section.index));
+      }
+      INFO(since << ".." << until);
+      CHECK(got == expected_ids);
+      nonempty += expected_ids.empty() ? 0 : 1;
+    }
+  }
+  CHECK(nonempty > 20);  // the bounds do cut the corpus's dates
+}
+
+TEST_CASE("stats: the earliest and latest dates are those of the date values", "[search][stats]") {
+  const folio::Index index = corpus_index();
+  const Xapian::Database& db = index.db();
+  std::string earliest, latest;
+  for (auto v = db.valuestream_begin(folio::schema::kDateSlot);
+       v != db.valuestream_end(folio::schema::kDateSlot); ++v) {
+    if (earliest.empty() || *v < earliest) earliest = *v;
+    if (*v > latest) latest = *v;
+  }
+  const folio::IndexStats stats = folio::index_stats(index);
+  REQUIRE(!earliest.empty());
+  CHECK(stats.earliest == folio::iso_of_day_key(earliest));
+  CHECK(stats.latest == folio::iso_of_day_key(latest));
 }
