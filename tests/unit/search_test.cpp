@@ -498,7 +498,7 @@ TEST_CASE("a date filter selects the sections whose date value is in the range",
       }
       INFO(since << ".." << until);
       CHECK(got == expected_ids);
-      nonempty += expected_ids.empty() ? 0 : 1;
+      if (!expected_ids.empty()) ++nonempty;
     }
   }
   CHECK(nonempty > 20);  // the bounds do cut the corpus's dates
