@@ -34,14 +34,14 @@ void check_facets(const std::vector<FacetSpec>& facets) {
 // More words than kMaxQueryWords or bytes than kMaxQueryBytes: refused
 // before anything is parsed.
 void check_length(const std::string& query) {
-  if (query.size() > kMaxQueryBytes) {
-    throw Error(fmt::format("the query is {} bytes long: at most {} are searched for; shorten it",
-                            query.size(), kMaxQueryBytes));
-  }
   const std::size_t words = query::count_query_words(query);
   if (words > kMaxQueryWords) {
     throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it", words,
                             kMaxQueryWords));
+  }
+  if (query.size() > kMaxQueryBytes) {
+    throw Error(fmt::format("the query is {} bytes long: at most {} are searched for; shorten it",
+                            query.size(), kMaxQueryBytes));
   }
 }
 
