@@ -83,23 +83,8 @@ std::size_t date_key_length(DateGranularity g) {
 
 }  // namespace
 
-FacetSpy::FacetSpy(const Xapian::Database& db, std::vector<FacetSpec> specs, bool by_article)
-    : db_(db),
-      facets_{schema::kFacetsSlot, db.valuestream_end(schema::kFacetsSlot)},
-      articles_{schema::kArticleSlot, db.valuestream_end(schema::kArticleSlot)},
-      specs_(std::move(specs)),
-      by_article_(by_article),
-      counts_(specs_.size()) {}
-
-std::string FacetSpy::value_of(Stream& stream, Xapian::docid did) const {
-  if (stream.last == 0 || did < stream.last) stream.it = db_.valuestream_begin(stream.slot);
-  stream.last = did;
-  const Xapian::ValueIterator end = db_.valuestream_end(stream.slot);
-  if (stream.it == end) return {};
-  stream.it.skip_to(did);
-  if (stream.it == end || stream.it.get_docid() != did) return {};
-  return *stream.it;
-}
+FacetSpy::FacetSpy(std::vector<FacetSpec> specs, bool by_article)
+    : specs_(std::move(specs)), by_article_(by_article), counts_(specs_.size()) {}
 
 void FacetSpy::count(Counts& counts, std::string_view key, const std::string& article) {
   auto it = counts.find(key);
@@ -112,11 +97,10 @@ void FacetSpy::count(Counts& counts, std::string_view key, const std::string& ar
 }
 
 void FacetSpy::operator()(const Xapian::Document& doc, double) {
-  const Xapian::docid did = doc.get_docid();
-  const std::string value = value_of(facets_, did);
+  const std::string value = doc.get_value(schema::kFacetsSlot);
   if (value.empty()) return;
   const auto fields = schema::split_facets_value(value);
-  const std::string article = by_article_ ? value_of(articles_, did) : std::string();
+  const std::string article = by_article_ ? doc.get_value(schema::kArticleSlot) : std::string();
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     const std::string_view field = fields[schema::info(specs_[i].field).facet_position];
     if (field.empty()) continue;

@@ -18,9 +18,7 @@ namespace folio::query {
 
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  // `db`: the database matched, whose value streams the spy reads (it
-  // must outlive the spy).
-  FacetSpy(const Xapian::Database& db, std::vector<FacetSpec> specs, bool by_article);
+  FacetSpy(std::vector<FacetSpec> specs, bool by_article);
   void operator()(const Xapian::Document& doc, double weight) override;
 
   // The counts of the i-th spec, named, sorted and cut to its limit.
@@ -40,20 +38,6 @@ class FacetSpy : public Xapian::MatchSpy {
 
   void count(Counts& counts, std::string_view key, const std::string& article);
 
-  // The value of `slot` of document `did` from one pass down the slot's
-  // value stream (a Document's get_value() looks each one up afresh): ""
-  // if it has none. Matches come in docid order, shard after shard; a
-  // docid lower than the last one starts the stream again.
-  struct Stream {
-    Xapian::valueno slot;
-    Xapian::ValueIterator it;
-    Xapian::docid last = 0;
-  };
-  std::string value_of(Stream& stream, Xapian::docid did) const;
-
-  const Xapian::Database& db_;
-  Stream facets_;
-  Stream articles_;
   std::vector<FacetSpec> specs_;
   bool by_article_;
   std::vector<Counts> counts_;  // one per spec

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <set>
 
 #include "facets.hpp"
@@ -35,28 +34,15 @@ void check_facets(const std::vector<FacetSpec>& facets) {
 // More words than kMaxQueryWords or bytes than kMaxQueryBytes: refused
 // before anything is parsed.
 void check_length(const std::string& query) {
-  if (query.size() > kMaxQueryBytes) {
-    throw Error(fmt::format("the query is {} bytes long: at most {} are searched for; shorten it",
-                            query.size(), kMaxQueryBytes));
-  }
   const std::size_t words = query::count_query_words(query);
   if (words > kMaxQueryWords) {
     throw Error(fmt::format("the query has {} words: at most {} are searched for; shorten it", words,
                             kMaxQueryWords));
   }
-}
-
-// kSearchTimeLimit, or for tests the seconds in FOLIO_TEST_SEARCH_TIME_LIMIT
-// (undocumented), so that a time-limited search can be made on a small index.
-double search_time_limit() {
-  static const double limit = [] {
-    const char* env = std::getenv("FOLIO_TEST_SEARCH_TIME_LIMIT");
-    if (env == nullptr || *env == '\0') return kSearchTimeLimit;
-    char* end = nullptr;
-    const double seconds = std::strtod(env, &end);
-    return end != env && *end == '\0' && seconds > 0 ? seconds : kSearchTimeLimit;
-  }();
-  return limit;
+  if (query.size() > kMaxQueryBytes) {
+    throw Error(fmt::format("the query is {} bytes long: at most {} are searched for; shorten it",
+                            query.size(), kMaxQueryBytes));
+  }
 }
 
 // The sort key of --sort date: the date, and for an undated section a key
@@ -73,7 +59,7 @@ Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& qu
                              const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  enquire.set_time_limit(search_time_limit());
+  enquire.set_time_limit(kSearchTimeLimit);
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
   if (request.sort == SortOrder::date) {
     enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
@@ -90,8 +76,8 @@ Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& qu
 // that filter, and all facets need one when hits are collapsed by article.
 class FacetCounter {
  public:
-  FacetCounter(const Xapian::Database& db, const SearchRequest& request, const query::BuiltQuery& built)
-      : request_(request), built_(built), inline_spy_(db, inline_specs(), request.facet_by_article) {}
+  FacetCounter(const SearchRequest& request, const query::BuiltQuery& built)
+      : request_(request), built_(built), inline_spy_(inline_specs(), request.facet_by_article) {}
 
   void attach(Xapian::Enquire& enquire) {
     if (!inline_specs().empty()) enquire.add_matchspy(&inline_spy_);
@@ -126,9 +112,9 @@ class FacetCounter {
   }
 
   Facet own_pass(const Xapian::Database& db, const FacetSpec& spec, query::NameResolver& resolver) const {
-    query::FacetSpy spy(db, {spec}, request_.facet_by_article);
+    query::FacetSpy spy({spec}, request_.facet_by_article);
     Xapian::Enquire pass(db);
-    pass.set_time_limit(search_time_limit());
+    pass.set_time_limit(kSearchTimeLimit);
     pass.set_query(own_filter(spec) ? built_.combined(query::filter_of(spec.field)) : built_.combined());
     pass.add_matchspy(&spy);
     pass.get_mset(0, 0, db.get_doccount());
@@ -223,7 +209,7 @@ Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::do
   // the time limit turns that off, and the bounds then differ.
   match.mset = enquire.get_mset(offset, limit, db.get_doccount());
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  match.time_limited = took.count() >= search_time_limit() &&
+  match.time_limited = took.count() >= kSearchTimeLimit &&
                        match.mset.get_matches_lower_bound() != match.mset.get_matches_upper_bound();
   return match;
 }
@@ -278,7 +264,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   const query::BuiltQuery& main = request.mode == MatchMode::any ? any : built;
   Xapian::Enquire enquire = make_enquire(db, main.combined(), request);
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
-  FacetCounter facets(db, request, main);
+  FacetCounter facets(request, main);
   facets.attach(enquire);
   const Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
