@@ -115,6 +115,8 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   const ArticleReader reader = load_article_reader();
   IndexOptions options;
   options.roots.assign(args.paths.begin(), args.paths.end());
+  // Without a PATH, every folder the index holds (as `notmuch new`).
+  options.all_roots = args.paths.empty();
   options.excludes = args.excludes;
   options.max_file_size = static_cast<std::uintmax_t>(args.max_size_mb * 1024 * 1024);
   options.jobs = args.jobs;
@@ -149,6 +151,11 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       });
   bar.clear();
   index.close();
+  for (const std::string& root : report.missing_roots) {
+    print_error(fmt::format(
+        "{} is not there (an unmounted disk?): its articles are kept; `folio forget {}` drops them",
+        display_path(root, cwd), display_path(root, cwd)));
+  }
   for (const SkippedFile& w : report.warned) {
     print_error(
         fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd), w.reason));
@@ -188,11 +195,17 @@ void add_index_command(CLI::App& app, Context& ctx) {
       "Index the articles under each PATH: .txt, .md and .html files in any common encoding "
       "(folders are walked recursively; hidden entries and what a .folioignore file lists "
       "are skipped). Unchanged files are skipped unread, changed files re-indexed, and "
-      "indexed files that are gone from PATH removed. Ctrl-C commits what is done and "
-      "exits with 130; another `folio index` on the same index exits 2 at once.");
-  sub->add_option("PATH", args->paths, "Article files or folders")->required();
+      "indexed files that are gone from PATH removed. The index remembers each PATH with "
+      "its --exclude patterns: `folio index` alone updates them all (`folio stats` lists "
+      "them, `folio forget` drops one). Paths are resolved (symbolic links, ./) before "
+      "files get their ids, so a folder is never indexed twice. Ctrl-C commits what is "
+      "done and exits with 130; another `folio index` on the same index exits 2 at once.");
+  sub->add_option("PATH", args->paths,
+                  "Article files or folders to add or update (default: every folder the index holds)");
   sub->add_option("--exclude", args->excludes,
-                  "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable")
+                  "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable. "
+                  "Stored with each PATH, replacing its earlier patterns (--exclude '' clears them); "
+                  "without a PATH, added to the stored ones for this run")
       ->type_name("GLOB")
       ->allow_extra_args(false);
   sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
