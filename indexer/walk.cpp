@@ -208,6 +208,8 @@ class Walk {
   static Rules with_ignore_file(const std::string& dir, Rules rules);
 
   const std::function<void(const SkippedFile&)>& skip_;
+  bool may_repeat_ = false;  // a second root or a link to a file was seen
+  int roots_ = 0;
   std::vector<ListedFile> files_;
   std::vector<Pending> pending_;
 };
@@ -221,6 +223,8 @@ Walk::Rules Walk::with_ignore_file(const std::string& dir, Rules rules) {
 }
 
 void Walk::add_root(const WalkRoot& root) {
+  may_repeat_ = may_repeat_ || !files_.empty() || !pending_.empty() || roots_ > 0;
+  ++roots_;
   struct stat st {};
   const bool exists = ::stat(root.real.c_str(), &st) == 0;
   if (!exists && root.within.empty()) {
@@ -275,7 +279,10 @@ void Walk::add_path_within(const WalkRoot& root, const std::string& path, Rules 
     const bool is_dir = S_ISDIR(st.st_mode);
     if (is_hidden(name) || is_ignored_path(next, is_dir, *rules)) return;
     if (slash == std::string::npos) {
-      if (is_dir) break;
+      if (is_dir) {
+        shown = join_path(shown, name);
+        break;
+      }
       const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0) return;
       add_file(fd, dir, shown, name.c_str(), S_ISLNK(st.st_mode) ? DT_LNK : DT_REG);
@@ -298,6 +305,8 @@ void Walk::walk_dir(Pending current) {
   }
   current.rules = with_ignore_file(current.real, current.rules);
   const int fd = ::dirfd(d);
+  // Each folder's entries by name: the same order on every run.
+  std::vector<std::pair<std::string, unsigned char>> entries;
   errno = 0;
   while (const dirent* entry = ::readdir(d)) {
     const char* name = entry->d_name;
@@ -311,17 +320,26 @@ void Walk::walk_dir(Pending current) {
              : S_ISREG(st.st_mode) ? DT_REG
                                    : DT_UNKNOWN;
     }
-    if (type == DT_DIR) {
-      std::string real = join_path(current.real, name);
-      if (is_ignored_path(real, true, *current.rules)) continue;
-      pending_.push_back({std::move(real), join_path(current.shown, name), current.rules});
-    } else if ((type == DT_REG || type == DT_LNK) && is_article_file_name(name)) {
-      if (is_ignored_path(join_path(current.real, name), false, *current.rules)) continue;
-      add_file(fd, current.real, current.shown, name, type);
+    if (type == DT_DIR || ((type == DT_REG || type == DT_LNK) && is_article_file_name(name))) {
+      entries.emplace_back(name, type);
     }
     errno = 0;
   }
   if (errno != 0) skip_({current.shown, std::strerror(errno)});
+  std::sort(entries.begin(), entries.end());
+  std::vector<Pending> subdirs;
+  for (const auto& [name, type] : entries) {
+    std::string real = join_path(current.real, name);
+    if (is_ignored_path(real, type == DT_DIR, *current.rules)) continue;
+    if (type == DT_DIR) {
+      subdirs.push_back({std::move(real), join_path(current.shown, name), current.rules});
+    } else {
+      add_file(fd, current.real, current.shown, name.c_str(), type);
+    }
+  }
+  // Popped from the back: the first folder next.
+  pending_.insert(pending_.end(), std::make_move_iterator(subdirs.rbegin()),
+                  std::make_move_iterator(subdirs.rend()));
   ::closedir(d);
 }
 
@@ -342,6 +360,7 @@ void Walk::add_file(int dir_fd, const std::string& dir, const std::string& shown
   }
   if (!S_ISREG(st.st_mode)) return;  // a link to a folder, a device ...
   if (type == DT_LNK) {
+    may_repeat_ = true;
     char* resolved = ::realpath(f.real.c_str(), nullptr);
     if (resolved == nullptr) {
       skip_({f.shown, std::strerror(errno)});
@@ -355,8 +374,8 @@ void Walk::add_file(int dir_fd, const std::string& dir, const std::string& shown
 }
 
 std::vector<ListedFile> Walk::take() {
-  std::sort(files_.begin(), files_.end(),
-            [](const ListedFile& a, const ListedFile& b) { return a.shown < b.shown; });
+  // A file is listed twice only through a link or two roots.
+  if (!may_repeat_) return std::move(files_);
   std::vector<bool> keep(files_.size());
   {
     std::unordered_set<std::string_view> seen;
@@ -388,6 +407,7 @@ std::vector<std::string> list_article_files(const std::vector<fs::path>& roots,
   for (const fs::path& r : roots) walk_roots.push_back({real_path(r), shown_path(r), excludes, {}});
   std::vector<std::string> out;
   for (ListedFile& f : list_files(walk_roots, skip)) out.push_back(std::move(f.shown));
+  std::sort(out.begin(), out.end());
   return out;
 }
 

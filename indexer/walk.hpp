@@ -57,9 +57,10 @@ struct ListedFile {
   std::string failed;  // why it could not be stat()ed ("" when it was)
 };
 
-// The article files (is_article_file_name) under `roots`, sorted by shown
-// path, each once (a file reached twice, through a link or two roots, is
-// listed under the first shown path). Hidden files and folders are
+// The article files (is_article_file_name) under `roots`, in walk order
+// (root by root, each folder's files by name, then its folders by name),
+// each once (a file reached twice, through a link or two roots, is listed
+// under the first path the walk met). Hidden files and folders are
 // skipped, and so is what a root's excludes or a .folioignore in a folder
 // (for that folder and below) matches. A root that is a file is listed
 // whatever its name. Folders behind symbolic links are not followed; files
@@ -70,8 +71,8 @@ struct ListedFile {
 std::vector<ListedFile> list_files(const std::vector<WalkRoot>& roots,
                                    const std::function<void(const SkippedFile&)>& skip);
 
-// list_files() over `roots` as given (absolute, not resolved) with the
-// same `excludes` each: their shown paths.
+// list_files() over `roots` as given with the same `excludes` each: their
+// shown paths, sorted.
 std::vector<std::string> list_article_files(const std::vector<std::filesystem::path>& roots,
                                             const std::vector<std::string>& excludes,
                                             const std::function<void(const SkippedFile&)>& skip);

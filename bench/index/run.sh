@@ -20,6 +20,7 @@
 #   --no-drop-caches    do not drop the page cache before each run (it needs root)
 #   --budget SECONDS    stop starting runs after this long (default 840); what ran is reported
 #   --run-timeout SECONDS  kill a single run after this long (default 300)
+#   NOOP_REPS=N (environment)  no-op reruns after folio's and omindex's first run (default 5)
 #
 # Prints progress on stderr and a Markdown table on stdout; the raw runs are
 # left in WORK/runs.tsv when --keep is given.
@@ -153,6 +154,33 @@ docs_in() { # number of documents (rows) ENGINE's index holds
     esac
 }
 
+# ---- no-op reruns (issue 13) ----------------------------------------------------
+# Right after an engine's first timed run, the same command again over the
+# unchanged corpus, NOOP_REPS times with a warm cache: the work is a walk and
+# a stat per file, so find(1) over the same files is the floor.
+NOOP_REPS=${NOOP_REPS:-5}
+NOOP="$WORK/noop.tsv"
+printf 'engine\twall_ms\tcpu_s\n' >"$NOOP"
+noop_reruns() { # noop_reruns ENGINE COMMAND
+    case "$1" in folio|omindex) ;; *) return 0 ;; esac
+    for _ in $(seq 1 "$NOOP_REPS"); do
+        local t0 t1
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%U %S' -o "$WORK/noop-time.txt" bash -c "$2" >/dev/null 2>&1 || { log "$1 no-op rerun failed"; return 0; }
+        t1=$(date +%s%N)
+        printf '%s\t%s\t%s\n' "$1" "$(( (t1 - t0) / 1000000 ))" "$(awk '{print $1 + $2}' "$WORK/noop-time.txt")" >>"$NOOP"
+    done
+    if [ "$1" = folio ]; then
+        for _ in $(seq 1 "$NOOP_REPS"); do
+            local t0 t1
+            t0=$(date +%s%N)
+            find "$CORPUS" -type f -printf '%s %T@\n' >/dev/null
+            t1=$(date +%s%N)
+            printf 'find -printf %%s %%T@\t%s\t\n' "$(( (t1 - t0) / 1000000 ))" >>"$NOOP"
+        done
+    fi
+}
+
 RUNS="$WORK/runs.tsv"
 printf 'engine\trep\twall_s\tuser_s\tsys_s\tmaxrss_kb\tsize_bytes\tdocs\tstatus\tcompact_bytes\n' >"$RUNS"
 IFS=, read -r -a ENGINE_LIST <<<"$ENGINES"
@@ -182,6 +210,7 @@ for rep in $(seq 1 "$REPS"); do
             xapian-compact "$DBS/$e" "$DBS/$e.compact" >/dev/null 2>&1 && compact=$(du -sb "$DBS/$e.compact" | cut -f1)
         fi
         [ "$status" = ok ] || { log "$e failed:"; tail -3 "$WORK/err.txt" >&2; }
+        [ "$rep" = 1 ] && [ "$status" = ok ] && noop_reruns "$e" "$cmd"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$e" "$rep" "$wall" "${usr:-}" "${sys:-}" "${rss:-}" "$size" "${docs:-}" "$status" "$compact" >>"$RUNS"
         log "rep $rep $e: ${wall}s, ${rss:-?} KB peak RSS, $size bytes, ${docs:-?} docs ($status)"
     done
@@ -237,3 +266,24 @@ print("\nCommands ($WORK is the work folder, $WORK/corpus the rendered corpora, 
 for e in order:
     print(f"- {e}: `{cmds[e]}`")
 EOF
+
+# ---- no-op rerun table -----------------------------------------------------------
+if [ "$(wc -l <"$NOOP")" -gt 1 ]; then
+    echo
+    python3 - "$NOOP" "$NFILES" <<'EOF2'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+print(f"No-op rerun: the same command again over the unchanged {sys.argv[2]} files, warm cache, "
+      f"right after the engine's first run (median of the reruns, ms; same run as the table above).\n")
+print("| engine | wall ms (median) | runs (ms) | CPU ms | wall vs omindex |")
+print("|---|---:|---|---:|---:|")
+order = list(dict.fromkeys(r["engine"] for r in rows))
+med = {e: statistics.median(int(r["wall_ms"]) for r in rows if r["engine"] == e) for e in order}
+for e in order:
+    cpu = [float(r["cpu_s"]) * 1000 for r in rows if r["engine"] == e and r["cpu_s"]]
+    ratio = f"{med[e] / med['omindex']:.2f}x" if med.get("omindex") else ""
+    runs = ", ".join(r["wall_ms"] for r in rows if r["engine"] == e)
+    print(f"| {e} | {med[e]:.0f} | {runs} | "
+          f"{(format(statistics.median(cpu), '.0f') if cpu else '–')} | {ratio} |")
+EOF2
+fi
