@@ -4,9 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -168,6 +171,65 @@ ForgetReport forget_path(WritableIndex& index, const std::filesystem::path& path
 
 // The roots stored in `index`, sorted by path (see schema::RootRecord).
 std::vector<schema::RootRecord> stored_roots(const WritableIndex& index);
+
+// How a Watcher batches changes. Defaults suit a person editing files.
+struct WatchOptions {
+  // A batch is handed out this long after the last change ...
+  std::chrono::milliseconds settle{300};
+  // ... or this long after the first one, if changes keep coming.
+  std::chrono::milliseconds max_delay{3000};
+  // How often to rescan everything when inotify cannot watch every folder
+  // (or with `poll`). 0: never.
+  std::chrono::seconds rescan{60};
+  // Also rescan every `rescan` with inotify working (network file systems,
+  // whose remote changes inotify does not see).
+  bool poll = false;
+  // More changed paths than this in one batch: a rescan of the roots
+  // instead, so that memory stays bounded.
+  std::size_t max_batch_paths = 10000;
+  // Behave as if the system allowed this many inotify watches (0: as many
+  // as it allows); for tests of the fallback.
+  std::size_t max_watches = 0;
+};
+
+// What changed since the last batch.
+struct WatchBatch {
+  // Real paths of changed files and folders (a folder: anything below it
+  // may have changed), for IndexOptions::within. Empty with `rescan`.
+  std::vector<std::filesystem::path> paths;
+  bool rescan = false;  // look at everything: events were lost, or a periodic rescan
+};
+
+// Watches the folders under some roots with inotify: file created,
+// written, moved, deleted, its mode changed, folders created, moved or
+// removed (new folders are watched as they come; a root that is removed
+// or renamed is watched again if it comes back). Hidden entries are not
+// watched. Memory is bounded by the number of folders and
+// max_batch_paths. When inotify is not available or its watch limit is
+// reached, it falls back to periodic rescans and says why
+// (fallback_reason). Not thread-safe. Never throws after construction.
+class Watcher {
+ public:
+  // `roots`: real paths (walk::real_path) of folders or files.
+  Watcher(std::vector<std::string> roots, WatchOptions options);
+  ~Watcher();
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+
+  // "" while inotify watches everything; else why it does not, with what
+  // to do about it.
+  const std::string& fallback_reason() const;
+  // How many folders are watched.
+  std::size_t watches() const;
+  // Waits for the next batch of changes and returns it; nullopt as soon as
+  // `stop` is set (checked at least every second, and when a signal
+  // interrupts the wait).
+  std::optional<WatchBatch> next(const std::atomic<bool>& stop);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Builds the Xapian document for one section of an article. Exposed for
 // tests; index_paths uses it.
