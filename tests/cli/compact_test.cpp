@@ -113,7 +113,7 @@ class Fixture {
     json stats = json::parse(r.out);
     stats.erase("size_bytes");
     // When each folder was last indexed moves with every `folio index`.
-    for (json& root : stats.at("roots")) root.erase("indexed_at");
+    for (json& folder : stats.at("roots")) folder.erase("indexed_at");
     all["stats"] = stats;
     const std::vector<std::vector<std::string>> searches{
         {"china"},
