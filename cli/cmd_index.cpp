@@ -15,11 +15,22 @@
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
+#include "folio/schema.hpp"
 
 namespace folio::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// realpath(3) of `path`, or `path` made absolute when it does not resolve.
+std::string real_path_of(const std::string& path) {
+  if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+  }
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
 
 std::atomic<bool> g_interrupted{false};
 
@@ -73,6 +84,9 @@ struct IndexArgs {
   std::size_t batch = 1000;
   // --compact / --no-compact; unset: compact an index this run created.
   std::optional<bool> compact;
+  bool watch = false;
+  // --poll SECONDS: rescan this often (without inotify, or always when given).
+  std::optional<unsigned> poll;
 };
 
 // "[ 1234/21563 files]  12.3 MB/s  ETA 0:12" on one line of a terminal.
@@ -110,11 +124,91 @@ class ProgressBar {
   Clock::time_point last_{};
 };
 
+// FOLIO_TEST_MAX_WATCHES=N: behave as if inotify allowed N watches (tests
+// of the fallback; the limit itself is a system setting).
+std::size_t test_max_watches() {
+  const char* value = std::getenv("FOLIO_TEST_MAX_WATCHES");
+  return value == nullptr || *value == '\0' ? 0 : std::stoul(value);
+}
+
+// --watch: after the first run, wait for changes and index them, a batch at
+// a time, until Ctrl-C. The index is opened for each batch only, so that
+// other writers (`folio forget`, a `folio index` of another folder) get a
+// turn.
+int watch(const GlobalOptions& global, const IndexArgs& args, IndexOptions options,
+          const ArticleReader& reader, const std::filesystem::path& cwd) {
+  std::vector<std::string> roots;
+  {
+    WritableIndex index = open_for_writing(database_dir(global));
+    std::vector<std::string> wanted;
+    for (const std::string& p : args.paths) wanted.push_back(real_path_of(p));
+    for (const schema::RootRecord& r : stored_roots(index)) {
+      if (args.paths.empty() || std::find(wanted.begin(), wanted.end(), r.real_path) != wanted.end()) {
+        roots.push_back(r.real_path);
+      }
+    }
+    index.close();
+  }
+  WatchOptions watch_options;
+  if (args.poll) {
+    watch_options.rescan = std::chrono::seconds(*args.poll);
+    watch_options.poll = true;
+  }
+  watch_options.max_watches = test_max_watches();
+  Watcher watcher(roots, watch_options);
+  if (!watcher.fallback_reason().empty()) print_error(watcher.fallback_reason());
+  if (!args.quiet && !args.json) {
+    print_error(fmt::format("watching {} folder{} for changes; Ctrl-C stops", watcher.watches(),
+                            watcher.watches() == 1 ? "" : "s"));
+  }
+  std::string last_fallback = watcher.fallback_reason();
+  std::optional<WatchBatch> pending;
+  for (;;) {
+    if (!pending) pending = watcher.next(g_interrupted);
+    if (!pending) return kExitInterrupted;
+    if (watcher.fallback_reason() != last_fallback) {
+      last_fallback = watcher.fallback_reason();
+      print_error(last_fallback);
+    }
+    const auto start = Clock::now();
+    options.within = pending->rescan ? std::vector<std::filesystem::path>{} : pending->paths;
+    IndexReport report;
+    try {
+      WritableIndex index = open_for_writing(database_dir(global));
+      report = index_paths(index, options, reader, [&](const SkippedFile& s) {
+        print_error(fmt::format("skipped {}: {}", display_path(s.path, cwd), s.reason));
+      });
+      index.close();
+    } catch (const Error& e) {
+      // Another writer has the index: try again in a moment, changes kept.
+      print_error(fmt::format("{}; trying again", e.what()));
+      for (int i = 0; i < 20 && !g_interrupted.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (g_interrupted.load()) return kExitInterrupted;
+      continue;
+    }
+    pending.reset();
+    for (const std::string& root : report.missing_roots) {
+      print_error(fmt::format("{} is not there: its articles are kept; watching for it to come back",
+                              display_path(root, cwd)));
+    }
+    const bool changed = report.added + report.updated + report.removed + report.skipped.size() > 0;
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (changed && (args.json || !args.quiet)) {
+      make_printer(global, args.json)->index_report(report, seconds, false);
+      std::fflush(stdout);
+    }
+    if (report.interrupted) return kExitInterrupted;
+  }
+}
+
 int run_index(const GlobalOptions& global, const IndexArgs& args) {
   const auto start = Clock::now();
   const ArticleReader reader = load_article_reader();
   IndexOptions options;
   options.roots.assign(args.paths.begin(), args.paths.end());
+  // Without a PATH, every folder the index holds (as `notmuch new`).
+  options.all_roots = args.paths.empty();
   options.excludes = args.excludes;
   options.max_file_size = static_cast<std::uintmax_t>(args.max_size_mb * 1024 * 1024);
   options.jobs = args.jobs;
@@ -149,6 +243,11 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
       });
   bar.clear();
   index.close();
+  for (const std::string& root : report.missing_roots) {
+    print_error(fmt::format(
+        "{} is not there (an unmounted disk?): its articles are kept; `folio forget {}` drops them",
+        display_path(root, cwd), display_path(root, cwd)));
+  }
   for (const SkippedFile& w : report.warned) {
     print_error(
         fmt::format("{}: {} (indexed with its title and metadata)", display_path(w.path, cwd), w.reason));
@@ -176,6 +275,7 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
         "command again to finish");
     return kExitInterrupted;
   }
+  if (args.watch) return watch(global, args, options, reader, cwd);
   return kExitFound;
 }
 
@@ -188,11 +288,17 @@ void add_index_command(CLI::App& app, Context& ctx) {
       "Index the articles under each PATH: .txt, .md and .html files in any common encoding "
       "(folders are walked recursively; hidden entries and what a .folioignore file lists "
       "are skipped). Unchanged files are skipped unread, changed files re-indexed, and "
-      "indexed files that are gone from PATH removed. Ctrl-C commits what is done and "
-      "exits with 130; another `folio index` on the same index exits 2 at once.");
-  sub->add_option("PATH", args->paths, "Article files or folders")->required();
+      "indexed files that are gone from PATH removed. The index remembers each PATH with "
+      "its --exclude patterns: `folio index` alone updates them all (`folio stats` lists "
+      "them, `folio forget` drops one). Paths are resolved (symbolic links, ./) before "
+      "files get their ids, so a folder is never indexed twice. Ctrl-C commits what is "
+      "done and exits with 130; another `folio index` on the same index exits 2 at once.");
+  sub->add_option("PATH", args->paths,
+                  "Article files or folders to add or update (default: every folder the index holds)");
   sub->add_option("--exclude", args->excludes,
-                  "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable")
+                  "Leave out paths matching GLOB (gitignore syntax, like .folioignore); repeatable. "
+                  "Stored with each PATH, replacing its earlier patterns (--exclude '' clears them); "
+                  "without a PATH, added to the stored ones for this run")
       ->type_name("GLOB")
       ->allow_extra_args(false);
   sub->add_option("-j,--jobs", args->jobs, "Threads that read and parse files (default: one per core)")
@@ -216,6 +322,15 @@ void add_index_command(CLI::App& app, Context& ctx) {
   sub->add_flag_callback(
          "--no-compact", [args] { args->compact = false; }, "Do not compact, not even a new index")
       ->excludes(compact);
+  sub->add_flag("-w,--watch", args->watch,
+                "After indexing, keep running and index what changes under the folders (inotify), "
+                "in batches a moment after the changes settle, one summary line per batch; Ctrl-C "
+                "stops (exit 130). Falls back to rescans when inotify cannot watch them all");
+  sub->add_option("--poll", args->poll,
+                  "With --watch: also rescan every SECONDS (for network file systems); without "
+                  "inotify, rescans happen every 60 s anyway")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1u, 86400u));
   sub->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
   sub->add_flag("--json", args->json, "Print the summary as one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_index(ctx.global, *args); }; });

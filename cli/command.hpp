@@ -39,6 +39,7 @@ void add_stats_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
 void add_entities_command(CLI::App& app, Context& ctx);
 void add_compact_command(CLI::App& app, Context& ctx);
+void add_forget_command(CLI::App& app, Context& ctx);
 void add_version_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx);  // hidden: __complete
 

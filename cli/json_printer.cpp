@@ -1,5 +1,6 @@
 // The JSON printer: one JSON document per command, in the format
 // docs/json-format.md documents (kJsonFormatVersion).
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,11 @@ namespace folio::cli {
 namespace {
 
 using nlohmann::json;
+
+// "2026-12-01T18:40:02Z".
+std::string utc_time(std::int64_t unix_seconds) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(unix_seconds)));
+}
 
 json date_json(const Date& date) { return date.known() ? json(date.iso()) : json(nullptr); }
 
@@ -137,6 +143,17 @@ class JsonPrinter final : public Printer {
     emit({{"version", kJsonFormatVersion}, {"sections", std::move(list)}});
   }
 
+  static json roots_json(const std::vector<schema::RootRecord>& roots) {
+    json list = json::array();
+    for (const schema::RootRecord& r : roots) {
+      list.push_back({{"path", r.path},
+                      {"real_path", r.real_path},
+                      {"excludes", r.excludes},
+                      {"indexed_at", r.indexed_at == 0 ? json(nullptr) : json(utc_time(r.indexed_at))}});
+    }
+    return list;
+  }
+
   void stats(const IndexStats& st) override {
     emit({{"version", kJsonFormatVersion},
           {"path", st.path},
@@ -148,7 +165,8 @@ class JsonPrinter final : public Printer {
           {"earliest", st.earliest.empty() ? json(nullptr) : json(st.earliest)},
           {"latest", st.latest.empty() ? json(nullptr) : json(st.latest)},
           {"shards", st.shards},
-          {"size_bytes", st.size_bytes}});
+          {"size_bytes", st.size_bytes},
+          {"roots", roots_json(st.roots)}});
   }
 
   void entities(const std::vector<EntityCount>& list) override {

@@ -1,6 +1,7 @@
 // The text printer: what people read on a terminal, optionally coloured.
 #include "printers.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -174,6 +175,17 @@ class TextPrinter final : public Printer {
     }
     fmt::print(out_, "size:           {} in {} shard{}\n", human_size(st.size_bytes), st.shards,
                st.shards == 1 ? "" : "s");
+    const char* label = "folders:        ";
+    if (st.roots.empty()) fmt::print(out_, "{}none stored (`folio index FOLDER` adds one)\n", label);
+    for (const schema::RootRecord& r : st.roots) {
+      const std::string when = r.indexed_at == 0
+                                   ? std::string("not completely indexed yet")
+                                   : fmt::format("indexed {:%Y-%m-%d %H:%M}",
+                                                 fmt::localtime(static_cast<std::time_t>(r.indexed_at)));
+      fmt::print(out_, "{}{}  {}{}{}\n", label, r.path, when, r.excludes.empty() ? "" : ", excluding ",
+                 join(r.excludes, " "));
+      label = "                ";
+    }
   }
 
   void entities(const std::vector<EntityCount>& list) override {

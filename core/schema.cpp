@@ -211,6 +211,37 @@ FileRecord FileRecord::from_json(std::string_view text) {
   });
 }
 
+std::string root_key(std::string_view real_path) {
+  return fmt::format("{}{}", kRootKeyPrefix, article_id(real_path));
+}
+
+std::string RootRecord::to_json() const {
+  return json{{"path", path}, {"real_path", real_path}, {"excludes", excludes}, {"indexed_at", indexed_at}}
+      .dump();
+}
+
+RootRecord RootRecord::from_json(std::string_view text) {
+  return parse_stored(text, "root record", [](const json& j) {
+    RootRecord r;
+    r.path = j.at("path").get<std::string>();
+    r.real_path = j.at("real_path").get<std::string>();
+    r.excludes = j.at("excludes").get<std::vector<std::string>>();
+    r.indexed_at = j.at("indexed_at").get<std::int64_t>();
+    return r;
+  });
+}
+
+std::vector<RootRecord> stored_roots(const Xapian::Database& db) {
+  const std::string prefix(kRootKeyPrefix);
+  std::vector<RootRecord> roots;
+  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+    roots.push_back(RootRecord::from_json(db.get_metadata(*it)));
+  }
+  std::sort(roots.begin(), roots.end(),
+            [](const RootRecord& a, const RootRecord& b) { return a.path < b.path; });
+  return roots;
+}
+
 std::string BadFileRecord::to_json() const {
   return json{{"path", path},         {"size", size},     {"mtime_ns", mtime_ns},
               {"ctime_ns", ctime_ns}, {"reason", reason}, {"too_large", too_large}}

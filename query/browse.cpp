@@ -130,6 +130,7 @@ IndexStats index_stats(const Index& index) {
   stats.latest = iso_of_day_key(latest);
   stats.undated_sections = db.get_termfreq(std::string(schema::kUndatedTerm));
   stats.schema_version = std::stoi(db.get_metadata(std::string(schema::kVersionKey)));
+  stats.roots = schema::stored_roots(db);
   std::error_code ec;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(index.dir(), ec)) {
     if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);

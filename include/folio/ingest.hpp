@@ -4,11 +4,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -21,13 +25,29 @@
 namespace folio {
 
 struct IndexOptions {
-  // Files and folders to index; folders are walked recursively for article
+  // Files and folders to index, as the user gave them (relative to the
+  // working folder); folders are walked recursively for article
   // files (.txt, .text, .md, .markdown, .html, .htm, .xhtml), skipping hidden
   // entries and what a .folioignore file (gitignore syntax) excludes. A
-  // file named here is indexed whatever its extension. Every root must exist.
+  // file named here is indexed whatever its extension. Every root must
+  // exist. Each is resolved (realpath) before ids are made, so a folder
+  // reached through a link, or "./x" and "x", is one root, and remembered in
+  // the index (schema::RootRecord) with its excludes.
   std::vector<std::filesystem::path> roots;
-  // More patterns to leave out, gitignore syntax, relative to each root.
+  // Also update every root stored in the index, with its stored excludes
+  // (`folio index` without a PATH). A stored root that does not exist now
+  // is not walked and its articles are kept (IndexReport::missing_roots): an
+  // unmounted disk does not empty the index.
+  bool all_roots = false;
+  // Patterns to leave out, gitignore syntax, relative to each root. For the
+  // roots in `roots`, patterns given replace the ones stored with the root
+  // (none given: the stored ones apply; only blank ones: none apply); for
+  // the other stored roots (all_roots) they are added for this run only.
   std::vector<std::string> excludes;
+  // When not empty, only these paths (absolute; they need not exist) under
+  // the roots are looked at: listed, updated, and their records dropped if
+  // they are gone. For a watch, which knows what changed.
+  std::vector<std::filesystem::path> within;
   // Files larger than this are skipped. Default: 20 MiB.
   std::uintmax_t max_file_size = 20u << 20;
   // Changed files per commit: a crash loses at most this much work.
@@ -66,6 +86,9 @@ struct IndexReport {
   // Files indexed (counted in added or updated) with a warning, e.g. "no
   // article text found": a web page indexed with its title and metadata only.
   std::vector<SkippedFile> warned;
+  // Stored roots that do not exist now (all_roots, within): not walked,
+  // their articles kept. As stored (the path the user gave).
+  std::vector<std::string> missing_roots;
   bool interrupted = false;
 };
 
@@ -106,8 +129,10 @@ class ArticleReader {
   std::shared_ptr<LazyLexicon> lexicon_;
 };
 
-// Brings `index` up to date with the files under options.roots. Unchanged
-// files (same size and mtime) are not read; changed ones replace all their
+// Brings `index` up to date with the files under options.roots (and the
+// stored roots, with options.all_roots). Unchanged files (same size and
+// mtime, stat()ed once during the walk) are not read, and a run in which
+// nothing changed starts no thread and writes only the roots' records; changed ones replace all their
 // sections; indexed files under a root that no longer exist are removed.
 // A file that cannot be indexed is reported through `on_skip` and
 // remembered in its shard (schema::BadFileRecord): while it stays the same
@@ -118,13 +143,93 @@ class ArticleReader {
 // shard, each an atomic commit. `on_skip` is called for each file that
 // could not be indexed, `on_progress` (may be empty) after each file; one
 // call at a time, from any of these threads. Throws folio::Error if a root
-// does not exist, and as rethrow_write_error() does when the disk is full
-// or the index read-only (the index stays as of its last commit); lets
-// other Xapian::Errors and LexiconLoadError through, once every thread has
-// stopped.
+// in options.roots does not exist, when there is nothing to index (no root
+// given, and none stored: the message says what to run), and as rethrow_write_error() does when the disk is
+// full or the index read-only (the index stays as of its last commit); lets other Xapian::Errors and
+// LexiconLoadError through, once every thread has stopped.
 IndexReport index_paths(WritableIndex& index, const IndexOptions& options, const ArticleReader& reader,
                         const std::function<void(const SkippedFile&)>& on_skip,
                         const std::function<void(const IndexProgress&)>& on_progress = {});
+
+// What forget_path() removed.
+struct ForgetReport {
+  std::size_t articles = 0;        // indexed files whose sections and records went
+  std::size_t skipped_files = 0;   // records of files that could not be indexed
+  std::vector<std::string> roots;  // stored roots no longer tracked (at or below the path)
+  // A path inside a stored root is added to its excludes, so that the next
+  // `folio index` does not bring it back: the root, and the pattern.
+  std::vector<std::pair<std::string, std::string>> excluded;
+  bool empty() const { return articles == 0 && skipped_files == 0 && roots.empty() && excluded.empty(); }
+};
+
+// Removes a folder's or a file's sections and records from `index` and
+// stops tracking it: a stored root at or below `path` is dropped, a path
+// inside a stored root becomes one of its excludes. `path` need not exist
+// any more; it is resolved as index_paths() resolves roots, and matched
+// both as given and resolved. Throws as rethrow_write_error() does.
+ForgetReport forget_path(WritableIndex& index, const std::filesystem::path& path);
+
+// The roots stored in `index`, sorted by path (see schema::RootRecord).
+std::vector<schema::RootRecord> stored_roots(const WritableIndex& index);
+
+// How a Watcher batches changes. Defaults suit a person editing files.
+struct WatchOptions {
+  // A batch is handed out this long after the last change ...
+  std::chrono::milliseconds settle{300};
+  // ... or this long after the first one, if changes keep coming.
+  std::chrono::milliseconds max_delay{3000};
+  // How often to rescan everything when inotify cannot watch every folder
+  // (or with `poll`). 0: never.
+  std::chrono::seconds rescan{60};
+  // Also rescan every `rescan` with inotify working (network file systems,
+  // whose remote changes inotify does not see).
+  bool poll = false;
+  // More changed paths than this in one batch: a rescan of the roots
+  // instead, so that memory stays bounded.
+  std::size_t max_batch_paths = 10000;
+  // Behave as if the system allowed this many inotify watches (0: as many
+  // as it allows); for tests of the fallback.
+  std::size_t max_watches = 0;
+};
+
+// What changed since the last batch.
+struct WatchBatch {
+  // Real paths of changed files and folders (a folder: anything below it
+  // may have changed), for IndexOptions::within. Empty with `rescan`.
+  std::vector<std::filesystem::path> paths;
+  bool rescan = false;  // look at everything: events were lost, or a periodic rescan
+};
+
+// Watches the folders under some roots with inotify: file created,
+// written, moved, deleted, its mode changed, folders created, moved or
+// removed (new folders are watched as they come; a root that is removed
+// or renamed is watched again if it comes back). Hidden entries are not
+// watched. Memory is bounded by the number of folders and
+// max_batch_paths. When inotify is not available or its watch limit is
+// reached, it falls back to periodic rescans and says why
+// (fallback_reason). Not thread-safe. Never throws after construction.
+class Watcher {
+ public:
+  // `roots`: real paths (walk::real_path) of folders or files.
+  Watcher(std::vector<std::string> roots, WatchOptions options);
+  ~Watcher();
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+
+  // "" while inotify watches everything; else why it does not, with what
+  // to do about it.
+  const std::string& fallback_reason() const;
+  // How many folders are watched.
+  std::size_t watches() const;
+  // Waits for the next batch of changes and returns it; nullopt as soon as
+  // `stop` is set (checked at least every second, and when a signal
+  // interrupts the wait).
+  std::optional<WatchBatch> next(const std::atomic<bool>& stop);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Builds the Xapian document for one section of an article. Exposed for
 // tests; index_paths uses it.

@@ -73,14 +73,25 @@
 //                                   Stale (sections differ from the shard's
 //                                   document count) or absent: readers count.
 //                                   Added in version 8 without a bump.
+//     folio.root:<root-id>          JSON RootRecord of a folder (or file) given
+//                                   to `folio index`, with its --exclude
+//                                   patterns and when it was last indexed
+//                                   completely; root-id = article_id() of
+//                                   its real path. In the first shard only.
+//                                   Added in version 8 without a bump: older
+//                                   folios ignore it, and an index without
+//                                   any is updated only with a PATH.
 //     folio.person:<id>, folio.place:<id>, folio.org:<id>   JSON EntityRecord: display name,
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
 //                                   Each shard has the entities its articles
 //                                   mention; readers merge them.
 //
-// Ids: article-id = 16 hex digits of FNV-1a-64 of the file's absolute path,
-// so terms stay far below Xapian's 245-byte limit whatever the path length.
+// Ids: article-id = 16 hex digits of FNV-1a-64 of the file's real path
+// (realpath(3): symbolic links and "." resolved, so a file reached through a
+// linked folder is one article), so terms stay far below Xapian's 245-byte
+// limit whatever the path length. Paths stored and shown (FileRecord,
+// SectionData) are the ones the user gave, made absolute, links kept.
 // Person and place ids are slugs, at most kMaxSlugBytes (text.hpp); author
 // terms longer than kMaxTermBytes end with a hash (bounded()).
 // Do not renumber slots or reuse prefixes: append, and bump kVersion.
@@ -114,6 +125,7 @@ std::size_t shard_of(std::string_view article_id, std::size_t shards);
 inline constexpr std::string_view kFileKeyPrefix = "folio.file:";
 inline constexpr std::string_view kBadFileKeyPrefix = "folio.bad:";
 inline constexpr std::string_view kCountsKey = "folio.counts";
+inline constexpr std::string_view kRootKeyPrefix = "folio.root:";
 
 inline constexpr std::string_view kSectionIdPrefix = "Q";
 inline constexpr std::string_view kArticlePrefix = "XA";
@@ -343,6 +355,8 @@ std::string article_term(std::string_view article_id);
 std::string author_term(std::string_view author);
 std::string file_key(std::string_view article_id);
 std::string bad_file_key(std::string_view article_id);
+// The metadata key of a root: kRootKeyPrefix + article_id(real_path).
+std::string root_key(std::string_view real_path);
 
 // Date terms for a known date: Y always, M with month, D with day precision;
 // {kUndatedTerm} for an unknown date.
@@ -375,6 +389,23 @@ struct BadFileRecord {
   // Throws folio::Error if `text` is not a BadFileRecord.
   static BadFileRecord from_json(std::string_view text);
 };
+
+// A folder (or file) `folio index` was given (metadata folio.root:, first
+// shard): `folio index` without a PATH updates every one.
+struct RootRecord {
+  std::string path;                   // absolute, as the user gave it (links kept): shown
+  std::string real_path;              // realpath() of it when last indexed: ids are made from it
+  std::vector<std::string> excludes;  // its --exclude patterns (gitignore syntax)
+  std::int64_t indexed_at = 0;        // Unix time of the last complete run over it; 0: none yet
+  std::string to_json() const;
+  // Throws folio::Error if `text` is not a RootRecord.
+  static RootRecord from_json(std::string_view text);
+};
+
+// The roots stored in `db` (the first shard, or a Database over all of
+// them: Xapian reads metadata from the first), sorted by path. Throws
+// folio::Error for a damaged record.
+std::vector<RootRecord> stored_roots(const Xapian::Database& db);
 
 // Everything a search hit or `folio show` prints, stored as document data.
 struct SectionData {

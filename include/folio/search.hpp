@@ -183,6 +183,7 @@ struct IndexStats {
   std::uintmax_t size_bytes = 0;  // of the index folder
   int schema_version = 0;
   std::string path;
+  std::vector<schema::RootRecord> roots;  // the folders `folio index` updates, by path
 };
 
 IndexStats index_stats(const Index& index);
