@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 
+#include "cluster.hpp"
 #include "facets.hpp"
 #include "folio/error.hpp"
 #include "query_builder.hpp"
@@ -73,12 +74,16 @@ class FacetCounter {
   FacetCounter(const SearchRequest& request, const query::BuiltQuery& built)
       : request_(request), built_(built), inline_spy_(inline_specs(), request.facet_by_article) {}
 
-  void attach(Xapian::Enquire& enquire) {
-    if (!inline_specs().empty()) enquire.add_matchspy(&inline_spy_);
+  // A cluster's nodes count their facets in passes of their own: a match
+  // spy of folio's cannot run in xapian-tcpsrv.
+  void attach(Xapian::Enquire& enquire, const Index& index) {
+    if (!inline_specs().empty() && !index.is_cluster()) enquire.add_matchspy(&inline_spy_);
   }
 
   // After the main match: every facet, in the order requested.
-  std::vector<Facet> results(const Xapian::Database& db, query::NameResolver& resolver) const {
+  std::vector<Facet> results(const Index& index, query::NameResolver& resolver) const {
+    if (index.is_cluster()) return query::cluster_facets(index, request_, built_, resolver);
+    const Xapian::Database& db = index.db();
     std::vector<Facet> facets;
     std::size_t next_inline = 0;
     for (const FacetSpec& spec : request_.facets) {
@@ -145,9 +150,15 @@ std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::En
 }
 
 // `words`: the user's query (both forms, for the snippets to highlight).
-std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                           const Xapian::MSet& mset, const Xapian::Query& words, bool by_article) {
-  const std::set<std::string> matched = matched_terms(db, enquire, mset, words);
+std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                           const Xapian::Query& words, bool by_article) {
+  const Xapian::Database& db = index.db();
+  // A cluster's nodes find the terms (and count the collapsed sections) of their hits.
+  const query::HitTerms cluster = index.is_cluster()
+                                      ? query::cluster_hit_terms(index, enquire, mset, words, by_article)
+                                      : query::HitTerms{};
+  const std::set<std::string> matched =
+      index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
   const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
@@ -160,7 +171,9 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
     hit.score = it.get_weight();
     hit.section = schema::SectionData::from_json(doc.get_data());
     hit.id = schema::section_id(doc.get_value(schema::kArticleSlot), hit.section.index);
-    hit.other_sections = by_article ? it.get_collapse_count() : 0;
+    hit.other_sections = !by_article          ? 0
+                         : index.is_cluster() ? cluster.other_sections[hits.size()]
+                                              : it.get_collapse_count();
     hit.snippet = query::make_snippet(
         highlight_set.snippet(hit.section.text, query::kSnippetBytes, stemmer,
                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
@@ -241,12 +254,12 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   Xapian::Enquire enquire = make_enquire(db, main.combined(), request);
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
   FacetCounter facets(request, main);
-  facets.attach(enquire);
+  facets.attach(enquire, index);
   const Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
-  results.facets = facets.results(db, resolver);
-  results.hits = make_hits(db, enquire, match.mset, own_words, request.by_article);
+  results.facets = facets.results(index, resolver);
+  results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article);
   if (request.mode == MatchMode::any && ranked) {
     const auto units = query::query_units(built.ranked);
     for (Hit& hit : results.hits) {
@@ -268,7 +281,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     results.time_limited = results.time_limited || more.time_limited;
-    for (Hit& hit : make_hits(db, second, more.mset, own_words, request.by_article)) {
+    for (Hit& hit : make_hits(index, second, more.mset, own_words, request.by_article)) {
       hit.rank += results.total;
       hit.all_words = false;
       results.hits.push_back(std::move(hit));
