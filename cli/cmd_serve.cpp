@@ -85,6 +85,9 @@ pid_t start_tcpsrv(const ServeArgs& args, const node::Endpoint& at, const Index&
   if (pid < 0) throw Error(fmt::format("cannot start {}: {}", args.tcpsrv, std::strerror(errno)));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // xapian-tcpsrv stops on SIGTERM with kill(0, SIGTERM), to stop its
+    // forked connections: in a process group of its own, it stops only them.
+    ::setpgid(0, 0);
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);

@@ -182,7 +182,9 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
   wildcard_patterns(words, patterns);
   const Xapian::Query collapse = by_article ? match : Xapian::Query();
   // The documents' data and values come in one batch, not one by one.
-  mset.fetch();
+  // Xapian 1.4's MSet::fetch() of an MSet that does not start at the
+  // first match reads outside it: those fetch one document at a time.
+  if (mset.get_firstitem() == 0) mset.fetch();
   HitTerms out;
   out.other_sections.resize(mset.size());
   const std::size_t parts = index.parts();

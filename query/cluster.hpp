@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
 struct HitTerms {
   std::set<std::string> matched;  // the hits' terms among `terms`, and those starting with a pattern
   std::vector<Xapian::doccount> other_sections;  // per hit, with a collapse query
+  // The MSet that makes the snippets, when several pages share one.
+  std::optional<Xapian::MSet> highlight = std::nullopt;
 };
 
 // As search.cpp's matched_terms(): the user's own `words` that the hits
