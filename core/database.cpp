@@ -452,6 +452,10 @@ std::optional<schema::EntityRecord> Index::entity(schema::EntityRecord::Type typ
     }
   };
   for (const Xapian::Database& shard : shards_) merge(shard.get_metadata(key));
+  if (auto cached = node_entities_.find(key); cached != node_entities_.end()) {
+    for (const std::string& value : cached->second) merge(value);
+    return merged;
+  }
   std::vector<std::vector<std::pair<std::string, std::string>>> per_node(nodes_.size());
   for_each_node([&](const IndexNode& node) {
     per_node[static_cast<std::size_t>(&node - nodes_.data())] = node_metadata(node, key, true);
@@ -460,6 +464,32 @@ std::optional<schema::EntityRecord> Index::entity(schema::EntityRecord::Type typ
     for (const auto& kv : pairs) merge(kv.second);
   }
   return merged;
+}
+
+void Index::prefetch_entities(schema::EntityRecord::Type type, const std::vector<std::string>& ids) const {
+  std::vector<std::string> keys;
+  for (const std::string& id : ids) {
+    std::string key = schema::entity_key(type, id);
+    if (node_entities_.count(key) == 0) keys.push_back(std::move(key));
+  }
+  if (keys.empty() || nodes_.empty()) return;
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::metadata_values)).put_strings(keys);
+  std::vector<std::vector<std::vector<std::string>>> per_node(nodes_.size());
+  for_each_node([&](const IndexNode& node) {
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    r.get_states();
+    std::vector<std::vector<std::string>>& values = per_node[static_cast<std::size_t>(&node - nodes_.data())];
+    values.resize(r.get_uint());
+    for (std::vector<std::string>& v : values) v = r.get_strings();
+  });
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    std::vector<std::string>& values = node_entities_[keys[k]];
+    for (const auto& node_values : per_node) {
+      if (k < node_values.size()) values.insert(values.end(), node_values[k].begin(), node_values[k].end());
+    }
+  }
 }
 
 std::vector<schema::EntityRecord> Index::entities(schema::EntityRecord::Type type) const {

@@ -1,5 +1,6 @@
 #include "cluster.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -160,6 +161,20 @@ std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& reque
   }
   if (request.facets.empty()) return {};
   auto counts = cluster_facet_counts(index, passes, request.facet_by_article);
+  // The names of the values shown, in one request per node and field.
+  for (std::size_t k = 0; k < request.facets.size(); ++k) {
+    const FacetSpec& spec = request.facets[k];
+    const std::optional<schema::Field> registry = schema::info(spec.field).named_by;
+    if (!registry) continue;
+    std::vector<FacetValue> top = counts[where[k].first][where[k].second];
+    std::sort(top.begin(), top.end(), [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (top.size() > spec.limit) top.resize(spec.limit);
+    std::vector<std::string> ids;
+    for (const FacetValue& v : top) ids.push_back(v.value);
+    index.prefetch_entities(*registry, ids);
+  }
   std::vector<Facet> facets;
   for (std::size_t k = 0; k < request.facets.size(); ++k) {
     const FacetSpec& spec = request.facets[k];

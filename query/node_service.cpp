@@ -180,6 +180,19 @@ std::string Service::dispatch(const std::string& request) {
     case Request::stats:
       write_stats(w, index_);
       break;
+    case Request::metadata_values: {
+      const std::vector<std::string> keys = r.get_strings();
+      w.put_uint(keys.size());
+      for (const std::string& key : keys) {
+        std::vector<std::string> values;
+        for (const Xapian::Database& shard : index_.local_shards()) {
+          std::string value = shard.get_metadata(key);
+          if (!value.empty()) values.push_back(std::move(value));
+        }
+        w.put_strings(values);
+      }
+      break;
+    }
     case Request::entity_counts:
       write_entity_counts(w, db, r);
       break;

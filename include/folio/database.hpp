@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,10 @@ class Index {
   std::size_t count_metadata(std::string_view prefix) const;
   // An entity's registry entry, its aliases merged over the shards.
   std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type, std::string_view id) const;
+  // A cluster index: reads the registry entries of these ids from every
+  // node in one request each, for entity() to answer without one. A local
+  // index needs none: does nothing.
+  void prefetch_entities(schema::EntityRecord::Type type, const std::vector<std::string>& ids) const;
   // Every registry entry of a type, merged over the shards, by id.
   std::vector<schema::EntityRecord> entities(schema::EntityRecord::Type type) const;
 
@@ -112,6 +117,8 @@ class Index {
   std::vector<IndexNode> nodes_;
   std::vector<std::string> missing_;
   std::size_t parts_ = 0;
+  // prefetch_entities(): the nodes' stored values of each entity key.
+  mutable std::map<std::string, std::vector<std::string>> node_entities_;
 };
 
 // An index open for updating: every shard, each locked by this process.

@@ -20,14 +20,15 @@ inline constexpr std::uint32_t kMaxMessage = 1u << 30;
 
 // The first byte of a request: what it asks. The requests only read.
 enum class Request : std::uint8_t {
-  hello = 1,           // version -> version, tcpsrv port, schema version, shard states
-  metadata = 2,        // prefix, exact -> states, (key, value) pairs of every shard
-  count_metadata = 3,  // prefix -> states, how many keys start with it over the shards
-  facets = 4,          // facet passes (query, specs) -> states, counts per pass and spec
-  hits = 5,            // query, terms, patterns, docids -> states, per hit: its terms, collapse count
-  termfreqs = 6,       // terms -> states, each term's frequency
-  stats = 7,           // -> states, the node's part of `folio stats`
-  entity_counts = 8,   // groups of entity terms -> states, sections and articles of each
+  hello = 1,            // version -> version, tcpsrv port, schema version, shard states
+  metadata = 2,         // prefix, exact -> states, (key, value) pairs of every shard
+  count_metadata = 3,   // prefix -> states, how many keys start with it over the shards
+  facets = 4,           // facet passes (query, specs) -> states, counts per pass and spec
+  hits = 5,             // query, terms, patterns, docids -> states, per hit: its terms, collapse count
+  termfreqs = 6,        // terms -> states, each term's frequency
+  stats = 7,            // -> states, the node's part of `folio stats`
+  entity_counts = 8,    // groups of entity terms -> states, sections and articles of each
+  metadata_values = 9,  // keys -> states, per key the values of the shards that have it
 };
 // Every response that reads the index starts with the shard states, for the
 // client to see that all the answers of one search come from one revision.
