@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include <fmt/ranges.h>
+
 #include <map>
 
 #include "command.hpp"
@@ -41,6 +43,7 @@ struct SearchArgs {
   std::string format = "text";
   bool all = false;
   bool any = false;
+  bool partial = false;
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
@@ -69,11 +72,14 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.limit = args.limit;
   request.offset = args.offset;
 
-  Index index = open_for_reading(database_dir(global));
+  const std::filesystem::path dir = database_dir(global);
+  const OpenOptions open_options{.partial = args.partial};
+  Index index = open_for_reading(dir, open_options);
   // An indexer committing meanwhile can invalidate what this reader sees;
   // reopen at the new revision and run the search again.
   SearchResults results;
   constexpr int kSearchAttempts = 20;
+  bool node_retried = false;
   for (int attempt = 0;; ++attempt) {
     try {
       results = search(index, request);
@@ -84,7 +90,27 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
       if (attempt == kSearchAttempts - 1) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
       index.reopen();
+    } catch (const node::ShardChanged&) {
+      // A node committed during the search: once more, on its new revision.
+      if (node_retried) throw;
+      node_retried = true;
+      index.reopen();
+    } catch (const Xapian::NetworkError&) {
+      // A node went away (or closed an idle connection): opening the
+      // cluster again names a node that is down, or leaves it out.
+      if (node_retried) throw;
+      node_retried = true;
+      index = open_for_reading(dir, open_options);
+    } catch (const node::NodeError&) {
+      if (node_retried || !args.partial) throw;
+      node_retried = true;
+      index = open_for_reading(dir, open_options);
     }
+  }
+  results.missing_nodes = index.missing_nodes();
+  if (!results.missing_nodes.empty()) {
+    print_error(fmt::format("searched without {} (not answering): results are partial",
+                            fmt::join(results.missing_nodes, ", ")));
   }
   const OutputFormat format = args.json                  ? OutputFormat::json
                               : args.format == "json"    ? OutputFormat::json
@@ -180,6 +206,9 @@ void add_search_command(CLI::App& app, Context& ctx) {
                    "search ... --format vimgrep))")
       ->check(CLI::IsMember({"text", "json", "paths", "vimgrep"}))
       ->capture_default_str();
+  sub->add_flag("--partial", args->partial,
+                "With a cluster index (`folio join`): search the nodes that answer and say which did not, "
+                "rather than fail");
   output->add_flag("--json", args->json, "Same as --format json: one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_search(ctx.global, *args); }; });
 }

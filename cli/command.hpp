@@ -41,6 +41,8 @@ void add_entities_command(CLI::App& app, Context& ctx);
 void add_compact_command(CLI::App& app, Context& ctx);
 void add_forget_command(CLI::App& app, Context& ctx);
 void add_version_command(CLI::App& app, Context& ctx);
+void add_serve_command(CLI::App& app, Context& ctx);
+void add_join_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx);  // hidden: __complete
 
 // "folio 0.1.0\nXapian 1.4.22\nindex schema version 6" (no final newline).

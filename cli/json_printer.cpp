@@ -117,19 +117,22 @@ class JsonPrinter final : public Printer {
       }
       facets[std::string(to_string(facet.spec.field))] = std::move(f);
     }
-    emit({{"version", kJsonFormatVersion},
-          {"query", results.query},
-          {"total", results.total},
-          {"relaxed_total", results.relaxed_total},
-          {"mode", results.mode == MatchMode::all   ? "all"
-                   : results.mode == MatchMode::any ? "any"
-                                                    : "relaxed"},
-          {"time_limited", results.time_limited},
-          {"counts", results.by_article ? "articles" : "sections"},
-          {"filters", std::move(filters)},
-          {"hits", std::move(hits)},
-          {"facets", std::move(facets)},
-          {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}});
+    json doc = {{"version", kJsonFormatVersion},
+                {"query", results.query},
+                {"total", results.total},
+                {"relaxed_total", results.relaxed_total},
+                {"mode", results.mode == MatchMode::all   ? "all"
+                         : results.mode == MatchMode::any ? "any"
+                                                          : "relaxed"},
+                {"time_limited", results.time_limited},
+                {"counts", results.by_article ? "articles" : "sections"},
+                {"filters", std::move(filters)},
+                {"hits", std::move(hits)},
+                {"facets", std::move(facets)},
+                {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}};
+    // A cluster searched with --partial: the nodes that did not answer.
+    if (!results.missing_nodes.empty()) doc["missing_nodes"] = results.missing_nodes;
+    emit(std::move(doc));
   }
 
   void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {

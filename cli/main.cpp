@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
   add_entities_command(app, ctx);
   add_compact_command(app, ctx);
   add_forget_command(app, ctx);
+  add_serve_command(app, ctx);
+  add_join_command(app, ctx);
   add_version_command(app, ctx);
   add_complete_command(app, ctx);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();

@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "cluster.hpp"
 #include "folio/date.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
@@ -112,6 +113,7 @@ std::pair<std::string, std::string> date_bounds(const Xapian::Database& db) {
 }  // namespace
 
 IndexStats index_stats(const Index& index) {
+  if (index.is_cluster()) return query::cluster_stats(index);
   const Xapian::Database& db = index.db();
   IndexStats stats;
   stats.path = index.dir().string();
@@ -153,6 +155,8 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
   // A surname-only person merged into a full name is listed as that name,
   // counted as the filters count it (query::NameResolver::merged_into).
   query::NameResolver resolver(index);
+  // A cluster counts every entity's sections in one request per node.
+  std::vector<std::vector<std::string>> cluster_groups;
   for (const schema::FieldInfo& field : schema::kFields) {
     const schema::Field type = field.field;
     if ((field.flags & schema::kRegistry) == 0 ||
@@ -173,6 +177,12 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
       if (!matches(record)) continue;
       EntityCount c;
       c.record = std::move(record);
+      if (index.is_cluster()) {
+        for (std::string& id : ids) id = schema::entity_term(type, id);
+        cluster_groups.push_back(std::move(ids));
+        out.push_back(std::move(c));
+        continue;
+      }
       std::set<Xapian::docid> sections;
       std::set<std::string> articles;
       for (const std::string& id : ids) {
@@ -187,6 +197,15 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
       // Entities whose sections were all removed stay in the registry.
       if (c.sections > 0) out.push_back(std::move(c));
     }
+  }
+  if (index.is_cluster()) {
+    const auto counts = query::cluster_entity_counts(index, cluster_groups);
+    std::vector<EntityCount> mentioned;
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      std::tie(out[k].sections, out[k].articles) = counts[k];
+      if (out[k].sections > 0) mentioned.push_back(std::move(out[k]));
+    }
+    out = std::move(mentioned);
   }
   std::stable_sort(out.begin(), out.end(), [](const EntityCount& a, const EntityCount& b) {
     if (a.sections != b.sections) return a.sections > b.sections;

@@ -119,16 +119,26 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
   }
 }
 
+std::vector<FacetValue> FacetSpy::counts(std::size_t i) const {
+  std::vector<FacetValue> values;
+  values.reserve(counts_[i].size());
+  for (const auto& [key, c] : counts_[i]) {
+    values.push_back({key, {}, by_article_ ? static_cast<Xapian::doccount>(c.articles.size()) : c.sections});
+  }
+  return values;
+}
+
 Facet FacetSpy::result(std::size_t i, NameResolver& resolver, bool disjunctive) const {
-  const FacetSpec& spec = specs_[i];
+  return make_facet(specs_[i], by_article_, disjunctive, counts(i), resolver);
+}
+
+Facet FacetSpy::make_facet(const FacetSpec& spec, bool by_article, bool disjunctive,
+                           std::vector<FacetValue> values, NameResolver& resolver) {
   Facet facet;
   facet.spec = spec;
-  facet.by_article = by_article_;
+  facet.by_article = by_article;
   facet.disjunctive = disjunctive;
-  for (const auto& [key, c] : counts_[i]) {
-    facet.values.push_back(
-        {key, {}, by_article_ ? static_cast<Xapian::doccount>(c.articles.size()) : c.sections});
-  }
+  facet.values = std::move(values);
   facet.distinct = facet.values.size();
   if (is_date(spec.field)) {
     std::sort(facet.values.begin(), facet.values.end(),

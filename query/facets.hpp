@@ -23,6 +23,13 @@ class FacetSpy : public Xapian::MatchSpy {
 
   // The counts of the i-th spec, named, sorted and cut to its limit.
   Facet result(std::size_t i, NameResolver& resolver, bool disjunctive) const;
+  // The counts of the i-th spec as they are (values unnamed, unordered),
+  // for a cluster to add up the nodes' counts.
+  std::vector<FacetValue> counts(std::size_t i) const;
+  // A facet of counts (those of counts(), added up): named, sorted and cut
+  // to the spec's limit.
+  static Facet make_facet(const FacetSpec& spec, bool by_article, bool disjunctive,
+                          std::vector<FacetValue> values, NameResolver& resolver);
 
  private:
   // Looked up by string_view: counting allocates only for a new value.

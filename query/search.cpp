@@ -8,6 +8,7 @@
 #include <chrono>
 #include <set>
 
+#include "cluster.hpp"
 #include "facets.hpp"
 #include "folio/error.hpp"
 #include "query_builder.hpp"
@@ -55,13 +56,15 @@ class UndatedLast : public Xapian::KeyMaker {
   }
 };
 
-Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& query,
-                             const SearchRequest& request) {
-  Xapian::Enquire enquire(db);
+Xapian::Enquire make_enquire(const Index& index, const Xapian::Query& query, const SearchRequest& request) {
+  Xapian::Enquire enquire(index.db());
   enquire.set_query(query);
   enquire.set_time_limit(kSearchTimeLimit);
   if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
-  if (request.sort == SortOrder::date) {
+  if (request.sort == SortOrder::date && index.is_cluster()) {
+    // Xapian's remote backend takes no KeyMaker: see undated_last().
+    enquire.set_sort_by_value_then_relevance(schema::kDateSlot, false);
+  } else if (request.sort == SortOrder::date) {
     enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
   } else if (request.sort == SortOrder::date_descending) {
     // An undated section has no value, the lowest key: last when reversed.
@@ -79,12 +82,16 @@ class FacetCounter {
   FacetCounter(const SearchRequest& request, const query::BuiltQuery& built)
       : request_(request), built_(built), inline_spy_(inline_specs(), request.facet_by_article) {}
 
-  void attach(Xapian::Enquire& enquire) {
-    if (!inline_specs().empty()) enquire.add_matchspy(&inline_spy_);
+  // A cluster's nodes count their facets in passes of their own: a match
+  // spy of folio's cannot run in xapian-tcpsrv.
+  void attach(Xapian::Enquire& enquire, const Index& index) {
+    if (!inline_specs().empty() && !index.is_cluster()) enquire.add_matchspy(&inline_spy_);
   }
 
   // After the main match: every facet, in the order requested.
-  std::vector<Facet> results(const Xapian::Database& db, query::NameResolver& resolver) const {
+  std::vector<Facet> results(const Index& index, query::NameResolver& resolver) const {
+    if (index.is_cluster()) return query::cluster_facets(index, request_, built_, resolver);
+    const Xapian::Database& db = index.db();
     std::vector<Facet> facets;
     std::size_t next_inline = 0;
     for (const FacetSpec& spec : request_.facets) {
@@ -169,12 +176,22 @@ std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::En
 }
 
 // `words`: the user's query (both forms, for the snippets to highlight).
-std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                           const Xapian::MSet& mset, const Xapian::Query& words, bool by_article) {
-  const std::set<std::string> matched = matched_terms(db, enquire, mset, words);
+// `known`: a cluster's terms of these hits, when already asked for.
+std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                           const Xapian::Query& words, bool by_article,
+                           const query::HitTerms* known = nullptr) {
+  const Xapian::Database& db = index.db();
+  // A cluster's nodes find the terms (and count the collapsed sections) of their hits.
+  const query::HitTerms cluster = known ? *known
+                                  : index.is_cluster()
+                                      ? query::cluster_hit_terms(index, enquire, mset, words, by_article)
+                                      : query::HitTerms{};
+  const std::set<std::string> matched =
+      index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
   Xapian::Enquire highlighter(db);
   highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
-  const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
+  const Xapian::MSet highlight_set =
+      known && known->highlight ? *known->highlight : highlighter.get_mset(0, 0);
   const Xapian::Stem stemmer = schema::text_stemmer();
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -184,7 +201,9 @@ std::vector<Hit> make_hits(const Xapian::Database& db, const Xapian::Enquire& en
     hit.score = it.get_weight();
     hit.section = schema::SectionData::from_json(doc.get_data());
     hit.id = schema::section_id(doc.get_value(schema::kArticleSlot), hit.section.index);
-    hit.other_sections = by_article ? it.get_collapse_count() : 0;
+    hit.other_sections = !by_article          ? 0
+                         : index.is_cluster() ? cluster.other_sections[hits.size()]
+                                              : it.get_collapse_count();
     hit.snippet = query::make_snippet(
         highlight_set.snippet(hit.section.text, query::kSnippetBytes, stemmer,
                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
@@ -212,6 +231,64 @@ Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::do
   match.time_limited = took.count() >= kSearchTimeLimit &&
                        match.mset.get_matches_lower_bound() != match.mset.get_matches_upper_bound();
   return match;
+}
+
+// --sort date over a cluster: sorted by the date value, the undated
+// sections (no value) come first, not last as UndatedLast puts them. The
+// page is taken from after them, then from them; `docs` gets its documents.
+std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire, bool ranked_weight,
+                              const Match& whole, const Xapian::Query& words, const SearchRequest& request,
+                              std::vector<Xapian::Document>& docs) {
+  const Xapian::Database& db = index.db();
+  Xapian::Enquire undated = make_enquire(index,
+                                         Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
+                                                       Xapian::Query(std::string(schema::kUndatedTerm))),
+                                         request);
+  const Xapian::doccount u = undated.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+  const Xapian::doccount n = whole.mset.get_matches_estimated();
+  const Xapian::doccount dated = n > u ? n - u : 0;
+  // Both pages' terms highlight the snippets, as they do those of one page.
+  struct Page {
+    Xapian::Enquire enquire;
+    Xapian::MSet mset;
+    query::HitTerms terms;
+  };
+  std::vector<Page> pages;
+  auto take = [&](Xapian::doccount first, Xapian::doccount count) {
+    if (count == 0) return;
+    // A second get_mset of one Enquire over remote shards breaks the first's
+    // documents: one Enquire per page.
+    Page page{make_enquire(index, enquire.get_query(), request), {}, {}};
+    if (ranked_weight) page.enquire.set_weighting_scheme(query::ranked_weight());
+    page.mset = page.enquire.get_mset(first, count, db.get_doccount());
+    page.terms = query::cluster_hit_terms(index, page.enquire, page.mset, words, request.by_article);
+    pages.push_back(std::move(page));
+  };
+  const Xapian::doccount offset = request.offset;
+  if (offset < dated) take(u + offset, std::min<Xapian::doccount>(request.limit, dated - offset));
+  const Xapian::doccount shown = pages.empty() ? 0 : pages.front().mset.size();
+  if (shown < request.limit && offset + shown >= dated) {
+    const Xapian::doccount from = offset + shown - dated;
+    if (from < u) take(from, std::min<Xapian::doccount>(request.limit - shown, u - from));
+  }
+  std::set<std::string> matched;
+  for (const Page& page : pages) matched.insert(page.terms.matched.begin(), page.terms.matched.end());
+  // One MSet makes every snippet: Xapian's snippets of one MSet depend on
+  // those it made before.
+  Xapian::Enquire highlighter(db);
+  highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
+  const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
+  std::vector<Hit> hits;
+  for (Page& page : pages) {
+    page.terms.matched = matched;
+    page.terms.highlight = highlight_set;
+    for (Hit& hit : make_hits(index, page.enquire, page.mset, words, request.by_article, &page.terms)) {
+      hits.push_back(std::move(hit));
+    }
+    for (auto it = page.mset.begin(); it != page.mset.end(); ++it) docs.push_back(it.get_document());
+  }
+  for (std::size_t k = 0; k < hits.size(); ++k) hits[k].rank = request.offset + static_cast<unsigned>(k) + 1;
+  return hits;
 }
 
 // The query of a ranked pass: the user's words with RM3 feedback terms;
@@ -262,19 +339,25 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   query::BuiltQuery any = built;
   if (request.mode == MatchMode::any && ranked) any.text = feedback_query(db, built, false);
   const query::BuiltQuery& main = request.mode == MatchMode::any ? any : built;
-  Xapian::Enquire enquire = make_enquire(db, main.combined(), request);
+  Xapian::Enquire enquire = make_enquire(index, main.combined(), request);
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
   FacetCounter facets(request, main);
-  facets.attach(enquire);
+  facets.attach(enquire, index);
   const Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
-  results.facets = facets.results(db, resolver);
-  results.hits = make_hits(db, enquire, match.mset, own_words, request.by_article);
+  results.facets = facets.results(index, resolver);
+  std::vector<Xapian::Document> docs;  // of the hits, when not those of match.mset
+  results.hits = index.is_cluster() && request.sort == SortOrder::date
+                     ? undated_last(index, enquire, request.mode == MatchMode::any && ranked, match,
+                                    own_words, request, docs)
+                     : make_hits(index, enquire, match.mset, own_words, request.by_article);
   if (request.mode == MatchMode::any && ranked) {
     const auto units = query::query_units(built.ranked);
     for (Hit& hit : results.hits) {
-      hit.all_words = has_every_unit(match.mset[hit.rank - 1 - request.offset].get_document(), units);
+      const std::size_t k = hit.rank - 1 - request.offset;
+      hit.all_words = has_every_unit(
+          docs.empty() ? match.mset[static_cast<Xapian::doccount>(k)].get_document() : docs[k], units);
     }
   }
 
@@ -284,7 +367,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
       shown >= results.total && query::query_units(built.ranked).size() >= kRelaxMinWords) {
     query::BuiltQuery relaxed = built;
     relaxed.text = Xapian::Query(Xapian::Query::OP_AND_NOT, feedback_query(db, built, true), built.text);
-    Xapian::Enquire second = make_enquire(db, relaxed.combined(), request);
+    Xapian::Enquire second = make_enquire(index, relaxed.combined(), request);
     second.set_weighting_scheme(query::ranked_weight());
     const Xapian::doccount offset = request.offset > results.total ? request.offset - results.total : 0;
     const Match more =
@@ -292,7 +375,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     results.time_limited = results.time_limited || more.time_limited;
-    for (Hit& hit : make_hits(db, second, more.mset, own_words, request.by_article)) {
+    for (Hit& hit : make_hits(index, second, more.mset, own_words, request.by_article)) {
       hit.rank += results.total;
       hit.all_words = false;
       results.hits.push_back(std::move(hit));

@@ -157,6 +157,9 @@ struct SearchResults {
   std::vector<ResolvedFilter> filters;
   std::vector<Facet> facets;
   std::string suggestion;  // a corrected query when a word is not in the index
+  // A cluster index opened with OpenOptions::partial: the nodes left out
+  // (set by the caller, from Index::missing_nodes()).
+  std::vector<std::string> missing_nodes = {};
 };
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not

@@ -1,0 +1,364 @@
+#include "cluster.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "facets.hpp"
+#include "folio/date.hpp"
+#include "folio/node.hpp"
+#include "snippet.hpp"
+
+namespace folio::query {
+namespace {
+
+using Counts = std::vector<std::vector<std::map<std::string, Xapian::doccount>>>;  // [pass][spec]
+
+void add_counts(Counts& sum, const std::vector<std::vector<std::vector<FacetValue>>>& part) {
+  for (std::size_t p = 0; p < part.size() && p < sum.size(); ++p) {
+    for (std::size_t i = 0; i < part[p].size() && i < sum[p].size(); ++i) {
+      for (const FacetValue& v : part[p][i]) sum[p][i][v.value] += v.count;
+    }
+  }
+}
+
+std::vector<node::ShardState> read_states(const Index& index, const IndexNode& node, node::Reader& r) {
+  std::vector<node::ShardState> states = r.get_states();
+  index.check_unchanged(node, states);
+  return states;
+}
+
+// The hits of an MSet by the part of the cluster they are in.
+struct PartHits {
+  std::vector<Xapian::docid> docids;  // in the part
+  std::vector<std::size_t> ranks;     // positions in the MSet
+};
+
+}  // namespace
+
+std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::Database& db,
+                                                                  const std::vector<FacetPass>& passes,
+                                                                  bool by_article) {
+  std::vector<std::vector<std::vector<FacetValue>>> out;
+  for (const FacetPass& pass : passes) {
+    FacetSpy spy(pass.specs, by_article);
+    Xapian::Enquire enquire(db);
+    enquire.set_time_limit(kSearchTimeLimit);
+    enquire.set_query(pass.query);
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, db.get_doccount());
+    std::vector<std::vector<FacetValue>> counts;
+    for (std::size_t i = 0; i < pass.specs.size(); ++i) counts.push_back(spy.counts(i));
+    out.push_back(std::move(counts));
+  }
+  return out;
+}
+
+DocTerms doc_terms_of(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms,
+                      const std::vector<std::string>& patterns, const Xapian::Query& collapse) {
+  DocTerms out;
+  for (const std::string& term : terms) {
+    auto t = db.termlist_begin(docid);
+    t.skip_to(term);
+    if (t != db.termlist_end(docid) && *t == term) out.terms.push_back(term);
+  }
+  for (const std::string& pattern : patterns) {
+    auto t = db.termlist_begin(docid);
+    for (t.skip_to(pattern); t != db.termlist_end(docid) && (*t).starts_with(pattern); ++t) {
+      out.terms.push_back(*t);
+    }
+  }
+  if (!collapse.empty()) {
+    // An article lives whole in one shard: its sections are all here.
+    const std::string article =
+        db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, collapse, Xapian::Query(schema::article_term(article))));
+    const Xapian::doccount n = enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+    out.other_sections = n > 0 ? n - 1 : 0;
+  }
+  return out;
+}
+
+std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database& db,
+                                                          const std::vector<std::string>& terms) {
+  std::set<Xapian::docid> sections;
+  std::set<std::string> articles;
+  for (const std::string& term : terms) {
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+      if (!sections.insert(*p).second) continue;
+      articles.insert(db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(schema::kArticleSlot));
+    }
+  }
+  return {static_cast<Xapian::doccount>(sections.size()), articles.size()};
+}
+
+std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
+                                                                       const std::vector<FacetPass>& passes,
+                                                                       bool by_article) {
+  Counts sum(passes.size());
+  for (std::size_t p = 0; p < passes.size(); ++p) sum[p].resize(passes[p].specs.size());
+  for (const Xapian::Database& shard : index.local_shards()) {
+    add_counts(sum, facet_counts_of(shard, passes, by_article));
+  }
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::facets))
+      .put_uint(by_article ? 1 : 0)
+      .put_uint(passes.size());
+  for (const FacetPass& pass : passes) {
+    w.put_string(pass.query.serialise()).put_uint(pass.specs.size());
+    for (const FacetSpec& spec : pass.specs) {
+      w.put_uint(static_cast<std::uint64_t>(spec.field))
+          .put_uint(static_cast<std::uint64_t>(spec.granularity));
+    }
+  }
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    read_states(index, node, r);
+    std::vector<std::vector<std::vector<FacetValue>>> part(r.get_uint());
+    for (std::size_t p = 0; p < part.size() && p < passes.size(); ++p) {
+      part[p].resize(passes[p].specs.size());
+      for (std::vector<FacetValue>& values : part[p]) {
+        values.resize(r.get_uint());
+        for (FacetValue& v : values) {
+          v.value = r.get_string();
+          v.count = static_cast<Xapian::doccount>(r.get_uint());
+        }
+      }
+    }
+    const std::lock_guard lock(mutex);
+    add_counts(sum, part);
+  });
+  std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    for (const auto& counts : sum[p]) {
+      std::vector<FacetValue> values;
+      for (const auto& [value, count] : counts) values.push_back({value, {}, count});
+      out[p].push_back(std::move(values));
+    }
+  }
+  return out;
+}
+
+std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
+                                  NameResolver& resolver) {
+  auto own_filter = [&](const FacetSpec& spec) {
+    return request.disjunctive && built.filters.count(filter_of(spec.field)) != 0;
+  };
+  std::vector<FacetPass> passes{{built.combined(), {}}};
+  std::vector<std::pair<std::size_t, std::size_t>> where;  // per facet: its pass and spec
+  for (const FacetSpec& spec : request.facets) {
+    if (own_filter(spec)) {
+      passes.push_back({built.combined(filter_of(spec.field)), {spec}});
+      where.emplace_back(passes.size() - 1, 0);
+    } else {
+      passes.front().specs.push_back(spec);
+      where.emplace_back(0, passes.front().specs.size() - 1);
+    }
+  }
+  if (request.facets.empty()) return {};
+  auto counts = cluster_facet_counts(index, passes, request.facet_by_article);
+  // The names of the values shown, in one request per node and field.
+  for (std::size_t k = 0; k < request.facets.size(); ++k) {
+    const FacetSpec& spec = request.facets[k];
+    const std::optional<schema::Field> registry = schema::info(spec.field).named_by;
+    if (!registry) continue;
+    std::vector<FacetValue> top = counts[where[k].first][where[k].second];
+    std::sort(top.begin(), top.end(), [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (top.size() > spec.limit) top.resize(spec.limit);
+    std::vector<std::string> ids;
+    for (const FacetValue& v : top) ids.push_back(v.value);
+    index.prefetch_entities(*registry, ids);
+  }
+  std::vector<Facet> facets;
+  for (std::size_t k = 0; k < request.facets.size(); ++k) {
+    const FacetSpec& spec = request.facets[k];
+    facets.push_back(FacetSpy::make_facet(spec, request.facet_by_article, own_filter(spec),
+                                          std::move(counts[where[k].first][where[k].second]), resolver));
+  }
+  return facets;
+}
+
+HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                           const Xapian::Query& words, bool by_article) {
+  // Xapian's get_matching_terms: the query's terms a document has.
+  const Xapian::Query match = enquire.get_query();
+  const std::set<std::string> query_terms(match.get_unique_terms_begin(), match.get_unique_terms_end());
+  std::vector<std::string> terms;
+  for (auto t = words.get_unique_terms_begin(); t != words.get_unique_terms_end(); ++t) {
+    if (query_terms.count(*t) != 0) terms.push_back(*t);
+  }
+  std::vector<std::string> patterns;
+  wildcard_patterns(words, patterns);
+  const Xapian::Query collapse = by_article ? match : Xapian::Query();
+  // The documents' data and values come in one batch, not one by one.
+  // Xapian 1.4's MSet::fetch() of an MSet that does not start at the
+  // first match reads outside it: those fetch one document at a time.
+  if (mset.get_firstitem() == 0) mset.fetch();
+  HitTerms out;
+  out.other_sections.resize(mset.size());
+  const std::size_t parts = index.parts();
+  std::vector<PartHits> by_part(parts);
+  std::size_t rank = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+    const Xapian::docid d = *it;
+    PartHits& part = by_part[(d - 1) % parts];
+    part.docids.push_back(static_cast<Xapian::docid>((d - 1) / parts + 1));
+    part.ranks.push_back(rank);
+  }
+  for (std::size_t position = 0; position < parts; ++position) {
+    const Xapian::Database* local = index.local_part(position);
+    if (local == nullptr) continue;
+    const PartHits& part = by_part[position];
+    for (std::size_t k = 0; k < part.docids.size(); ++k) {
+      DocTerms t = doc_terms_of(*local, part.docids[k], terms, patterns, collapse);
+      out.matched.insert(t.terms.begin(), t.terms.end());
+      out.other_sections[part.ranks[k]] = t.other_sections;
+    }
+  }
+  const std::string serialised = collapse.empty() ? std::string() : collapse.serialise();
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    const PartHits& part = by_part[node.position];
+    if (part.docids.empty()) return;
+    node::Writer w;
+    w.put_uint(static_cast<std::uint8_t>(node::Request::hits))
+        .put_string(serialised)
+        .put_strings(terms)
+        .put_strings(patterns)
+        .put_uint(part.docids.size());
+    for (Xapian::docid d : part.docids) w.put_uint(d);
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    read_states(index, node, r);
+    const std::uint64_t n = r.get_uint();
+    std::vector<std::vector<std::string>> found;
+    std::vector<Xapian::doccount> others;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      found.push_back(r.get_strings());
+      others.push_back(static_cast<Xapian::doccount>(r.get_uint()));
+    }
+    const std::lock_guard lock(mutex);
+    for (std::size_t k = 0; k < found.size() && k < part.ranks.size(); ++k) {
+      out.matched.insert(found[k].begin(), found[k].end());
+      out.other_sections[part.ranks[k]] = others[k];
+    }
+  });
+  return out;
+}
+
+std::vector<Xapian::doccount> cluster_termfreqs(const Index& index, const std::vector<std::string>& terms) {
+  std::vector<Xapian::doccount> out(terms.size());
+  for (const Xapian::Database& shard : index.local_shards()) {
+    for (std::size_t k = 0; k < terms.size(); ++k) out[k] += shard.get_termfreq(terms[k]);
+  }
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::termfreqs)).put_strings(terms);
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    read_states(index, node, r);
+    std::vector<Xapian::doccount> part(r.get_uint());
+    for (Xapian::doccount& f : part) f = static_cast<Xapian::doccount>(r.get_uint());
+    const std::lock_guard lock(mutex);
+    for (std::size_t k = 0; k < part.size() && k < out.size(); ++k) out[k] += part[k];
+  });
+  return out;
+}
+
+std::vector<std::pair<Xapian::doccount, std::size_t>> cluster_entity_counts(
+    const Index& index, const std::vector<std::vector<std::string>>& groups) {
+  std::vector<std::pair<Xapian::doccount, std::size_t>> out(groups.size());
+  for (const Xapian::Database& shard : index.local_shards()) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto [sections, articles] = entity_counts_of(shard, groups[g]);
+      out[g].first += sections;
+      out[g].second += articles;
+    }
+  }
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::entity_counts)).put_uint(groups.size());
+  for (const std::vector<std::string>& group : groups) w.put_strings(group);
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    read_states(index, node, r);
+    const std::uint64_t n = r.get_uint();
+    std::vector<std::pair<Xapian::doccount, std::size_t>> part;
+    for (std::uint64_t g = 0; g < n; ++g) {
+      const auto sections = static_cast<Xapian::doccount>(r.get_uint());
+      part.emplace_back(sections, r.get_uint());
+    }
+    const std::lock_guard lock(mutex);
+    for (std::size_t g = 0; g < part.size() && g < out.size(); ++g) {
+      out[g].first += part[g].first;
+      out[g].second += part[g].second;
+    }
+  });
+  return out;
+}
+
+IndexStats cluster_stats(const Index& index) {
+  IndexStats stats;
+  stats.path = index.dir().string();
+  stats.shards = index.shard_count();
+  stats.schema_version = schema::kVersion;
+  std::string earliest, latest;
+  auto add = [&](Xapian::doccount sections, std::size_t articles, std::size_t bad, const std::string& first,
+                 const std::string& last, Xapian::doccount undated, std::uintmax_t size) {
+    stats.sections += sections;
+    stats.articles += articles;
+    stats.skipped_files += bad;
+    if (!first.empty() && (earliest.empty() || first < earliest)) earliest = first;
+    if (last > latest) latest = last;
+    stats.undated_sections += undated;
+    stats.size_bytes += size;
+  };
+  for (const Xapian::Database& shard : index.local_shards()) {
+    std::string first, last;
+    for (auto v = shard.valuestream_begin(schema::kDateSlot); v != shard.valuestream_end(schema::kDateSlot);
+         ++v) {
+      if (first.empty() || *v < first) first = *v;
+      if (*v > last) last = *v;
+    }
+    std::size_t files = 0, bad = 0;
+    const std::string fp(schema::kFileKeyPrefix), bp(schema::kBadFileKeyPrefix);
+    for (auto it = shard.metadata_keys_begin(fp); it != shard.metadata_keys_end(fp); ++it) ++files;
+    for (auto it = shard.metadata_keys_begin(bp); it != shard.metadata_keys_end(bp); ++it) ++bad;
+    add(shard.get_doccount(), files, bad, first, last, shard.get_termfreq(std::string(schema::kUndatedTerm)),
+        0);
+  }
+  // The local indexes' folders are not the cluster's: only what is in it.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(index.dir(), ec)) {
+    if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);
+  }
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    node::Writer w;
+    w.put_uint(static_cast<std::uint8_t>(node::Request::stats));
+    const std::string response = node.service->call(w.data());
+    node::Reader r(response);
+    read_states(index, node, r);
+    const auto sections = static_cast<Xapian::doccount>(r.get_uint());
+    const std::size_t articles = r.get_uint(), bad = r.get_uint();
+    const std::string first = r.get_string(), last = r.get_string();
+    const auto undated = static_cast<Xapian::doccount>(r.get_uint());
+    r.get_uint();  // the node's shards: IndexNode::shards has them
+    const std::uintmax_t size = r.get_uint();
+    const std::lock_guard lock(mutex);
+    add(sections, articles, bad, first, last, undated, size);
+  });
+  stats.earliest = iso_of_day_key(earliest);
+  stats.latest = iso_of_day_key(latest);
+  return stats;
+}
+
+}  // namespace folio::query

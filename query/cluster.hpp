@@ -1,0 +1,79 @@
+// A search over a cluster index: what Xapian's remote protocol cannot
+// carry (folio's facet counter, collapse counts of remote hits, per-hit
+// terms, stats, entity counts) asked of each node's folio service, one
+// batched request per node and need, the nodes in parallel, the answers
+// added up with the local shards' own. Private to query/.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "folio/database.hpp"
+#include "folio/search.hpp"
+#include "query_builder.hpp"
+#include "resolve.hpp"
+
+namespace folio::query {
+
+// One facet pass: a query and the facets counted over its matches.
+struct FacetPass {
+  Xapian::Query query;
+  std::vector<FacetSpec> specs;
+};
+
+// The counts of each pass's specs ([pass][spec]), unnamed and unordered,
+// summed over the local shards and every node (an article lives whole in
+// one shard, so article counts add too). Throws node::NodeError,
+// node::ShardChanged.
+std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
+                                                                       const std::vector<FacetPass>& passes,
+                                                                       bool by_article);
+
+// What make_hits needs of each hit beyond its document.
+struct HitTerms {
+  std::set<std::string> matched;  // the hits' terms among `terms`, and those starting with a pattern
+  std::vector<Xapian::doccount> other_sections;  // per hit, with a collapse query
+  // The MSet that makes the snippets, when several pages share one.
+  std::optional<Xapian::MSet> highlight = std::nullopt;
+};
+
+// As search.cpp's matched_terms(): the user's own `words` that the hits
+// matched, and the terms the wildcards of `words` expanded to in them; with
+// `by_article`, the other matching sections of each hit's article.
+HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                           const Xapian::Query& words, bool by_article);
+
+// The facets of a search (search.cpp's FacetCounter) over a cluster: one
+// pass with the query, one for each facet counted without its own filter.
+std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
+                                  NameResolver& resolver);
+
+// The same, on one database (a node's, a local shard), as the folio
+// service answers them.
+std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::Database& db,
+                                                                  const std::vector<FacetPass>& passes,
+                                                                  bool by_article);
+struct DocTerms {
+  std::vector<std::string> terms;  // of `terms`, and of the patterns
+  Xapian::doccount other_sections = 0;
+};
+DocTerms doc_terms_of(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms,
+                      const std::vector<std::string>& patterns, const Xapian::Query& collapse);
+std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database& db,
+                                                          const std::vector<std::string>& terms);
+
+// Each term's frequency over the whole cluster.
+std::vector<Xapian::doccount> cluster_termfreqs(const Index& index, const std::vector<std::string>& terms);
+
+// `folio stats` of a cluster: every node's part added up.
+IndexStats cluster_stats(const Index& index);
+
+// Sections and articles that mention any term of each group, over the cluster.
+std::vector<std::pair<Xapian::doccount, std::size_t>> cluster_entity_counts(
+    const Index& index, const std::vector<std::vector<std::string>>& groups);
+
+}  // namespace folio::query
