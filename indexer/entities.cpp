@@ -960,16 +960,22 @@ class ArticleEntities {
   // Each section's organisations, by the slug of their name; the display
   // name is the first mention written outside a heading, if any.
   void attach_orgs(Article& article) const {
+    // A one-word organisation that is a word of a person the article names
+    // is that person ("As Blinken embarks ..." after "Antony Blinken"), as
+    // a one-word place is ("Jordan" the surname).
+    auto person_word = [this](const OrgMention& m) {
+      return m.surface.find(' ') == std::string::npos && by_word_.count(fold(m.surface)) != 0;
+    };
     std::map<std::string, const OrgMention*> names;
     for (const OrgMention& m : scan_.orgs) {
       const std::string id = slug(m.surface);
-      if (id.empty()) continue;
+      if (id.empty() || person_word(m)) continue;
       auto [it, fresh] = names.try_emplace(id, &m);
       if (!fresh && it->second->heading && !m.heading) it->second = &m;
     }
     for (const OrgMention& m : scan_.orgs) {
       const std::string id = slug(m.surface);
-      if (id.empty()) continue;
+      if (id.empty() || person_word(m)) continue;
       add_unique(article.sections[m.section].orgs, Org{id, names.at(id)->surface, {}}, m.surface);
     }
   }

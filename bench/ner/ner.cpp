@@ -166,10 +166,11 @@ Document upper_copy(const Document& d) {
 }
 
 void prepare(const folio::Lexicon& lx, Document& d, bool headline) {
+  static folio::TagLexiconCache cache;  // one lexicon for the whole run
   for (Sentence& s : d.sentences) s.bind(headline);
   d.evidence = folio::TagDocument();
   for (const Sentence& s : d.sentences) d.evidence.add(s.tag);
-  for (Sentence& s : d.sentences) folio::extract_features(lx, d.evidence, s.tag, s.features);
+  for (Sentence& s : d.sentences) folio::extract_features(lx, cache, d.evidence, s.tag, s.features);
 }
 
 class Perceptron {
@@ -179,9 +180,8 @@ class Perceptron {
   std::vector<float> scores(const folio::TagFeatures& tf) const {
     std::vector<float> sc(tf.candidate.size() * kTagLabels, 0.0F);
     for (std::size_t i = 0; i < tf.candidate.size(); ++i) {
-      if (!tf.candidate[i]) continue;
-      for (std::uint64_t f : tf.features[i]) {
-        const auto it = index_.find(f);
+      for (std::uint32_t k = tf.begin[i]; k < tf.begin[i + 1]; ++k) {
+        const auto it = index_.find(tf.features[k]);
         if (it == index_.end()) continue;
         const float* w = &w_[it->second * kTagLabels];
         for (int l = 0; l < kTagLabels; ++l) sc[i * kTagLabels + static_cast<std::size_t>(l)] += w[l];
@@ -208,8 +208,8 @@ class Perceptron {
         bump_transition(pp * kTagLabels + pred[i], -1);
       }
       if (s.gold[i] == pred[i]) continue;
-      for (std::uint64_t f : s.features.features[i]) {
-        const std::size_t row = row_of(f);
+      for (std::uint32_t k = s.features.begin[i]; k < s.features.begin[i + 1]; ++k) {
+        const std::size_t row = row_of(s.features.features[k]);
         bump(row * kTagLabels + s.gold[i], 1);
         bump(row * kTagLabels + pred[i], -1);
       }
@@ -372,7 +372,7 @@ int main(int argc, char** argv) {
   int epochs = 4;
   unsigned seed = 1;
   double upper_share = 0.1;
-  float floor = 0.05F;
+  float floor = 1.0F;
   train->add_option("--data", split, "folder with train.txt and dev.txt (bench/ner/split.py)");
   train->add_option("--out", out, "the model file to write");
   train->add_option("--epochs", epochs, "passes over the training part");
