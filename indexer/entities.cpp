@@ -296,7 +296,7 @@ class ArticleScan {
       }
     }
     TagDocument document;
-    for (const Piece& p : pieces) document.add(p.sentence);
+    for (const Piece& p : pieces) model->read(lx, document, p.sentence);
     for (Unit& u : units) u.labels.assign(u.tokens.size(), 0);
     for (const Piece& p : pieces) {
       const std::vector<std::uint8_t> labels = model->tag(lx, document, p.sentence);

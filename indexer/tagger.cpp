@@ -241,6 +241,17 @@ Initial initial(std::string_view text) {
   return is_upper_cp(*it) ? Initial::cap : Initial::lower;
 }
 
+// Lower-case words that begin names in many languages.
+bool is_name_particle(std::string_view key) {
+  static constexpr std::string_view kParticles[] = {
+      "al",  "bin", "ibn", "bint", "el", "van", "von", "de",  "da",  "di", "du", "der", "den",
+      "del", "dos", "das", "la",   "le", "ben", "abu", "ter", "ten", "zu", "af", "dem", "della"};
+  for (std::string_view p : kParticles) {
+    if (key == p) return true;
+  }
+  return false;
+}
+
 // Two or more letters, all upper case (ASCII words; others count as not).
 bool all_upper_ascii(std::string_view text) {
   unsigned letters = 0;
@@ -290,14 +301,18 @@ std::uint8_t TagDocument::evidence_of(std::uint64_t hash) const {
   }
 }
 
-void TagDocument::add(const TagSentence& sentence) {
+void TagDocument::add(const Lexicon& lx, TagLexiconCache& cache, const TagSentence& sentence) {
   if (sentence.headline) return;  // capitals there say nothing
   const auto& t = sentence.tokens;
   const std::size_t n = t.size();
   thread_local std::vector<Initial> first;
   first.resize(n);
   for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  static const std::uint64_t kPlaceWords[] = {tag_key_hash("in"), tag_key_hash("at"), tag_key_hash("from"),
+                                              tag_key_hash("near"), tag_key_hash("to")};
+  std::uint64_t prev_hash = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = tag_key_hash(t[i].key);
     std::uint8_t bits = 0;
     if (first[i] == Initial::lower) bits |= 1;
     if (first[i] == Initial::cap && !all_upper_ascii(t[i].text)) {
@@ -305,8 +320,19 @@ void TagDocument::add(const TagSentence& sentence) {
       const bool next = i + 1 < n && first[i + 1] == Initial::cap && !t[i + 1].comma_before;
       const bool prev = i > 0 && first[i - 1] == Initial::cap && !t[i].comma_before;
       if (next || prev) bits |= 4;
+      if (prev && !t[i - 1].possessive) {
+        const std::uint32_t before = cache.word(lx, t[i - 1].key, prev_hash);
+        if ((before & kLexGiven) != 0) bits |= 8;
+        if ((before & kLexTitle) != 0) bits |= 16;
+      }
+      if (i > 0 && first[i - 1] == Initial::lower && !t[i].comma_before) {
+        for (std::uint64_t w : kPlaceWords) {
+          if (prev_hash == w) bits |= 32;
+        }
+      }
     }
-    if (bits != 0) mark(tag_key_hash(t[i].key), bits);
+    if (bits != 0) mark(h, bits);
+    prev_hash = h;
   }
 }
 
@@ -412,6 +438,12 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
   for (std::size_t i = 0; i + 1 < n; ++i) {
     if (t[i + 1].hyphen && capital(i + 1) && first[i] != Initial::digit) out.candidate[i] = true;
     if (t[i + 1].hyphen && capital(i) && first[i + 1] != Initial::digit) out.candidate[i + 1] = true;
+  }
+  // A name's particle before its first capitalised word: "bin Laden", "van
+  // Gogh", "de Villepin", "al Qaida".
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (capital(i) || !capital(i + 1) || t[i + 1].comma_before || !is_name_particle(t[i].key)) continue;
+    out.candidate[i] = true;
   }
   // The first word of a sentence, alone and written in lower case elsewhere
   // in the article but never capitalised inside a sentence or next to
@@ -558,6 +590,9 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
     const std::uint8_t ev = doc.evidence_of(key_hash[i]);
     f.push_back(feature('E', ev, where));
     f.push_back(feature('Y', ev, li));
+    for (std::uint32_t bit = 0; bit < 6; ++bit) {
+      if ((ev & (1U << bit)) != 0) f.push_back(feature('V', bit, where));
+    }
   }
   out.begin[n] = static_cast<std::uint32_t>(f.size());
 }
@@ -711,24 +746,39 @@ void TaggerModel::add_weights(std::uint64_t f, std::int32_t* sums) const {
   }
 }
 
-std::vector<std::uint8_t> TaggerModel::tag(const Lexicon& lexicon, const TagDocument& document,
-                                           const TagSentence& sentence) const {
-  // The buffers keep their capacity, and the lexicon's answers are kept
-  // from one sentence and article to the next, for this model's lexicon.
-  struct Scratch {
-    TagFeatures features;
-    TagLexiconCache cache;
-    std::uint64_t serial = 0;
-    const Lexicon* lexicon = nullptr;
-    std::vector<std::int32_t> sums;
-    std::vector<float> scores;
-  };
+namespace {
+
+// A thread's buffers for the tagger: they keep their capacity, and the
+// lexicon's answers are kept from one sentence and article to the next,
+// for one model's lexicon.
+struct Scratch {
+  TagFeatures features;
+  TagLexiconCache cache;
+  std::uint64_t serial = 0;
+  const Lexicon* lexicon = nullptr;
+  std::vector<std::int32_t> sums;
+  std::vector<float> scores;
+};
+
+Scratch& scratch(std::uint64_t serial, const Lexicon& lexicon) {
   thread_local Scratch x;
-  if (x.serial != serial_ || x.lexicon != &lexicon) {
+  if (x.serial != serial || x.lexicon != &lexicon) {
     x.cache.clear();
-    x.serial = serial_;
+    x.serial = serial;
     x.lexicon = &lexicon;
   }
+  return x;
+}
+
+}  // namespace
+
+void TaggerModel::read(const Lexicon& lexicon, TagDocument& document, const TagSentence& sentence) const {
+  document.add(lexicon, scratch(serial_, lexicon).cache, sentence);
+}
+
+std::vector<std::uint8_t> TaggerModel::tag(const Lexicon& lexicon, const TagDocument& document,
+                                           const TagSentence& sentence) const {
+  Scratch& x = scratch(serial_, lexicon);
   extract_features(lexicon, x.cache, document, sentence, x.features);
   const std::size_t n = sentence.tokens.size();
   const TagFeatures& tf = x.features;

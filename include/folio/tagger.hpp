@@ -52,14 +52,22 @@ struct TagSentence {
 // mixed): stable across runs and builds.
 std::uint64_t tag_key_hash(std::string_view key);
 
+class TagLexiconCache;
+
 // What the article says about each word elsewhere: written in lower case,
-// capitalised inside a sentence. Filled from every sentence before tagging.
+// capitalised inside a sentence, after a given name or a title. Filled from
+// every sentence before tagging.
 class TagDocument {
  public:
-  void add(const TagSentence& sentence);
+  // Adds what a sentence says of its words; lx and cache say which words
+  // are given names and titles.
+  void add(const Lexicon& lx, TagLexiconCache& cache, const TagSentence& sentence);
   // Bit 1: seen in lower case; bit 2: capitalised, not first in its sentence
   // and not in a headline; bit 4: capitalised next to another capitalised
-  // word (in a longer name). By the key, or by its tag_key_hash().
+  // word (in a longer name); bit 8: capitalised right after a given name
+  // ("Romano Prodi" for "Prodi"); bit 16: right after a title ("President
+  // Prodi"); bit 32: right after "in", "at", "from", "near" or "to". By the
+  // key, or by its tag_key_hash().
   std::uint8_t evidence(std::string_view key) const { return evidence_of(tag_key_hash(key)); }
   std::uint8_t evidence_of(std::uint64_t hash) const;
 
@@ -119,6 +127,9 @@ class TaggerModel {
   TaggerModel(const TaggerModel&) = delete;
   TaggerModel& operator=(const TaggerModel&) = delete;
 
+  // Adds a sentence to what the document says of its words (TagDocument::add
+  // with this thread's cache of the lexicon).
+  void read(const Lexicon& lexicon, TagDocument& document, const TagSentence& sentence) const;
   // One label per token of the sentence.
   std::vector<std::uint8_t> tag(const Lexicon& lexicon, const TagDocument& document,
                                 const TagSentence& sentence) const;
