@@ -442,9 +442,11 @@ class ArticleScan {
       return {n, 0};
     }
     // A first word that is no ordinary word, place or calendar word, then
-    // more capitalised words: "Fumio Kishida", "Elon Musk".
-    if (ordinary(t[i].key) || first != nullptr || t[i].key.size() < 2 || t[i].upper ||
-        lx_.is_organisation_suffix(t[i].key)) {
+    // more capitalised words: "Fumio Kishida", "Elon Musk"; or an initial
+    // ("C. Harris").
+    const bool initial = t[i].text.size() == 2 && t[i].text[1] == '.' && !ordinary(t[i + 1].key);
+    if (!initial && (ordinary(t[i].key) || first != nullptr || t[i].key.size() < 2 || t[i].upper ||
+                     lx_.is_organisation_suffix(t[i].key))) {
       return {};
     }
     for (std::size_t k = i + 1; k < i + n; ++k) {
@@ -576,7 +578,10 @@ class ArticleScan {
         !t[i + n - 1].possessive) {
       return true;
     }
-    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key)) return false;
+    // A given name, a family name written first or an initial ("C. Harris")
+    // opens the name whatever the tagger says of the words.
+    const bool initial = tok.text.size() == 2 && tok.text[1] == '.' && n > 1 && !ordinary(t[i + 1].key);
+    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial) return false;
     return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
            (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
   }
