@@ -296,7 +296,7 @@ class ArticleScan {
       }
     }
     TagDocument document;
-    for (const Piece& p : pieces) document.add(p.sentence);
+    for (const Piece& p : pieces) model->read(lx, document, p.sentence);
     for (Unit& u : units) u.labels.assign(u.tokens.size(), 0);
     for (const Piece& p : pieces) {
       const std::vector<std::uint8_t> labels = model->tag(lx, document, p.sentence);
@@ -442,9 +442,11 @@ class ArticleScan {
       return {n, 0};
     }
     // A first word that is no ordinary word, place or calendar word, then
-    // more capitalised words: "Fumio Kishida", "Elon Musk".
-    if (ordinary(t[i].key) || first != nullptr || t[i].key.size() < 2 || t[i].upper ||
-        lx_.is_organisation_suffix(t[i].key)) {
+    // more capitalised words: "Fumio Kishida", "Elon Musk"; or an initial
+    // ("C. Harris").
+    const bool initial = t[i].text.size() == 2 && t[i].text[1] == '.' && !ordinary(t[i + 1].key);
+    if (!initial && (ordinary(t[i].key) || first != nullptr || t[i].key.size() < 2 || t[i].upper ||
+                     lx_.is_organisation_suffix(t[i].key))) {
       return {};
     }
     for (std::size_t k = i + 1; k < i + n; ++k) {
@@ -576,7 +578,10 @@ class ArticleScan {
         !t[i + n - 1].possessive) {
       return true;
     }
-    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key)) return false;
+    // A given name, a family name written first or an initial ("C. Harris")
+    // opens the name whatever the tagger says of the words.
+    const bool initial = tok.text.size() == 2 && tok.text[1] == '.' && n > 1 && !ordinary(t[i + 1].key);
+    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial) return false;
     return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
            (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
   }
@@ -960,16 +965,22 @@ class ArticleEntities {
   // Each section's organisations, by the slug of their name; the display
   // name is the first mention written outside a heading, if any.
   void attach_orgs(Article& article) const {
+    // A one-word organisation that is a word of a person the article names
+    // is that person ("As Blinken embarks ..." after "Antony Blinken"), as
+    // a one-word place is ("Jordan" the surname).
+    auto person_word = [this](const OrgMention& m) {
+      return m.surface.find(' ') == std::string::npos && by_word_.count(fold(m.surface)) != 0;
+    };
     std::map<std::string, const OrgMention*> names;
     for (const OrgMention& m : scan_.orgs) {
       const std::string id = slug(m.surface);
-      if (id.empty()) continue;
+      if (id.empty() || person_word(m)) continue;
       auto [it, fresh] = names.try_emplace(id, &m);
       if (!fresh && it->second->heading && !m.heading) it->second = &m;
     }
     for (const OrgMention& m : scan_.orgs) {
       const std::string id = slug(m.surface);
-      if (id.empty()) continue;
+      if (id.empty() || person_word(m)) continue;
       add_unique(article.sections[m.section].orgs, Org{id, names.at(id)->surface, {}}, m.surface);
     }
   }

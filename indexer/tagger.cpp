@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -54,7 +55,69 @@ namespace {
 
 constexpr char kMagic[8] = {'F', 'O', 'L', 'I', 'O', 'N', 'E', 'R'};
 constexpr std::size_t kHeaderBytes = 8 + 4 * 5;
+constexpr std::size_t kSlotsOffset = 512;  // the slots start here, aligned
 constexpr std::size_t kMaxLexiconPhrase = 4;
+static_assert(kHeaderBytes + (kTagLabels + 1) * kTagLabels * 4 <= kSlotsOffset);
+
+// What the lexicon says of a word (TagLexiconCache::word): given name,
+// family name written first, title, demonym, organisation, organisation
+// suffix, ordinary lower-case word, place (its kind in bits 8-11, and for
+// a city whether it has a million people).
+enum : std::uint32_t {
+  kLexGiven = 1U << 0,
+  kLexSurnameFirst = 1U << 1,
+  kLexTitle = 1U << 2,
+  kLexDemonym = 1U << 3,
+  kLexOrganisation = 1U << 4,
+  kLexOrganisationSuffix = 1U << 5,
+  kLexOrdinary = 1U << 6,
+  kLexPlace = 1U << 7,
+  kLexKindShift = 8,
+  kLexBigCity = 1U << 12,
+  kLexSmallCity = 1U << 13,
+  kLexFlagBits = 8,  // the bits below kLexKindShift, each a feature of its own
+};
+// What the lexicon says of a phrase of several words.
+enum : std::uint32_t {
+  kPhrasePlace = 1U << 0,
+  kPhraseOrganisation = 1U << 1,
+  kPhraseTitle = 1U << 2,
+  kPhraseDemonym = 1U << 3,
+  kPhraseFound = 1U << 4,
+};
+
+constexpr std::uint64_t kFnvBasis = 14695981039346656037ULL;
+constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+inline std::uint64_t fnv_byte(std::uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
+inline std::uint64_t fnv_bytes(std::uint64_t h, std::string_view bytes) {
+  for (char c : bytes) h = fnv_byte(h, static_cast<unsigned char>(c));
+  return h;
+}
+// FNV's low bits are weak; a 64-bit mixer (splitmix64's) finishes it.
+inline std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+inline std::uint64_t hash_bytes(std::string_view bytes) { return mix(fnv_bytes(kFnvBasis, bytes)); }
+inline unsigned char lower_ascii(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u + 32) : u;
+}
+
+// A feature: its template and up to two values (hashes of strings, or small
+// numbers). Never 0.
+inline std::uint64_t feature(char tmpl, std::uint64_t a = 0, std::uint64_t b = 0) {
+  const std::uint64_t t = 0x9E3779B97F4A7C15ULL * (static_cast<unsigned char>(tmpl) + 1U);
+  return mix(a * 0xD6E8FEB86659FD93ULL + (b ^ (b >> 29)) * 0xA0761D6478BD642FULL + t) | 1;
+}
+
+const std::uint64_t kStart = hash_bytes("<s>");
+const std::uint64_t kEnd = hash_bytes("</s>");
 
 bool is_upper_cp(unsigned ch) {
   const auto cat = Xapian::Unicode::get_category(ch);
@@ -68,27 +131,60 @@ bool is_letter_cp(unsigned ch) {
          cat == Xapian::Unicode::OTHER_LETTER;
 }
 
+// A word as the features see it, by hashes: no strings are built.
 struct Word {
-  bool cap = false;    // starts with an upper-case letter
-  bool upper = false;  // two or more letters, all upper case
-  bool digit = false;  // starts with a digit
-  std::string lower;   // ASCII lower case of the text
-  std::string shape;   // X, x, d, other characters as written; runs cut to one
+  bool cap = false;           // starts with an upper-case letter
+  bool upper = false;         // two or more letters, all upper case
+  bool digit = false;         // starts with a digit
+  std::uint64_t text = 0;     // as written
+  std::uint64_t lower = 0;    // its ASCII lower case
+  std::uint64_t shape = 0;    // X, x, d, other characters as written; runs cut to one
+  std::uint8_t prefixes = 0;  // of the lower case, 1 to 3 bytes (shorter than the word)
+  std::uint8_t suffixes = 0;  // 1 to 4 bytes
+  std::uint64_t prefix[3] = {};
+  std::uint64_t suffix[4] = {};
 };
 
-Word describe(std::string_view text) {
-  Word w;
-  w.lower = to_lower_ascii(text);
+void describe(std::string_view text, Word& w) {
+  w = Word();
+  std::uint64_t lower = kFnvBasis;
+  std::uint64_t as_written = kFnvBasis;
+  bool ascii = true;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    if (k < 3 && k + 1 < text.size()) {
+      w.prefix[k] = mix(fnv_byte(lower, lower_ascii(text[k])));
+      w.prefixes = static_cast<std::uint8_t>(k + 1);
+    }
+    lower = fnv_byte(lower, lower_ascii(text[k]));
+    as_written = fnv_byte(as_written, static_cast<unsigned char>(text[k]));
+    if (static_cast<unsigned char>(text[k]) >= 0x80) ascii = false;
+  }
+  w.lower = mix(lower);
+  w.text = mix(as_written);
+  for (std::size_t k = 1; k <= 4 && k < text.size(); ++k) {
+    std::uint64_t h = kFnvBasis;
+    for (std::size_t j = text.size() - k; j < text.size(); ++j) h = fnv_byte(h, lower_ascii(text[j]));
+    w.suffix[k - 1] = mix(h);
+    w.suffixes = static_cast<std::uint8_t>(k);
+  }
   unsigned letters = 0;
   unsigned uppers = 0;
   bool first = true;
   char last = 0;
-  for (Xapian::Utf8Iterator it(text.data(), text.size()), end; it != end; ++it) {
-    const unsigned ch = *it;
+  std::uint64_t shape = kFnvBasis;
+  auto add = [&](unsigned ch) {
     char c;
-    if (is_letter_cp(ch)) {
+    bool letter;
+    bool up = false;
+    if (ch < 0x80) {
+      letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+      up = ch >= 'A' && ch <= 'Z';
+    } else {
+      letter = is_letter_cp(ch);
+      up = letter && is_upper_cp(ch);
+    }
+    if (letter) {
       ++letters;
-      const bool up = is_upper_cp(ch);
       if (up) ++uppers;
       if (first) w.cap = up;
       c = up ? 'X' : 'x';
@@ -99,53 +195,34 @@ Word describe(std::string_view text) {
       c = ch < 0x80 ? static_cast<char>(ch) : '~';
     }
     first = false;
-    if (c != last) w.shape += c;
+    if (c != last) shape = fnv_byte(shape, static_cast<unsigned char>(c));
     last = c;
-  }
-  w.upper = letters >= 2 && uppers == letters;
-  return w;
-}
-
-// Hashes a feature: its template letter and up to two values.
-std::uint64_t feature(char tmpl, std::string_view a, std::string_view b = {}) {
-  std::uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ULL;
   };
-  mix(static_cast<unsigned char>(tmpl));
-  for (char c : a) mix(static_cast<unsigned char>(c));
-  mix(0x1f);
-  for (char c : b) mix(static_cast<unsigned char>(c));
-  // FNV's low bits are weak; finish with a 64-bit mixer (splitmix64).
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
+  if (ascii) {
+    for (char c : text) add(static_cast<unsigned char>(c));
+  } else {
+    for (Xapian::Utf8Iterator it(text.data(), text.size()), end; it != end; ++it) add(*it);
+  }
+  w.shape = mix(shape);
+  w.upper = letters >= 2 && uppers == letters;
 }
 
-// What the lexicon says of one folded word, as letters: G given name, F
-// family name written first, T title, P place (then its kind), D demonym,
-// R organisation, O organisation suffix, Q ordinary lower-case word.
-std::string describe_lexicon_word(const Lexicon& lx, const std::string& key) {
-  std::string out;
-  if (lx.is_given_name(key)) out += 'G';
-  if (lx.is_surname_first(key)) out += 'F';
+std::uint32_t describe_lexicon_word(const Lexicon& lx, const std::string& key) {
+  std::uint32_t out = 0;
+  if (lx.is_given_name(key)) out |= kLexGiven;
+  if (lx.is_surname_first(key)) out |= kLexSurnameFirst;
   if (const Lexicon::Phrase* p = lx.phrase(key)) {
-    if (p->title) out += 'T';
-    if (p->demonym) out += 'D';
-    if (p->organisation) out += 'R';
+    if (p->title) out |= kLexTitle;
+    if (p->demonym) out |= kLexDemonym;
+    if (p->organisation) out |= kLexOrganisation;
     if (!p->places.empty()) {
       const Lexicon::PlaceEntry& e = lx.places()[p->places.front()];
-      out += 'P';
-      out += static_cast<char>('0' + static_cast<int>(e.place.kind));
-      if (e.place.kind == PlaceKind::city) out += e.population >= 1'000'000 ? 'B' : 's';
+      out |= kLexPlace | (static_cast<std::uint32_t>(e.place.kind) << kLexKindShift);
+      if (e.place.kind == PlaceKind::city) out |= e.population >= 1'000'000 ? kLexBigCity : kLexSmallCity;
     }
   }
-  if (lx.is_organisation_suffix(key)) out += 'O';
-  if (lx.is_ordinary_word(key)) out += 'Q';
+  if (lx.is_organisation_suffix(key)) out |= kLexOrganisationSuffix;
+  if (lx.is_ordinary_word(key)) out |= kLexOrdinary;
   return out;
 }
 
@@ -164,6 +241,17 @@ Initial initial(std::string_view text) {
   return is_upper_cp(*it) ? Initial::cap : Initial::lower;
 }
 
+// Lower-case words that begin names in many languages.
+bool is_name_particle(std::string_view key) {
+  static constexpr std::string_view kParticles[] = {
+      "al",  "bin", "ibn", "bint", "el", "van", "von", "de",  "da",  "di", "du", "der", "den",
+      "del", "dos", "das", "la",   "le", "ben", "abu", "ter", "ten", "zu", "af", "dem", "della"};
+  for (std::string_view p : kParticles) {
+    if (key == p) return true;
+  }
+  return false;
+}
+
 // Two or more letters, all upper case (ASCII words; others count as not).
 bool all_upper_ascii(std::string_view text) {
   unsigned letters = 0;
@@ -175,15 +263,56 @@ bool all_upper_ascii(std::string_view text) {
   return letters >= 2;
 }
 
+// A table slot for a hash: linear probing over a power-of-two table.
+template <typename Slot>
+Slot* probe(std::vector<Slot>& slots, std::uint64_t hash) {
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+    if (slots[i].first == hash || slots[i].first == 0) return &slots[i];
+  }
+}
+
 }  // namespace
 
-void TagDocument::add(const TagSentence& sentence) {
+std::uint64_t tag_key_hash(std::string_view key) { return hash_bytes(key) | 1; }
+
+void TagDocument::mark(std::uint64_t hash, std::uint8_t bits) {
+  if ((used_ + 1) * 2 > slots_.size()) {
+    std::vector<std::pair<std::uint64_t, std::uint8_t>> old(std::max<std::size_t>(256, slots_.size() * 2));
+    old.swap(slots_);
+    for (const auto& e : old) {
+      if (e.first != 0) *probe(slots_, e.first) = e;
+    }
+  }
+  auto* slot = probe(slots_, hash);
+  if (slot->first == 0) {
+    slot->first = hash;
+    ++used_;
+  }
+  slot->second |= bits;
+}
+
+std::uint8_t TagDocument::evidence_of(std::uint64_t hash) const {
+  if (slots_.empty()) return 0;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+    if (slots_[i].first == hash) return slots_[i].second;
+    if (slots_[i].first == 0) return 0;
+  }
+}
+
+void TagDocument::add(const Lexicon& lx, TagLexiconCache& cache, const TagSentence& sentence) {
   if (sentence.headline) return;  // capitals there say nothing
   const auto& t = sentence.tokens;
   const std::size_t n = t.size();
-  std::vector<Initial> first(n);
+  thread_local std::vector<Initial> first;
+  first.resize(n);
   for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  static const std::uint64_t kPlaceWords[] = {tag_key_hash("in"), tag_key_hash("at"), tag_key_hash("from"),
+                                              tag_key_hash("near"), tag_key_hash("to")};
+  std::uint64_t prev_hash = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = tag_key_hash(t[i].key);
     std::uint8_t bits = 0;
     if (first[i] == Initial::lower) bits |= 1;
     if (first[i] == Initial::cap && !all_upper_ascii(t[i].text)) {
@@ -191,36 +320,112 @@ void TagDocument::add(const TagSentence& sentence) {
       const bool next = i + 1 < n && first[i + 1] == Initial::cap && !t[i + 1].comma_before;
       const bool prev = i > 0 && first[i - 1] == Initial::cap && !t[i].comma_before;
       if (next || prev) bits |= 4;
+      if (prev && !t[i - 1].possessive) {
+        const std::uint32_t before = cache.word(lx, t[i - 1].key, prev_hash);
+        if ((before & kLexGiven) != 0) bits |= 8;
+        if ((before & kLexTitle) != 0) bits |= 16;
+      }
+      if (i > 0 && first[i - 1] == Initial::lower && !t[i].comma_before) {
+        for (std::uint64_t w : kPlaceWords) {
+          if (prev_hash == w) bits |= 32;
+        }
+      }
     }
-    if (bits != 0) seen_[t[i].key] |= bits;
+    if (bits != 0) mark(h, bits);
+    prev_hash = h;
   }
 }
 
-const std::string& TagDocument::lexicon_word(const Lexicon& lx, std::string_view key) const {
-  auto [it, fresh] = lexicon_words_.try_emplace(key);
-  if (fresh) it->second = describe_lexicon_word(lx, std::string(key));
-  return it->second;
+namespace {
+constexpr std::uint64_t kValueBits = 0xFFFF;
+// The part of a hash a cache slot keeps (never 0).
+inline std::uint64_t slot_tag(std::uint64_t hash) { return (hash & ~kValueBits) | (std::uint64_t{1} << 63); }
+}  // namespace
+
+std::uint64_t* TagLexiconCache::find(std::uint64_t hash, bool& fresh) {
+  // 2 MB at most: it stays in the processor's cache, and the words an
+  // article needs most are back after a clear within a few articles.
+  constexpr std::size_t kMaxSlots = std::size_t{1} << 18;
+  if ((used_ + 1) * 2 > slots_.size()) {
+    if (slots_.size() >= kMaxSlots) {
+      clear();
+    } else {
+      std::vector<std::uint64_t> old(std::max<std::size_t>(4096, slots_.size() * 2), 0);
+      old.swap(slots_);
+      const std::size_t mask = slots_.size() - 1;
+      for (const std::uint64_t e : old) {
+        if (e == 0) continue;
+        std::size_t i = static_cast<std::size_t>(e >> 16) & mask;
+        while (slots_[i] != 0) i = (i + 1) & mask;
+        slots_[i] = e;
+      }
+    }
+  }
+  const std::uint64_t tag = slot_tag(hash);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(tag >> 16) & mask;; i = (i + 1) & mask) {
+    if ((slots_[i] & ~kValueBits) == tag) {
+      fresh = false;
+      return &slots_[i];
+    }
+    if (slots_[i] == 0) {
+      slots_[i] = tag;
+      ++used_;
+      fresh = true;
+      return &slots_[i];
+    }
+  }
 }
 
-std::uint8_t TagDocument::evidence(std::string_view key) const {
-  const auto it = seen_.find(key);
-  return it == seen_.end() ? 0 : it->second;
+void TagLexiconCache::clear() {
+  std::fill(slots_.begin(), slots_.end(), 0);
+  used_ = 0;
 }
 
-void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSentence& s, TagFeatures& out) {
+std::uint32_t TagLexiconCache::word(const Lexicon& lx, std::string_view key, std::uint64_t hash) {
+  bool fresh = false;
+  std::uint64_t* slot = find(hash, fresh);
+  if (fresh) *slot |= describe_lexicon_word(lx, std::string(key)) & kValueBits;
+  return static_cast<std::uint32_t>(*slot & kValueBits);
+}
+
+std::uint32_t TagLexiconCache::phrase(const Lexicon& lx, const std::string& key, std::uint64_t hash) {
+  bool fresh = false;
+  std::uint64_t* slot = find(hash, fresh);
+  if (fresh) {
+    std::uint32_t v = 0;
+    if (const Lexicon::Phrase* p = lx.phrase(key)) {
+      v = kPhraseFound;
+      if (!p->places.empty()) v |= kPhrasePlace;
+      if (p->organisation) v |= kPhraseOrganisation;
+      if (p->title) v |= kPhraseTitle;
+      if (p->demonym) v |= kPhraseDemonym;
+    }
+    *slot |= v;
+  }
+  return static_cast<std::uint32_t>(*slot & kValueBits);
+}
+
+void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocument& doc, const TagSentence& s,
+                      TagFeatures& out) {
   const auto& t = s.tokens;
   const std::size_t n = t.size();
-  if (out.features.size() < n) out.features.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out.features[i].clear();
+  out.features.clear();
+  out.begin.assign(n + 1, 0);
   out.candidate.assign(n, false);
-  std::vector<Initial> first(n);
+  thread_local std::vector<Initial> first;
+  first.resize(n);
   for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
   auto capital = [&](std::size_t i) { return first[i] == Initial::cap; };
-  std::vector<Word> w(n);  // described only near candidates, below
   auto short_word = [&](std::size_t i) { return t[i].text.size() <= 4; };
   // Candidates: capitalised words, and up to two short lower-case words
   // between capitalised ones.
-  for (std::size_t i = 0; i < n; ++i) out.candidate[i] = capital(i);
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.candidate[i] = capital(i);
+    any = any || capital(i);
+  }
+  if (!any) return;
   for (std::size_t i = 1; i + 1 < n; ++i) {
     if (capital(i) || !capital(i - 1) || !short_word(i) || t[i].comma_before) continue;
     std::size_t k = i;
@@ -234,100 +439,128 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
     if (t[i + 1].hyphen && capital(i + 1) && first[i] != Initial::digit) out.candidate[i] = true;
     if (t[i + 1].hyphen && capital(i) && first[i + 1] != Initial::digit) out.candidate[i + 1] = true;
   }
-  bool any = false;
-  for (std::size_t i = 0; i < n; ++i) any = any || out.candidate[i];
+  // A name's particle before its first capitalised word: "bin Laden", "van
+  // Gogh", "de Villepin", "al Qaida".
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (capital(i) || !capital(i + 1) || t[i + 1].comma_before || !is_name_particle(t[i].key)) continue;
+    out.candidate[i] = true;
+  }
+  // The first word of a sentence, alone and written in lower case elsewhere
+  // in the article but never capitalised inside a sentence or next to
+  // another capitalised word ("The", "But",
+  // "Officials"), is an ordinary word: no candidate. Most sentences start
+  // so, and this is most of the tagger's time saved on them.
+  if (!s.headline && n > 0 && out.candidate[0] && (n == 1 || !out.candidate[1]) && !(n > 1 && t[1].hyphen) &&
+      (doc.evidence(t[0].key) & 7) == 1) {
+    out.candidate[0] = false;
+  }
+  any = false;
+  for (std::size_t i = 0; i < n && !any; ++i) any = out.candidate[i];
   if (!any) return;
+  auto candidate_within = [&](std::size_t i, std::size_t d) {
+    const std::size_t b = i >= d ? i - d : 0;
+    for (std::size_t k = b; k < n && k <= i + d; ++k) {
+      if (out.candidate[k]) return true;
+    }
+    return false;
+  };
+  // Words are described only near candidates, the lexicon read only next
+  // to them.
+  thread_local std::vector<Word> w;
+  thread_local std::vector<std::uint64_t> key_hash;
+  thread_local std::vector<std::uint32_t> lex;
+  thread_local std::vector<std::uint32_t> phrase_tag;  // 0, or 1 (B) / 2 (I) | what << 2
+  w.resize(n);
+  key_hash.resize(n);
+  lex.assign(n, 0);
+  phrase_tag.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const bool near = out.candidate[i] || (i + 1 < n && out.candidate[i + 1]) ||
-                      (i > 0 && out.candidate[i - 1]) || (i + 2 < n && out.candidate[i + 2]) ||
-                      (i > 1 && out.candidate[i - 2]);
-    if (near) w[i] = describe(t[i].text);
+    if (!candidate_within(i, 2)) continue;
+    describe(t[i].text, w[i]);
+    key_hash[i] = tag_key_hash(t[i].key);
+    if (candidate_within(i, 1)) lex[i] = cache.word(lx, t[i].key, key_hash[i]);
   }
 
   // Lexicon phrases of two or more words (places, organisations, titles):
   // "New York", "Secretary of State", "World Bank". Per token: B/I and what.
-  std::vector<std::string> phrase_tag(n);
   std::string key;
   for (std::size_t i = 0; i < n; ++i) {
     if (!out.candidate[i] || !capital(i)) continue;
-    key.assign(t[i].key);
+    std::uint64_t h = fnv_bytes(kFnvBasis, t[i].key);
     std::size_t best = 0;
-    const Lexicon::Phrase* best_phrase = nullptr;
+    std::uint32_t best_what = 0;
     for (std::size_t k = i + 1; k < n && k < i + kMaxLexiconPhrase; ++k) {
       if (t[k].comma_before || t[k - 1].possessive) break;
-      key += ' ';
-      key += t[k].key;
+      h = fnv_bytes(fnv_byte(h, ' '), t[k].key);
       if (!capital(k)) continue;
-      if (const Lexicon::Phrase* p = lx.phrase(key)) {
+      const std::uint64_t ph = mix(h ^ 0x5048524153450000ULL) | 1;  // apart from the words' hashes
+      key.clear();
+      for (std::size_t j = i; j <= k; ++j) {
+        if (j > i) key += ' ';
+        key += t[j].key;
+      }
+      const std::uint32_t v = cache.phrase(lx, key, ph);
+      if (v != 0) {
         best = k + 1 - i;
-        best_phrase = p;
+        best_what = v & ~static_cast<std::uint32_t>(kPhraseFound);
       }
     }
-    if (best_phrase == nullptr) continue;
-    std::string what;
-    if (!best_phrase->places.empty()) what += 'P';
-    if (best_phrase->organisation) what += 'R';
-    if (best_phrase->title) what += 'T';
-    if (best_phrase->demonym) what += 'D';
+    if (best == 0) continue;
     for (std::size_t k = i; k < i + best; ++k) {
-      if (phrase_tag[k].empty()) phrase_tag[k] = (k == i ? "B" : "I") + what;
+      if (phrase_tag[k] == 0) phrase_tag[k] = (k == i ? 1U : 2U) | (best_what << 2);
     }
   }
 
-  static const std::string kNothing;
-  std::vector<const std::string*> lex(n, &kNothing);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (out.candidate[i] || (i + 1 < n && out.candidate[i + 1]) || (i > 0 && out.candidate[i - 1])) {
-      lex[i] = &doc.lexicon_word(lx, t[i].key);
-    }
-  }
   const bool headline = s.headline;
-  auto lower_at = [&](std::ptrdiff_t i) -> std::string_view {
-    if (i < 0) return "<s>";
-    if (static_cast<std::size_t>(i) >= n) return "</s>";
+  auto lower_at = [&](std::ptrdiff_t i) -> std::uint64_t {
+    if (i < 0) return kStart;
+    if (static_cast<std::size_t>(i) >= n) return kEnd;
     return w[static_cast<std::size_t>(i)].lower;
   };
-  auto shape_at = [&](std::ptrdiff_t i) -> std::string_view {
-    if (i < 0) return "<s>";
-    if (static_cast<std::size_t>(i) >= n) return "</s>";
-    if (headline) return w[static_cast<std::size_t>(i)].digit ? "d" : "H";
+  auto shape_at = [&](std::ptrdiff_t i) -> std::uint64_t {
+    if (i < 0) return kStart;
+    if (static_cast<std::size_t>(i) >= n) return kEnd;
+    if (headline) return w[static_cast<std::size_t>(i)].digit ? 1 : 2;
     return w[static_cast<std::size_t>(i)].shape;
   };
+  // The lexicon of a neighbour, or the edge of the sentence.
+  constexpr std::uint64_t kEdge = std::uint64_t{1} << 40;
 
+  auto& f = out.features;
   for (std::size_t i = 0; i < n; ++i) {
+    out.begin[i] = static_cast<std::uint32_t>(f.size());
     if (!out.candidate[i]) continue;
-    auto& f = out.features[i];
     const auto si = static_cast<std::ptrdiff_t>(i);
-    const std::string& lw = w[i].lower;
-    f.push_back(feature('b', ""));
-    f.push_back(feature('l', lw));
+    const Word& wi = w[i];
+    // The sentence's position: 'F' first, 'H' a headline, 0 neither.
+    const std::uint64_t where = headline ? 'H' : (i == 0 ? 'F' : 0);
+    f.push_back(feature('b'));
+    f.push_back(feature('l', wi.lower));
     if (!headline) {
-      f.push_back(feature('w', t[i].text));
-      f.push_back(feature('s', w[i].shape));
+      f.push_back(feature('w', wi.text));
+      f.push_back(feature('s', wi.shape));
     } else {
-      f.push_back(feature('H', w[i].upper ? "U" : "T"));
+      f.push_back(feature('H', wi.upper ? 1 : 2));
     }
-    for (std::size_t k = 1; k <= 3 && k < lw.size(); ++k) f.push_back(feature('p', lw.substr(0, k)));
-    for (std::size_t k = 1; k <= 4 && k < lw.size(); ++k) {
-      f.push_back(feature('x', lw.substr(lw.size() - k)));
-    }
+    for (std::size_t k = 0; k < wi.prefixes; ++k) f.push_back(feature('p', wi.prefix[k]));
+    for (std::size_t k = 0; k < wi.suffixes; ++k) f.push_back(feature('x', wi.suffix[k]));
     f.push_back(feature('a', lower_at(si - 1)));
     f.push_back(feature('c', lower_at(si + 1)));
     f.push_back(feature('A', lower_at(si - 2)));
     f.push_back(feature('C', lower_at(si + 2)));
-    f.push_back(feature('d', lower_at(si - 1), lw));
-    f.push_back(feature('e', lw, lower_at(si + 1)));
+    f.push_back(feature('d', lower_at(si - 1), wi.lower));
+    f.push_back(feature('e', wi.lower, lower_at(si + 1)));
     f.push_back(feature('h', shape_at(si - 1), shape_at(si)));
     f.push_back(feature('j', shape_at(si), shape_at(si + 1)));
-    std::string flags;
-    if (i == 0) flags += 'F';
-    if (t[i].comma_before) flags += ',';
-    if (t[i].quote_before) flags += '"';
-    if (t[i].possessive) flags += 's';
-    if (t[i].hyphen) flags += '-';
-    if (i + 1 < n && t[i + 1].comma_before) flags += ']';
-    if (i + 1 < n && t[i + 1].hyphen) flags += '+';
-    f.push_back(feature('f', flags, headline ? "H" : ""));
+    std::uint64_t flags = 0;
+    if (i == 0) flags |= 1;
+    if (t[i].comma_before) flags |= 2;
+    if (t[i].quote_before) flags |= 4;
+    if (t[i].possessive) flags |= 8;
+    if (t[i].hyphen) flags |= 16;
+    if (i + 1 < n && t[i + 1].comma_before) flags |= 32;
+    if (i + 1 < n && t[i + 1].hyphen) flags |= 64;
+    f.push_back(feature('f', flags, headline ? 1 : 0));
     // The run of capitalised words it belongs to: its length and place.
     if (capital(i) && !headline) {
       std::size_t b = i;
@@ -335,32 +568,39 @@ void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSenten
       std::size_t e = i + 1;
       while (e < n && capital(e) && !t[e].comma_before) ++e;
       const std::size_t len = std::min<std::size_t>(e - b, 4);
-      const char pos = i == b ? 'B' : (i + 1 == e ? 'E' : 'I');
-      f.push_back(feature('r', std::string(1, static_cast<char>('0' + len)) + pos));
+      const std::uint64_t pos = i == b ? 0 : (i + 1 == e ? 2 : 1);
+      f.push_back(feature('r', len * 4 + pos));
     }
     // The lexicon: this word, its neighbours, phrases around it.
-    f.push_back(feature('L', *lex[i]));
-    f.push_back(feature('L', *lex[i], headline ? "H" : (i == 0 ? "F" : "")));
-    for (char c : *lex[i]) {
-      f.push_back(feature('K', std::string_view(&c, 1)));
+    const std::uint32_t li = lex[i];
+    f.push_back(feature('L', li));
+    f.push_back(feature('L', li, where + 0x100));
+    for (std::uint32_t bit = 0; bit < kLexFlagBits; ++bit) {
+      if ((li & (1U << bit)) != 0) f.push_back(feature('K', bit));
     }
-    f.push_back(feature('m', i > 0 ? std::string_view(*lex[i - 1]) : "<s>"));
-    f.push_back(feature('n', i + 1 < n ? std::string_view(*lex[i + 1]) : "</s>"));
-    if (!phrase_tag[i].empty()) f.push_back(feature('M', phrase_tag[i]));
-    if (i > 0 && !phrase_tag[i - 1].empty()) f.push_back(feature('N', phrase_tag[i - 1]));
+    if ((li & kLexPlace) != 0) {
+      f.push_back(feature('K', 0x100 + ((li >> kLexKindShift) & 0xF)));
+      if ((li & (kLexBigCity | kLexSmallCity)) != 0) f.push_back(feature('K', 0x200 + (li >> 12)));
+    }
+    f.push_back(feature('m', i > 0 ? lex[i - 1] : kEdge));
+    f.push_back(feature('n', i + 1 < n ? lex[i + 1] : kEdge));
+    if (phrase_tag[i] != 0) f.push_back(feature('M', phrase_tag[i]));
+    if (i > 0 && phrase_tag[i - 1] != 0) f.push_back(feature('N', phrase_tag[i - 1]));
     // Document: the same word elsewhere in the article.
-    const std::uint8_t ev = doc.evidence(t[i].key);
-    const char evc = static_cast<char>('0' + ev);
-    f.push_back(feature('E', std::string_view(&evc, 1), headline ? "H" : (i == 0 ? "F" : "")));
-    f.push_back(feature('E', std::string_view(&evc, 1), *lex[i]));
+    const std::uint8_t ev = doc.evidence_of(key_hash[i]);
+    f.push_back(feature('E', ev, where));
+    f.push_back(feature('Y', ev, li));
+    for (std::uint32_t bit = 0; bit < 6; ++bit) {
+      if ((ev & (1U << bit)) != 0) f.push_back(feature('V', bit, where));
+    }
   }
+  out.begin[n] = static_cast<std::uint32_t>(f.size());
 }
 
 std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
                                   const float* transitions) {
   const std::size_t n = candidate.size();
   std::vector<std::uint8_t> labels(n, 0);
-  if (n == 0) return labels;
   constexpr float kNone = -std::numeric_limits<float>::infinity();
   constexpr auto L = static_cast<std::size_t>(kTagLabels);
   auto allowed = [](std::size_t prev, std::size_t next) {
@@ -368,39 +608,61 @@ std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::v
     if (next == 0 || next % 2 == 1) return true;
     return prev != L && prev != 0 && (prev + 1) / 2 == (next + 1) / 2;
   };
-  std::vector<float> best(n * L, kNone);
-  std::vector<std::uint8_t> back(n * L, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t y = 0; y < L; ++y) {
-      if (!candidate[i] && y != 0) continue;
-      const float emit = candidate[i] ? scores[i * L + y] : 0.0F;
-      float top = kNone;
-      std::uint8_t arg = 0;
-      if (i == 0) {
-        if (allowed(L, y)) top = transitions[L * L + y];
-      } else {
-        for (std::size_t p = 0; p < L; ++p) {
-          const float prev = best[(i - 1) * L + p];
-          if (prev == kNone || !allowed(p, y)) continue;
-          const float v = prev + transitions[p * L + y];
-          if (v > top) {
-            top = v;
-            arg = static_cast<std::uint8_t>(p);
+  thread_local std::vector<float> best;
+  thread_local std::vector<std::uint8_t> back;
+  // A token that is no candidate is O, so the runs of candidates between
+  // them are decoded one by one: each starts after the start or an O, and
+  // ends before an O or the end. The same path as over the whole sentence,
+  // in time for the candidates only.
+  for (std::size_t b = 0; b < n;) {
+    if (!candidate[b]) {
+      ++b;
+      continue;
+    }
+    std::size_t e = b + 1;
+    while (e < n && candidate[e]) ++e;
+    const std::size_t m = e - b;
+    best.assign(m * L, kNone);
+    back.assign(m * L, 0);
+    for (std::size_t i = 0; i < m; ++i) {
+      const float* emit = &scores[(b + i) * L];
+      for (std::size_t y = 0; y < L; ++y) {
+        float top = kNone;
+        std::uint8_t arg = 0;
+        if (i == 0) {
+          const std::size_t from = b == 0 ? L : 0;
+          if (allowed(from, y)) top = transitions[from * L + y];
+        } else {
+          for (std::size_t p = 0; p < L; ++p) {
+            const float prev = best[(i - 1) * L + p];
+            if (prev == kNone || !allowed(p, y)) continue;
+            const float v = prev + transitions[p * L + y];
+            if (v > top) {
+              top = v;
+              arg = static_cast<std::uint8_t>(p);
+            }
           }
         }
+        if (top == kNone) continue;
+        best[i * L + y] = top + emit[y];
+        back[i * L + y] = arg;
       }
-      if (top == kNone) continue;
-      best[i * L + y] = top + emit;
-      back[i * L + y] = arg;
     }
-  }
-  std::size_t y = 0;
-  for (std::size_t k = 1; k < L; ++k) {
-    if (best[(n - 1) * L + k] > best[(n - 1) * L + y]) y = k;
-  }
-  for (std::size_t i = n; i-- > 0;) {
-    labels[i] = static_cast<std::uint8_t>(y);
-    y = back[i * L + y];
+    // Into the O that follows, if one does.
+    std::size_t y = 0;
+    float top = kNone;
+    for (std::size_t k = 0; k < L; ++k) {
+      const float v = best[(m - 1) * L + k] + (e < n ? transitions[k * L] : 0.0F);
+      if (v > top) {
+        top = v;
+        y = k;
+      }
+    }
+    for (std::size_t i = m; i-- > 0;) {
+      labels[b + i] = static_cast<std::uint8_t>(y);
+      y = back[i * L + y];
+    }
+    b = e;
   }
   return labels;
 }
@@ -444,6 +706,8 @@ std::shared_ptr<const TaggerModel> TaggerModel::load(const std::filesystem::path
   std::shared_ptr<TaggerModel> m(new TaggerModel());
   m->map_ = map;
   m->map_size_ = size;
+  static std::atomic<std::uint64_t> serials{0};
+  m->serial_ = ++serials;
   const auto* bytes = static_cast<const unsigned char*>(map);
   auto bad = [&path](const std::string& why) {
     return Error("the tagger model '" + path.string() + "' " + why + " (rebuild it: see data/README.md)");
@@ -460,44 +724,76 @@ std::shared_ptr<const TaggerModel> TaggerModel::load(const std::filesystem::path
   m->entries_ = head[3];
   const std::size_t slots = std::size_t{1} << m->bits_;
   const std::size_t trans = (kTagLabels + 1) * kTagLabels;
-  const std::size_t need = kHeaderBytes + trans * 4 + slots * 4 + slots * kTagLabels * 2;
-  if (size != need) throw bad("is truncated");
+  if (size != kSlotsOffset + slots * sizeof(Slot)) throw bad("is truncated");
   m->transitions_.resize(trans);
   std::memcpy(m->transitions_.data(), bytes + kHeaderBytes, trans * 4);
-  m->keys_ = reinterpret_cast<const std::uint32_t*>(bytes + kHeaderBytes + trans * 4);
-  m->weights_ = reinterpret_cast<const std::int16_t*>(bytes + kHeaderBytes + trans * 4 + slots * 4);
+  // The map is page-aligned and the slots start at byte 512.
+  m->slots_ = reinterpret_cast<const Slot*>(bytes + kSlotsOffset);
   m->mask_ = slots - 1;
   return m;
 }
 
-void TaggerModel::add_weights(std::uint64_t f, float* scores) const {
+void TaggerModel::add_weights(std::uint64_t f, std::int32_t* sums) const {
   auto key = static_cast<std::uint32_t>(f >> 32);
   if (key == 0) key = 1;
   for (std::uint64_t slot = f & mask_;; slot = (slot + 1) & mask_) {
-    const std::uint32_t k = keys_[slot];
-    if (k == 0) return;
-    if (k == key) {
-      const std::int16_t* w = weights_ + slot * kTagLabels;
-      for (int l = 0; l < kTagLabels; ++l) scores[l] += scale_ * static_cast<float>(w[l]);
+    const Slot& e = slots_[slot];
+    if (e.key == 0) return;
+    if (e.key == key) {
+      for (int l = 0; l < kTagLabels; ++l) sums[l] += static_cast<std::int32_t>(e.weights[l]) << e.shift;
       return;
     }
   }
 }
 
+namespace {
+
+// A thread's buffers for the tagger: they keep their capacity, and the
+// lexicon's answers are kept from one sentence and article to the next,
+// for one model's lexicon.
+struct Scratch {
+  TagFeatures features;
+  TagLexiconCache cache;
+  std::uint64_t serial = 0;
+  const Lexicon* lexicon = nullptr;
+  std::vector<std::int32_t> sums;
+  std::vector<float> scores;
+};
+
+Scratch& scratch(std::uint64_t serial, const Lexicon& lexicon) {
+  thread_local Scratch x;
+  if (x.serial != serial || x.lexicon != &lexicon) {
+    x.cache.clear();
+    x.serial = serial;
+    x.lexicon = &lexicon;
+  }
+  return x;
+}
+
+}  // namespace
+
+void TaggerModel::read(const Lexicon& lexicon, TagDocument& document, const TagSentence& sentence) const {
+  document.add(lexicon, scratch(serial_, lexicon).cache, sentence);
+}
+
 std::vector<std::uint8_t> TaggerModel::tag(const Lexicon& lexicon, const TagDocument& document,
                                            const TagSentence& sentence) const {
-  thread_local TagFeatures tf;  // its vectors keep their capacity
-  extract_features(lexicon, document, sentence, tf);
+  Scratch& x = scratch(serial_, lexicon);
+  extract_features(lexicon, x.cache, document, sentence, x.features);
   const std::size_t n = sentence.tokens.size();
-  std::vector<float> scores(n * kTagLabels, 0.0F);
-  bool any = false;
+  const TagFeatures& tf = x.features;
+  if (tf.features.empty()) return std::vector<std::uint8_t>(n, 0);
+  // Every feature's slot is fetched at once, then read.
+  for (std::uint64_t f : tf.features) __builtin_prefetch(&slots_[f & mask_]);
+  x.sums.assign(n * kTagLabels, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    if (!tf.candidate[i]) continue;
-    any = true;
-    for (std::uint64_t f : tf.features[i]) add_weights(f, &scores[i * kTagLabels]);
+    for (std::uint32_t k = tf.begin[i]; k < tf.begin[i + 1]; ++k) {
+      add_weights(tf.features[k], &x.sums[i * kTagLabels]);
+    }
   }
-  if (!any) return std::vector<std::uint8_t>(n, 0);
-  return viterbi(scores, tf.candidate, transitions());
+  x.scores.resize(n * kTagLabels);
+  for (std::size_t k = 0; k < x.sums.size(); ++k) x.scores[k] = scale_ * static_cast<float>(x.sums[k]);
+  return viterbi(x.scores, tf.candidate, transitions());
 }
 
 void TaggerModel::write(const std::filesystem::path& path,
@@ -506,37 +802,44 @@ void TaggerModel::write(const std::filesystem::path& path,
   std::uint32_t bits = 10;
   while ((std::size_t{1} << bits) < weights.size() + weights.size() / 2 + 1) ++bits;
   const std::size_t slots = std::size_t{1} << bits;
+  // Weights are w << shift units, w in [-127, 127], shift in [0, 15]: the
+  // largest is 127 << 15 units, and a slot keeps its own weights to 1 part
+  // in 127-254 of its largest.
   float top = 0;
   for (const auto& [f, w] : weights) {
     for (float x : w) top = std::max(top, std::fabs(x));
   }
-  const float scale = top > 0 ? top / 32767.0F : 1.0F;
-  std::vector<std::uint32_t> keys(slots, 0);
-  std::vector<std::int16_t> table(slots * kTagLabels, 0);
+  const float scale = top > 0 ? top / static_cast<float>(127 << 15) : 1.0F;
+  std::vector<Slot> table(slots, Slot{});
   for (const auto& [f, w] : weights) {
     auto key = static_cast<std::uint32_t>(f >> 32);
     if (key == 0) key = 1;
     std::uint64_t slot = f & (slots - 1);
-    while (keys[slot] != 0 && keys[slot] != key) slot = (slot + 1) & (slots - 1);
-    keys[slot] = key;
+    while (table[slot].key != 0 && table[slot].key != key) slot = (slot + 1) & (slots - 1);
+    Slot& e = table[slot];
+    e.key = key;
+    float most = 0;
+    for (float x : w) most = std::max(most, std::fabs(x) / scale);
+    std::uint8_t shift = 0;
+    while (shift < 15 && most / static_cast<float>(1 << shift) > 127.0F) ++shift;
+    e.shift = shift;
     for (int l = 0; l < kTagLabels; ++l) {
-      table[slot * kTagLabels + static_cast<std::size_t>(l)] =
-          static_cast<std::int16_t>(std::lround(w[static_cast<std::size_t>(l)] / scale));
+      const long q = std::lround(w[static_cast<std::size_t>(l)] / scale / static_cast<float>(1 << shift));
+      e.weights[l] = static_cast<std::int8_t>(std::clamp(q, -127L, 127L));
     }
   }
+  std::string head(kSlotsOffset, '\0');
+  const std::uint32_t fields[4] = {kVersion, static_cast<std::uint32_t>(kTagLabels), bits,
+                                   static_cast<std::uint32_t>(weights.size())};
+  std::memcpy(head.data(), kMagic, sizeof kMagic);
+  std::memcpy(head.data() + 8, fields, sizeof fields);
+  std::memcpy(head.data() + 24, &scale, sizeof scale);
+  std::memcpy(head.data() + kHeaderBytes, transitions.data(), transitions.size() * sizeof(float));
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error("cannot write '" + path.string() + "'");
-  const std::uint32_t head[4] = {kVersion, static_cast<std::uint32_t>(kTagLabels), bits,
-                                 static_cast<std::uint32_t>(weights.size())};
-  out.write(kMagic, sizeof kMagic);
-  out.write(reinterpret_cast<const char*>(head), sizeof head);
-  out.write(reinterpret_cast<const char*>(&scale), sizeof scale);
-  out.write(reinterpret_cast<const char*>(transitions.data()),
-            static_cast<std::streamsize>(transitions.size() * sizeof(float)));
-  out.write(reinterpret_cast<const char*>(keys.data()),
-            static_cast<std::streamsize>(keys.size() * sizeof(std::uint32_t)));
+  out.write(head.data(), static_cast<std::streamsize>(head.size()));
   out.write(reinterpret_cast<const char*>(table.data()),
-            static_cast<std::streamsize>(table.size() * sizeof(std::int16_t)));
+            static_cast<std::streamsize>(table.size() * sizeof(Slot)));
   if (!out.flush()) throw Error("cannot write '" + path.string() + "'");
 }
 

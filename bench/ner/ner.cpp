@@ -166,10 +166,11 @@ Document upper_copy(const Document& d) {
 }
 
 void prepare(const folio::Lexicon& lx, Document& d, bool headline) {
+  static folio::TagLexiconCache cache;  // one lexicon for the whole run
   for (Sentence& s : d.sentences) s.bind(headline);
   d.evidence = folio::TagDocument();
-  for (const Sentence& s : d.sentences) d.evidence.add(s.tag);
-  for (Sentence& s : d.sentences) folio::extract_features(lx, d.evidence, s.tag, s.features);
+  for (const Sentence& s : d.sentences) d.evidence.add(lx, cache, s.tag);
+  for (Sentence& s : d.sentences) folio::extract_features(lx, cache, d.evidence, s.tag, s.features);
 }
 
 class Perceptron {
@@ -179,9 +180,8 @@ class Perceptron {
   std::vector<float> scores(const folio::TagFeatures& tf) const {
     std::vector<float> sc(tf.candidate.size() * kTagLabels, 0.0F);
     for (std::size_t i = 0; i < tf.candidate.size(); ++i) {
-      if (!tf.candidate[i]) continue;
-      for (std::uint64_t f : tf.features[i]) {
-        const auto it = index_.find(f);
+      for (std::uint32_t k = tf.begin[i]; k < tf.begin[i + 1]; ++k) {
+        const auto it = index_.find(tf.features[k]);
         if (it == index_.end()) continue;
         const float* w = &w_[it->second * kTagLabels];
         for (int l = 0; l < kTagLabels; ++l) sc[i * kTagLabels + static_cast<std::size_t>(l)] += w[l];
@@ -208,8 +208,8 @@ class Perceptron {
         bump_transition(pp * kTagLabels + pred[i], -1);
       }
       if (s.gold[i] == pred[i]) continue;
-      for (std::uint64_t f : s.features.features[i]) {
-        const std::size_t row = row_of(f);
+      for (std::uint32_t k = s.features.begin[i]; k < s.features.begin[i + 1]; ++k) {
+        const std::size_t row = row_of(s.features.features[k]);
         bump(row * kTagLabels + s.gold[i], 1);
         bump(row * kTagLabels + pred[i], -1);
       }
@@ -230,6 +230,25 @@ class Perceptron {
       a.trans_w_[k] = static_cast<float>(static_cast<double>(trans_w_[k]) - trans_u_[k] / c);
     }
     return a;
+  }
+
+  // The mean of several perceptrons' weights (a feature one lacks counts 0
+  // there): averaged runs over different document orders, an ensemble in
+  // one table.
+  static Perceptron mean(const std::vector<Perceptron>& runs) {
+    Perceptron m;
+    const auto k = static_cast<float>(runs.size());
+    for (const Perceptron& r : runs) {
+      for (const auto& [f, row] : r.index_) {
+        const std::size_t to = m.row_of(f);
+        for (int l = 0; l < kTagLabels; ++l) {
+          m.w_[to * kTagLabels + static_cast<std::size_t>(l)] +=
+              r.w_[row * kTagLabels + static_cast<std::size_t>(l)] / k;
+        }
+      }
+      for (std::size_t t = 0; t < m.trans_w_.size(); ++t) m.trans_w_[t] += r.trans_w_[t] / k;
+    }
+    return m;
   }
 
   // Features whose weights all stay below `floor` are dropped.
@@ -277,7 +296,27 @@ class Perceptron {
 struct Counts {
   std::map<int, std::array<long, 3>> mention;   // type -> gold, found, correct
   std::map<int, std::array<long, 3>> document;  // distinct surfaces per document
+  // Mention errors by class: "missed PERSON: found as LOCATION", ... (the
+  // same tokens with another type, overlapping spans, or nothing there).
+  std::map<std::string, long> errors;
 };
+
+// What stands at the tokens of a span in the other labelling: the same
+// span with another type, an overlapping span, or nothing.
+std::string error_class(const std::set<std::tuple<std::size_t, std::size_t, int>>& other, std::size_t b,
+                        std::size_t e) {
+  for (const auto& [ob, oe, ot] : other) {
+    if (ob == b && oe == e)
+      return std::string("as ") + std::string(folio::type_name(static_cast<folio::EntityType>(ot)));
+  }
+  for (const auto& [ob, oe, ot] : other) {
+    if (ob < e && b < oe) {
+      return std::string("boundary (overlaps ") +
+             std::string(folio::type_name(static_cast<folio::EntityType>(ot))) + ")";
+    }
+  }
+  return "nothing there";
+}
 
 std::string surface(const Sentence& s, const folio::TagSpan& sp) {
   std::string out;
@@ -304,10 +343,23 @@ Counts score(std::vector<Document>& docs, Decode decode, std::size_t show_errors
         p.insert({sp.begin, sp.end, static_cast<int>(sp.type)});
         found_doc[static_cast<int>(sp.type)].insert(surface(s, sp));
       }
-      for (const auto& x : g) c.mention[std::get<2>(x)][0]++;
+      for (const auto& x : g) {
+        c.mention[std::get<2>(x)][0]++;
+        if (p.count(x) == 0) {
+          c.errors[std::string("missed ") +
+                   std::string(folio::type_name(static_cast<folio::EntityType>(std::get<2>(x)))) +
+                   ": found " + error_class(p, std::get<0>(x), std::get<1>(x))]++;
+        }
+      }
       for (const auto& x : p) {
         c.mention[std::get<2>(x)][1]++;
-        if (g.count(x) != 0) c.mention[std::get<2>(x)][2]++;
+        if (g.count(x) != 0) {
+          c.mention[std::get<2>(x)][2]++;
+        } else {
+          c.errors[std::string("wrong ") +
+                   std::string(folio::type_name(static_cast<folio::EntityType>(std::get<2>(x)))) + ": gold " +
+                   error_class(g, std::get<0>(x), std::get<1>(x))]++;
+        }
       }
       if (g != p && shown < show_errors) {
         ++shown;
@@ -334,6 +386,14 @@ Counts score(std::vector<Document>& docs, Decode decode, std::size_t show_errors
 
 double f1(const std::array<long, 3>& a) {
   return a[0] + a[1] == 0 ? 0.0 : 2.0 * static_cast<double>(a[2]) / static_cast<double>(a[0] + a[1]);
+}
+
+void print_errors(const Counts& c) {
+  std::vector<std::pair<long, std::string>> rows;
+  for (const auto& [what, n] : c.errors) rows.emplace_back(n, what);
+  std::sort(rows.rbegin(), rows.rend());
+  fmt::print("\nmention errors by class | count\n---|---\n");
+  for (const auto& [n, what] : rows) fmt::print("{} | {}\n", what, n);
 }
 
 void print_counts(const Counts& c) {
@@ -372,13 +432,17 @@ int main(int argc, char** argv) {
   int epochs = 4;
   unsigned seed = 1;
   double upper_share = 0.1;
-  float floor = 0.05F;
+  float floor = 1.0F;
   train->add_option("--data", split, "folder with train.txt and dev.txt (bench/ner/split.py)");
   train->add_option("--out", out, "the model file to write");
   train->add_option("--epochs", epochs, "passes over the training part");
   train->add_option("--seed", seed, "seed of the document order");
   train->add_option("--upper", upper_share, "share of documents also trained in capitals");
   train->add_option("--floor", floor, "drop features whose averaged weights stay below this");
+  int runs = 3;
+  bool with_dev = false;
+  train->add_option("--runs", runs, "runs over different document orders (seed, seed + 1 ...), averaged");
+  train->add_flag("--with-dev", with_dev, "train on dev.txt too (the final model, once choices are made)");
 
   CLI::App* eval = app.add_subcommand("eval", "score a model on a part of the split");
   std::string model_path = FOLIO_SOURCE_DIR "/data/ner/model.bin";
@@ -389,6 +453,8 @@ int main(int argc, char** argv) {
   eval->add_option("part", part, "a part of the split (test.txt)");
   eval->add_option("--errors", errors, "print this many sentences with errors");
   eval->add_flag("--upper", upper, "score the part written in capitals");
+  bool error_classes = false;
+  eval->add_flag("--error-classes", error_classes, "count the mention errors by class");
 
   CLI::App* tag = app.add_subcommand("tag", "tag the sentences of a text file, one a line");
   std::string text_path;
@@ -411,31 +477,46 @@ int main(int argc, char** argv) {
       for (Document& d : dev) prepare(*lx, d, false);
       fmt::print("train: {} documents ({} in capitals), dev: {} documents\n", docs.size(),
                  docs.size() - originals, dev.size());
-      Perceptron p;
-      std::vector<std::size_t> order(docs.size());
-      for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-      for (int e = 1; e <= epochs; ++e) {
-        for (std::size_t k = order.size(); k > 1; --k)
-          std::swap(order[k - 1], order[static_cast<std::size_t>(rng()) % k]);
-        std::size_t wrong = 0;
-        std::size_t total = 0;
-        for (std::size_t k : order) {
-          for (const Sentence& s : docs[k].sentences) {
-            if (p.learn(s)) ++wrong;
-            ++total;
-          }
-        }
-        const Perceptron a = p.averaged();
+      if (with_dev) {
+        // The final model: dev joins the training part (the scores printed
+        // below are then no longer held out).
+        for (Document& d : dev) docs.push_back(d);
+        fmt::print("dev added to the training part: {} documents\n", docs.size());
+      }
+      auto report = [&](const Perceptron& a) {
         const Counts c = score(
             dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
-        fmt::print(
-            "epoch {}: {} of {} sentences wrong; dev mention F1 person {:.3f} location {:.3f} "
-            "organisation {:.3f} misc {:.3f}; {} features\n",
-            e, wrong, total, f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)),
-            f1(c.mention.at(4)), p.rows());
-        std::fflush(stdout);
+        return fmt::format("dev mention F1 person {:.3f} location {:.3f} organisation {:.3f} misc {:.3f}",
+                           f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)),
+                           f1(c.mention.at(4)));
+      };
+      std::vector<Perceptron> averaged;
+      for (int r = 0; r < runs; ++r) {
+        // Run 0 goes on with the seed's generator; run r uses seed + r.
+        std::mt19937 other(seed + static_cast<unsigned>(r));
+        std::mt19937& order_rng = r == 0 ? rng : other;
+        Perceptron p;
+        std::vector<std::size_t> order(docs.size());
+        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+        for (int e = 1; e <= epochs; ++e) {
+          for (std::size_t k = order.size(); k > 1; --k)
+            std::swap(order[k - 1], order[static_cast<std::size_t>(order_rng()) % k]);
+          std::size_t wrong = 0;
+          std::size_t total = 0;
+          for (std::size_t k : order) {
+            for (const Sentence& s : docs[k].sentences) {
+              if (p.learn(s)) ++wrong;
+              ++total;
+            }
+          }
+          fmt::print("run {} epoch {}: {} of {} sentences wrong; {}; {} features\n", r + 1, e, wrong, total,
+                     report(p.averaged()), p.rows());
+          std::fflush(stdout);
+        }
+        averaged.push_back(p.averaged());
       }
-      const Perceptron a = p.averaged();
+      const Perceptron a = runs == 1 ? averaged.front() : Perceptron::mean(averaged);
+      if (runs > 1) fmt::print("mean of {} runs: {}\n", runs, report(a));
       const auto table = a.table(floor);
       folio::TaggerModel::write(out, table, a.transitions());
       const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -498,6 +579,7 @@ int main(int argc, char** argv) {
     fmt::print("\n{}{}: {} documents, {} sentences ({:.2f} s)\n", part, upper ? " in capitals" : "",
                docs.size(), sentences, secs);
     print_counts(c);
+    if (error_classes) print_errors(c);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "folio_ner: " << e.what() << "\n";

@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace folio {
@@ -49,23 +48,54 @@ struct TagSentence {
   bool headline = false;
 };
 
+// The hash of a folded word as the tagger's tables key it (64-bit FNV-1a,
+// mixed): stable across runs and builds.
+std::uint64_t tag_key_hash(std::string_view key);
+
+class TagLexiconCache;
+
 // What the article says about each word elsewhere: written in lower case,
-// capitalised inside a sentence. Filled from every sentence before tagging;
-// it keeps views of the tokens' keys, which must outlive it.
+// capitalised inside a sentence, after a given name or a title. Filled from
+// every sentence before tagging.
 class TagDocument {
  public:
-  void add(const TagSentence& sentence);
+  // Adds what a sentence says of its words; lx and cache say which words
+  // are given names and titles.
+  void add(const Lexicon& lx, TagLexiconCache& cache, const TagSentence& sentence);
   // Bit 1: seen in lower case; bit 2: capitalised, not first in its sentence
   // and not in a headline; bit 4: capitalised next to another capitalised
-  // word (in a longer name).
-  std::uint8_t evidence(std::string_view key) const;
-  // What the lexicon says of a word (letters, see tagger.cpp), computed
-  // once per article: words repeat. Not thread-safe (one per article).
-  const std::string& lexicon_word(const Lexicon& lx, std::string_view key) const;
+  // word (in a longer name); bit 8: capitalised right after a given name
+  // ("Romano Prodi" for "Prodi"); bit 16: right after a title ("President
+  // Prodi"); bit 32: right after "in", "at", "from", "near" or "to". By the
+  // key, or by its tag_key_hash().
+  std::uint8_t evidence(std::string_view key) const { return evidence_of(tag_key_hash(key)); }
+  std::uint8_t evidence_of(std::uint64_t hash) const;
 
  private:
-  std::unordered_map<std::string_view, std::uint8_t> seen_;
-  mutable std::unordered_map<std::string_view, std::string> lexicon_words_;
+  void mark(std::uint64_t hash, std::uint8_t bits);
+  // Open addressing by hash (0: an empty slot), at most half full.
+  std::vector<std::pair<std::uint64_t, std::uint8_t>> slots_;
+  std::size_t used_ = 0;
+};
+
+// What the lexicon says of words and of phrases of several words, looked up
+// once: words repeat, within an article and across articles, and the
+// lexicon's tables are large. Bounded (it starts afresh when full). Not
+// thread-safe; valid for one Lexicon.
+class TagLexiconCache {
+ public:
+  // Bits of a folded word (see tagger.cpp's kLex*); hash is tag_key_hash(key).
+  std::uint32_t word(const Lexicon& lx, std::string_view key, std::uint64_t hash);
+  // Bits of a phrase of several words (kPhrase*, 0 if the lexicon lacks it);
+  // hash is the phrase's own.
+  std::uint32_t phrase(const Lexicon& lx, const std::string& key, std::uint64_t hash);
+  void clear();
+
+ private:
+  // A slot: the hash's high 48 bits, then 16 bits of value; 0 is empty.
+  std::uint64_t* find(std::uint64_t hash, bool& fresh);
+  std::vector<std::uint64_t> slots_;
+  std::size_t used_ = 0;
 };
 
 // The features of a sentence's tokens, shared by the tagger and its trainer.
@@ -73,10 +103,12 @@ class TagDocument {
 // lower-case words between them: "Bank of England", "bin Laden") get
 // features; the others are O without being scored.
 struct TagFeatures {
-  std::vector<std::vector<std::uint64_t>> features;  // per token (may hold more)
-  std::vector<bool> candidate;                       // per token
+  std::vector<std::uint64_t> features;  // of every token, in order
+  std::vector<std::uint32_t> begin;     // token i's are [begin[i], begin[i + 1])
+  std::vector<bool> candidate;          // per token
 };
-void extract_features(const Lexicon& lx, const TagDocument& doc, const TagSentence& s, TagFeatures& out);
+void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocument& doc, const TagSentence& s,
+                      TagFeatures& out);
 
 // Viterbi over IOB2 labels: scores holds kTagLabels numbers per token,
 // transitions (kTagLabels + 1) x kTagLabels (the last row: from the start).
@@ -95,32 +127,47 @@ class TaggerModel {
   TaggerModel(const TaggerModel&) = delete;
   TaggerModel& operator=(const TaggerModel&) = delete;
 
+  // Adds a sentence to what the document says of its words (TagDocument::add
+  // with this thread's cache of the lexicon).
+  void read(const Lexicon& lexicon, TagDocument& document, const TagSentence& sentence) const;
   // One label per token of the sentence.
   std::vector<std::uint8_t> tag(const Lexicon& lexicon, const TagDocument& document,
                                 const TagSentence& sentence) const;
-  // Adds the weights of one feature to scores[0..kTagLabels).
-  void add_weights(std::uint64_t feature, float* scores) const;
+  // Adds the weights of one feature, in units of scale(), to
+  // sums[0..kTagLabels).
+  void add_weights(std::uint64_t feature, std::int32_t* sums) const;
+  float scale() const { return scale_; }
   const float* transitions() const { return transitions_.data(); }
   std::size_t features() const { return entries_; }
 
-  // The file format, version 1 (little-endian): "FOLIONER", u32 version,
-  // u32 labels (9), u32 table bits b, u32 entries, f32 scale, then
-  // (labels + 1) x labels f32 transitions, 2^b u32 keys (0: empty slot;
-  // the slot is the low b bits of the feature hash, linear probing; the key
-  // is its high 32 bits, never 0), 2^b x labels i16 weights (x scale).
-  static constexpr std::uint32_t kVersion = 1;
+  // The file format, version 3 (little-endian): "FOLIONER", u32 version,
+  // u32 labels (9), u32 table bits b, u32 entries, f32 unit, then
+  // (labels + 1) x labels f32 transitions, zeros up to byte 512, then 2^b
+  // slots of 16 bytes: u32 key (0: empty slot; the slot is the low b bits
+  // of the feature hash, linear probing; the key is its high 32 bits, never
+  // 0), labels i8 weights, u8 shift, zeros; a weight is w << shift units.
+  // A slot is a quarter of a cache line: a feature costs one memory access,
+  // and the table stays small enough for the processor's cache.
+  static constexpr std::uint32_t kVersion = 3;
   // Writes a model: weights per feature (kTagLabels each).
   static void write(const std::filesystem::path& path,
                     const std::vector<std::pair<std::uint64_t, std::vector<float>>>& weights,
                     const std::vector<float>& transitions);
 
  private:
+  struct Slot {
+    std::uint32_t key;
+    std::int8_t weights[kTagLabels];
+    std::uint8_t shift;
+    std::uint8_t pad[16 - 4 - kTagLabels - 1];
+  };
+  static_assert(sizeof(Slot) == 16);
   TaggerModel() = default;
   const void* map_ = nullptr;
   std::size_t map_size_ = 0;
   std::vector<float> transitions_;
-  const std::uint32_t* keys_ = nullptr;
-  const std::int16_t* weights_ = nullptr;
+  const Slot* slots_ = nullptr;
+  std::uint64_t serial_ = 0;  // distinct for each model loaded (its callers' caches)
   std::uint64_t mask_ = 0;
   std::uint32_t bits_ = 0;
   std::size_t entries_ = 0;

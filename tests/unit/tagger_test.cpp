@@ -120,3 +120,34 @@ TEST_CASE("conventions: text in capitals invents no people", "[tagger][entities]
   CHECK(people(a).empty());
   CHECK(places(a).count("japan") == 1);
 }
+
+TEST_CASE("conventions: demonyms and nationalities name no place", "[tagger][entities]") {
+  const auto a = paragraph(
+      "The Brazilian striker and two Dutch defenders joined the squad, and Kenyan runners won the race.");
+  CHECK(places(a).empty());
+  CHECK(people(a).empty());
+  // The country itself still is one.
+  CHECK(places(paragraph("The striker flew home to Brazil after the match.")) == Ids{"brazil"});
+}
+
+TEST_CASE("conventions: an initial and a surname are a person", "[tagger][entities]") {
+  const auto a = paragraph("The report was written by C. Harris, who led the inquiry for two years.");
+  CHECK(people(a) == Ids{"c-harris"});
+  CHECK(places(a).empty());
+  // An initial alone, or before an ordinary word, is nobody.
+  CHECK(people(paragraph("Plan B. The council voted for it on Monday.")).empty());
+}
+
+TEST_CASE("conventions: a whole article in capitals invents no people", "[tagger][entities]") {
+  const auto a = folio::test::full_reader().parse(
+      "STOCKS CLIMB AS BANKS RALLY\n\n"
+      "NEW YORK, JUNE 4 - SHARES ON WALL STREET ROSE ON TUESDAY AS BANKS AND CARMAKERS LED A BROAD "
+      "RALLY, TRADERS SAID.\n\n"
+      "ANALYSTS SAID GENERAL MOTORS AND FORD GAINED AFTER STRONG SALES, WHILE THE FEDERAL RESERVE "
+      "KEPT RATES ON HOLD.\n\n"
+      "MARKETS IN LONDON AND FRANKFURT FOLLOWED, AND THE DOLLAR WAS STEADY AGAINST THE EURO, DEALERS "
+      "SAID.\n",
+      "/tmp/caps-article.txt");
+  CHECK(people(a).empty());
+  CHECK(places(a).count("london") == 1);
+}
