@@ -7,6 +7,7 @@
 #include <map>
 
 #include "command.hpp"
+#include "folio/curation.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
@@ -69,6 +70,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.limit = args.limit;
   request.offset = args.offset;
 
+  const Curation curation = load_curation(global);
   Index index = open_for_reading(database_dir(global));
   // An indexer committing meanwhile can invalidate what this reader sees;
   // reopen at the new revision and run the search again.
@@ -76,7 +78,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   constexpr int kSearchAttempts = 20;
   for (int attempt = 0;; ++attempt) {
     try {
-      results = search(index, request);
+      results = search(index, request, curation);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
       // An indexer committing batch after batch can overtake a search more
