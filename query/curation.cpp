@@ -87,6 +87,7 @@ void Curation::add(Rule rule) {
       break;
     case Action::alias:
       alias_.emplace(std::pair{rule.type, fold(rule.value)}, rules_.size());
+      if (!rule.from_lexicon) user_aliases_[key].push_back(rule.value);
       break;
   }
   rules_.push_back(std::move(rule));
@@ -220,14 +221,12 @@ void Curation::apply(schema::EntityRecord& record) const {
   if (std::optional<std::string> renamed = name(record.type, record.id)) {
     if (*renamed != record.name) record.aliases.push_back(std::exchange(record.name, *renamed));
   }
-  for (const Rule& rule : rules_) {
-    // The lexicon's names are for resolving, not for listing as names seen.
-    if (rule.action != Action::alias || rule.type != record.type || rule.id != record.id ||
-        rule.from_lexicon) {
-      continue;
-    }
-    if (std::find(record.aliases.begin(), record.aliases.end(), rule.value) == record.aliases.end()) {
-      record.aliases.push_back(rule.value);
+  // The lexicon's names are for resolving, not for listing as names seen.
+  const auto aliases = user_aliases_.find({record.type, record.id});
+  if (aliases == user_aliases_.end()) return;
+  for (const std::string& alias : aliases->second) {
+    if (std::find(record.aliases.begin(), record.aliases.end(), alias) == record.aliases.end()) {
+      record.aliases.push_back(alias);
     }
   }
 }

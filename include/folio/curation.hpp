@@ -84,6 +84,7 @@ class Curation {
   std::map<Key, std::string> merge_;   // id -> id merged into (one step)
   std::map<Key, std::string> rename_;  // id -> name
   std::map<Key, bool> suppress_;
+  std::map<Key, std::vector<std::string>> user_aliases_;  // the entities file's aliases of an id
   std::map<std::pair<schema::Field, std::string>, std::size_t> alias_;  // folded alias -> rule index
 };
 
