@@ -17,6 +17,8 @@ int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
   EntityQuery query;
   if (args.type != "all") query.types = {*schema::field_named(args.type)};
   query.fragment = args.fragment;
+  const Curation curation = load_curation(global);
+  query.curation = &curation;
   const std::vector<EntityCount> found = list_entities(index, query);
   make_printer(global, args.json)->entities(found);
   return found.empty() ? kExitNotFound : kExitFound;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "command.hpp"
+#include "folio/curation.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
@@ -72,6 +73,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.limit = args.limit;
   request.offset = args.offset;
 
+  const Curation curation = load_curation(global);
   const std::filesystem::path dir = database_dir(global);
   const OpenOptions open_options{.partial = args.partial};
   Index index = open_for_reading(dir, open_options);
@@ -82,7 +84,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   bool node_retried = false;
   for (int attempt = 0;; ++attempt) {
     try {
-      results = search(index, request);
+      results = search(index, request, curation);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
       // An indexer committing batch after batch can overtake a search more

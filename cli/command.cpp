@@ -20,16 +20,38 @@ std::string env(const char* name) {
 
 }  // namespace
 
-fs::path database_dir(const GlobalOptions& global) {
-  if (!global.db.empty()) return global.db;
-  if (const std::string db = env("FOLIO_DB"); !db.empty()) return db;
+fs::path database_dir(const GlobalOptions& global, std::string* source) {
+  auto from = [&](const char* what, fs::path dir) {
+    if (source != nullptr) *source = what;
+    return dir;
+  };
+  if (!global.db.empty()) return from("command line", global.db);
+  if (const std::string db = env("FOLIO_DB"); !db.empty()) return from("environment (FOLIO_DB)", db);
+  if (!global.config_db.empty()) {
+    const std::string home = env("HOME");
+    if (global.config_db.starts_with("~/") && !home.empty()) {
+      return from("config", fs::path(home) / global.config_db.substr(2));
+    }
+    return from("config", global.config_db);
+  }
   if (const std::string xdg = env("XDG_DATA_HOME"); !xdg.empty()) {
-    return fs::path(xdg) / "folio";
+    return from("default ($XDG_DATA_HOME/folio)", fs::path(xdg) / "folio");
   }
   if (const std::string home = env("HOME"); !home.empty()) {
-    return fs::path(home) / ".local" / "share" / "folio";
+    return from("default (~/.local/share/folio)", fs::path(home) / ".local" / "share" / "folio");
   }
   throw Error("cannot tell where the index is: use --db DIR or set FOLIO_DB");
+}
+
+Curation load_curation(const GlobalOptions& global) {
+  Curation curation;
+  if (!global.entities.empty()) curation.read_file(global.entities);
+  try {
+    curation.read_country_names(data_dir() / "lexicon" / "countries.tsv");
+  } catch (const Error&) {
+    // Without folio's data files, names resolve as the index has them.
+  }
+  return curation;
 }
 
 fs::path data_dir() {

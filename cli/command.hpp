@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "config.hpp"
+#include "folio/curation.hpp"
 #include "folio/ingest.hpp"
 #include "printers.hpp"
 
@@ -21,8 +23,11 @@ inline constexpr int kExitError = 2;
 inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT
 
 struct GlobalOptions {
-  std::string db;              // --db; empty: see database_dir()
-  std::string color = "auto";  // --color: auto, always, never
+  std::string db;                  // --db; empty: see database_dir()
+  std::string color = "auto";      // --color: auto, always, never
+  std::string config_db;           // the config file's db (after $FOLIO_DB)
+  bool no_config = false;          // --no-config
+  std::filesystem::path entities;  // the entities file; "" for none
 };
 
 // Set by the parsed subcommand's callback; main runs it after parsing, so
@@ -30,6 +35,8 @@ struct GlobalOptions {
 struct Context {
   GlobalOptions global;
   std::function<int()> run;
+  ConfigFile config;                      // read before the arguments are parsed
+  std::vector<std::string> command_line;  // argv as given
 };
 
 void add_index_command(CLI::App& app, Context& ctx);
@@ -44,13 +51,23 @@ void add_version_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);
 void add_join_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx);  // hidden: __complete
+void add_config_command(CLI::App& app, Context& ctx);
 
 // "folio 0.1.0\nXapian 1.4.22\nindex schema version 6" (no final newline).
 std::string version_text();
 
-// --db, else $FOLIO_DB, else $XDG_DATA_HOME/folio, else
-// ~/.local/share/folio. Throws folio::Error when none can be worked out.
-std::filesystem::path database_dir(const GlobalOptions& global);
+// --db, else $FOLIO_DB, else the config file's db (~/ is the home
+// folder), else $XDG_DATA_HOME/folio, else ~/.local/share/folio. Throws
+// folio::Error when none can be worked out. `source`, if given, is set to
+// where the answer came from: "command line", "environment (FOLIO_DB)",
+// "config" or "default".
+std::filesystem::path database_dir(const GlobalOptions& global, std::string* source = nullptr);
+
+// The entity curation searches apply (include/folio/curation.hpp): the
+// lexicon's other names of places (data_dir()'s countries.tsv and
+// place_aliases.tsv, when there) and the user's entities file. Throws
+// folio::Error "FILE:LINE: ..." for a bad line.
+Curation load_curation(const GlobalOptions& global);
 
 // Where folio's data files are: $FOLIO_DATA_DIR, else <exe>/../share/folio
 // (the build tree and the install tree have the same layout), else the

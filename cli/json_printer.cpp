@@ -106,7 +106,10 @@ class JsonPrinter final : public Printer {
       for (const FacetValue& v : facet.values) {
         values.push_back({{"value", v.value}, {"name", v.name}, {"count", v.count}});
       }
+      // What is counted: the matches `total` counts; when the query was
+      // relaxed, those with every word (not the relaxed hits).
       json f{{"counts", facet.by_article ? "articles" : "sections"},
+             {"of", results.relaxed ? "all_words" : "matches"},
              {"disjunctive", facet.disjunctive},
              {"distinct", facet.distinct},
              {"values", std::move(values)}};

@@ -134,7 +134,7 @@ class TextPrinter final : public Printer {
       fmt::print(out_, "\n");
     }
     if (!results.suggestion.empty()) fmt::print(out_, "did you mean: {}\n", results.suggestion);
-    for (const Facet& facet : results.facets) print_facet(facet);
+    for (const Facet& facet : results.facets) print_facet(facet, results.relaxed);
   }
 
   void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {
@@ -227,15 +227,17 @@ class TextPrinter final : public Printer {
   }
 
  private:
-  void print_facet(const Facet& facet) {
+  // `relaxed`: facets count the sections with every word, not the relaxed
+  // hits after them; the title says so.
+  void print_facet(const Facet& facet, bool relaxed) {
     std::string title(to_string(facet.spec.field));
     if (schema::info(facet.spec.field).kind == schema::FieldKind::date) {
       title += facet.spec.granularity == DateGranularity::year    ? " by year"
                : facet.spec.granularity == DateGranularity::month ? " by month"
                                                                   : " by day";
     }
-    fmt::print(out_, "\n{}{}{} ({}{}{}):\n", c_.bold, title, c_.reset,
-               facet.by_article ? "articles" : "sections",
+    fmt::print(out_, "\n{}{}{} ({}{}{}{}):\n", c_.bold, title, c_.reset,
+               facet.by_article ? "articles" : "sections", relaxed ? " with every word" : "",
                facet.disjunctive ? ", without its own filter" : "",
                facet.values.size() < facet.distinct
                    ? fmt::format(", top {} of {}", facet.values.size(), facet.distinct)

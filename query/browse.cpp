@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cluster.hpp"
+#include "folio/curation.hpp"
 #include "folio/date.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
@@ -154,7 +155,9 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
   std::vector<EntityCount> out;
   // A surname-only person merged into a full name is listed as that name,
   // counted as the filters count it (query::NameResolver::merged_into).
-  query::NameResolver resolver(index);
+  // So is an entity the user merged into another (folio/curation.hpp);
+  // one the user suppressed is left out.
+  query::NameResolver resolver(index, query.curation);
   // A cluster counts every entity's sections in one request per node.
   std::vector<std::vector<std::string>> cluster_groups;
   for (const schema::FieldInfo& field : schema::kFields) {
@@ -165,14 +168,15 @@ std::vector<EntityCount> list_entities(const Index& index, const EntityQuery& qu
       continue;
     }
     for (schema::EntityRecord& record : index.entities(type)) {
-      const bool person = type == schema::Field::person;
-      if (person && resolver.merged_into(record.id)) continue;
+      if (resolver.merged_into(type, record.id)) continue;
+      if (query.curation != nullptr) {
+        if (query.curation->suppressed(type, record.id)) continue;
+        query.curation->apply(record);
+      }
       std::vector<std::string> ids{record.id};
-      if (person) {
-        for (const std::string& surname : resolver.merged_from(record.id)) {
-          ids.push_back(surname);
-          record.add_aliases({resolver.display_name(type, surname)});
-        }
+      for (const std::string& from : resolver.merged_from(type, record.id)) {
+        ids.push_back(from);
+        record.add_aliases({resolver.display_name(type, from)});
       }
       if (!matches(record)) continue;
       EntityCount c;

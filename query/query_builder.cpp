@@ -90,15 +90,14 @@ Xapian::Query date_query(const Xapian::Database& db, const DateRange& range) {
 // unless `exact`.
 // A person also matches the surname-only mentions merged into it
 // (NameResolver::merged_from).
+// So does an entity the user merged others into (folio/curation.hpp).
 Xapian::Query entity_query(const schema::EntityRecord& record, bool exact, NameResolver& resolver) {
   const std::optional<schema::Field> roll_up = schema::info(record.type).roll_up;
-  if (roll_up && !exact && record.kind == PlaceKind::country) {
-    return Xapian::Query(schema::entity_term(*roll_up, record.id));
-  }
-  std::vector<std::string> terms{schema::entity_term(record.type, record.id)};
-  if (record.type == schema::Field::person) {
-    for (const std::string& id : resolver.merged_from(record.id))
-      terms.push_back(schema::entity_term(record.type, id));
+  const bool rolled = roll_up && !exact && record.kind == PlaceKind::country;
+  std::vector<std::string> terms{schema::entity_term(rolled ? *roll_up : record.type, record.id)};
+  for (const std::string& id : resolver.merged_from(record.type, record.id)) {
+    terms.push_back(schema::entity_term(record.type, id));
+    if (rolled) terms.push_back(schema::entity_term(*roll_up, id));
   }
   if (terms.size() == 1) return Xapian::Query(terms.front());
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());

@@ -86,8 +86,11 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
   if (cached == records_.end()) {
     std::vector<schema::EntityRecord> mentioned_records;
     for (schema::EntityRecord& r : index_.entities(type)) {
-      // Entities no section mentions any more cannot be filtered on.
-      if (mentioned(db_, r)) mentioned_records.push_back(std::move(r));
+      // Entities no section mentions any more cannot be filtered on, nor
+      // those the user suppressed.
+      if (!mentioned(db_, r) || (curation_ != nullptr && curation_->suppressed(type, r.id))) continue;
+      if (curation_ != nullptr) curation_->apply(r);
+      mentioned_records.push_back(std::move(r));
     }
     cached = records_.emplace(type, std::move(mentioned_records)).first;
   }
@@ -95,18 +98,22 @@ const std::vector<schema::EntityRecord>& NameResolver::records(Type type) {
 }
 
 const schema::EntityRecord& NameResolver::redirect(const schema::EntityRecord& r) {
-  if (r.type != Type::person) return r;
-  const std::optional<std::string> into = merged_into(r.id);
+  const std::optional<std::string> into = merged_into(r.type, r.id);
   if (!into) return r;
-  std::optional<schema::EntityRecord> full = index_.entity(Type::person, *into);
-  return full ? direct_.emplace_back(std::move(*full)) : r;
+  std::optional<schema::EntityRecord> full = index_.entity(r.type, *into);
+  if (!full || (curation_ != nullptr && curation_->suppressed(r.type, full->id))) return r;
+  if (curation_ != nullptr) curation_->apply(*full);
+  return direct_.emplace_back(std::move(*full));
 }
 
 const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view name) {
   // An id typed exactly wins ("georgia"): look it up without reading the
   // whole registry.
   if (std::optional<schema::EntityRecord> r = index_.entity(type, name)) {
-    if (mentioned(db_, *r)) return redirect(direct_.emplace_back(std::move(*r)));
+    if (mentioned(db_, *r) && (curation_ == nullptr || !curation_->suppressed(type, r->id))) {
+      if (curation_ != nullptr) curation_->apply(*r);
+      return redirect(direct_.emplace_back(std::move(*r)));
+    }
   }
   const std::vector<schema::EntityRecord>& all = records(type);
   const std::string wanted = fold(name);
@@ -132,23 +139,43 @@ const schema::EntityRecord& NameResolver::resolve(Type type, std::string_view na
       prefix.push_back(&r);
     }
   }
+  // Another name the lexicon or the entities file gives ("Soviet Union"
+  // for russia), though no article wrote it: as good as an exact name.
+  const Curation::Rule* other_name = curation_ != nullptr ? curation_->alias_rule(type, wanted) : nullptr;
+  if (other_name != nullptr) {
+    for (const schema::EntityRecord& r : all) {
+      const bool listed = std::any_of(exact.begin(), exact.end(), [&](const auto* e) { return e == &r; });
+      if (r.id == other_name->id && !listed) exact.push_back(&r);
+    }
+    any_exact = any_exact || std::any_of(exact.begin(), exact.end(),
+                                         [&](const auto* e) { return e->id == other_name->id; });
+  }
   // Words of names alone are no better than prefixes: "Washington" is
   // "Washington, D.C." or a prefix of other names.
   if (!any_exact) exact.insert(exact.end(), prefix.begin(), prefix.end());
   auto& found = exact.empty() ? prefix : exact;
-  if (type == Type::person && found.size() > 1) {
+  if (found.size() > 1) {
     // "Reagan": the surname-only person and the full name it is merged
-    // into are one person.
+    // into are one person (so are entities the user merged).
     std::vector<const schema::EntityRecord*> kept;
     for (const auto* r : found) {
-      const std::optional<std::string> into = merged_into(r->id);
+      const std::optional<std::string> into = merged_into(type, r->id);
       const bool covered =
           into && std::any_of(found.begin(), found.end(), [&](const auto* o) { return o->id == *into; });
       if (!covered) kept.push_back(r);
     }
     found = kept;
   }
-  if (found.size() == 1) return redirect(*found.front());
+  if (found.size() == 1) {
+    // Found only by a name no article used: say where the name is from.
+    if (other_name != nullptr && found.front()->id == other_name->id && fold(found.front()->name) != wanted &&
+        std::none_of(found.front()->aliases.begin(), found.front()->aliases.end(),
+                     [&](const std::string& a) { return fold(a) == wanted; })) {
+      choice_ = fmt::format("{} ('{}' is a name of {}: {})", found.front()->name, other_name->value,
+                            found.front()->id, other_name->where);
+    }
+    return redirect(*found.front());
+  }
   if (found.size() > 1) {
     std::vector<std::pair<Xapian::doccount, const schema::EntityRecord*>> counted;
     for (const auto* r : found) counted.emplace_back(mentions(*r), r);
@@ -289,7 +316,36 @@ std::vector<std::string> NameResolver::merged_from(const std::string& person_id)
   return out;
 }
 
+std::optional<std::string> NameResolver::merged_into(Type type, const std::string& id) {
+  std::optional<std::string> into;
+  if (curation_ != nullptr) into = curation_->merged_into(type, id);
+  if (type == Type::person) {
+    // A surname merge of the entity or of what the user merged it into.
+    if (std::optional<std::string> full = merged_into(into ? *into : id); full && *full != id) into = full;
+  }
+  return into;
+}
+
+std::vector<std::string> NameResolver::merged_from(Type type, const std::string& id) {
+  std::vector<std::string> out;
+  if (curation_ != nullptr) out = curation_->merged_from(type, id);
+  if (type == Type::person) {
+    std::vector<std::string> more = merged_from(id);
+    for (const std::string& from : std::vector<std::string>(out)) {
+      const std::vector<std::string> of_it = merged_from(from);
+      more.insert(more.end(), of_it.begin(), of_it.end());
+    }
+    for (std::string& m : more) {
+      if (m != id && std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
 std::string NameResolver::display_name(Type type, const std::string& id) {
+  if (curation_ != nullptr) {
+    if (std::optional<std::string> renamed = curation_->name(type, id)) return *renamed;
+  }
   const std::optional<schema::EntityRecord> r = index_.entity(type, id);
   return r ? r->name : id;
 }

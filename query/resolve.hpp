@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "folio/curation.hpp"
 #include "folio/database.hpp"
 #include "folio/schema.hpp"
 
@@ -19,7 +20,10 @@ namespace folio::query {
 
 class NameResolver {
  public:
-  explicit NameResolver(const Index& index) : index_(index), db_(index.db()) {}
+  // `curation` (not owned, may be null): the user's merges, renames,
+  // aliases and suppressions, applied to every name resolved.
+  explicit NameResolver(const Index& index, const Curation* curation = nullptr)
+      : index_(index), db_(index.db()), curation_(curation) {}
 
   // The entity a name means: its id; else the entities whose display name
   // or an alias is the name, in any case and accents, or whose name has it
@@ -65,8 +69,14 @@ class NameResolver {
   std::optional<std::string> merged_into(const std::string& person_id);
   // The surname-only ids merged into a person id (empty for most).
   std::vector<std::string> merged_from(const std::string& person_id);
+  // The id an entity is merged into by the curation or (people) by its
+  // surname; nullopt if none.
+  std::optional<std::string> merged_into(schema::EntityRecord::Type type, const std::string& id);
+  // The ids merged into an entity, by the curation or by surname.
+  std::vector<std::string> merged_from(schema::EntityRecord::Type type, const std::string& id);
 
-  // Display name of an entity id, or the id when it is not in the registry.
+  // Display name of an entity id (as the curation renames it), or the id
+  // when it is not in the registry.
   std::string display_name(schema::EntityRecord::Type type, const std::string& id);
 
  private:
@@ -74,6 +84,7 @@ class NameResolver {
 
   const Index& index_;
   const Xapian::Database& db_;
+  const Curation* curation_;
   std::map<schema::Field, std::vector<schema::EntityRecord>> records_;  // read when first needed
   std::deque<schema::EntityRecord> direct_;                             // found by id; references stay valid
   std::string choice_;

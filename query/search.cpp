@@ -323,7 +323,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   check_facets(request.facets);
   check_length(request.query);
   const Xapian::Database& db = index.db();
-  query::NameResolver resolver(index);
+  query::NameResolver resolver(index, request.curation);
   query::BuiltQuery built = query::build_query(db, request, resolver);
   const bool ranked = !built.ranked.empty();
   const Xapian::Query own_words =

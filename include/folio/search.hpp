@@ -15,6 +15,8 @@
 
 namespace folio {
 
+class Curation;  // folio/curation.hpp
+
 // A facet counts the values of a field with schema::kFacet.
 using FacetField = schema::Field;
 enum class DateGranularity { year, month, day };
@@ -91,6 +93,10 @@ struct SearchRequest {
   MatchMode mode = MatchMode::relaxed;
   unsigned offset = 0;  // hits to skip
   unsigned limit = 10;  // hits to return
+  // The user's entity corrections names resolve through (aliases, merges,
+  // suppressions); not owned; nullptr for none. folio/curation.hpp's
+  // search() sets it and applies the rest.
+  const Curation* curation = nullptr;
 };
 
 // A few sentences of a section around the matches.
@@ -204,6 +210,9 @@ struct EntityQuery {
   // Keep entities whose id, name or an alias contains this (compared
   // folded: case and accents do not matter). Empty: all.
   std::string fragment;
+  // Entity corrections to list the entities with (merged ones as one,
+  // suppressed ones left out, renamed); not owned; nullptr for none.
+  const Curation* curation = nullptr;
 };
 
 // The entities in the index (people, places ...) that are mentioned at

@@ -434,12 +434,14 @@ class CliFixture {
   }
 
  private:
-  // A clean environment: no FOLIO_DB, no NO_COLOR, TERM=dumb, HOME and
-  // XDG_DATA_HOME inside the temp folder; PATH and sanitizer settings pass.
+  // A clean environment: no FOLIO_DB, no NO_COLOR, TERM=dumb, HOME,
+  // XDG_DATA_HOME and XDG_CONFIG_HOME (so no user's config or entities
+  // file) inside the temp folder; PATH and sanitizer settings pass.
   std::vector<std::string> environment(const RunOptions& options) const {
     std::map<std::string, std::string> env{
         {"HOME", (root_ / "home").string()},
         {"XDG_DATA_HOME", (root_ / "xdg-data").string()},
+        {"XDG_CONFIG_HOME", (root_ / "xdg-config").string()},
         {"TERM", "dumb"},
     };
     for (const char* name : {"PATH", "LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
@@ -2773,6 +2775,284 @@ TEST_CASE_METHOD(CliFixture, "search: formats, '*', date ranges and --sort date"
     }
     CHECK(undated_seen);
   }
+}
+
+// ---------------------------------------------------------------------------
+// The config file, saved searches, the entities file (docs/config.md)
+
+class ConfigFixture : public CliFixture {
+ public:
+  fs::path config_dir() const { return root() / "xdg-config" / "folio"; }
+  void write_config(const std::string& text) const {
+    fs::create_directories(config_dir());
+    write_file(config_dir() / "config", text);
+  }
+  void write_entities(const std::string& text) const {
+    fs::create_directories(config_dir());
+    write_file(config_dir() / "entities", text);
+  }
+};
+
+TEST_CASE_METHOD(ConfigFixture,
+                 "config: the file sets defaults, the command line wins, folio config says where",
+                 "[cli][config]") {
+  index_corpus();
+  write_config(
+      "# folio settings\n"
+      "color = \"never\"\n"
+      "\n"
+      "[search]\n"
+      "limit = 1\n"
+      "facet = [\"place\"]\n"
+      "by-article = true\n");
+  const json configured = search_json({"china"});
+  CHECK(configured.at("hits").size() == 1);
+  CHECK(configured.at("counts") == "articles");  // by-article = true
+  CHECK(configured.at("facets").contains("place"));
+  // The command line replaces a setting, lists included.
+  const json overridden = search_json({"china", "-n", "3", "--facet", "person"});
+  CHECK(overridden.at("hits").size() == 3);
+  CHECK(overridden.at("facets").contains("person"));
+  CHECK_FALSE(overridden.at("facets").contains("place"));
+  // --no-config: folio's own defaults.
+  const json defaults = search_json({"china", "--no-config"});
+  CHECK(defaults.at("hits").size() > 1);
+  CHECK(defaults.at("facets").empty());
+
+  const Run shown = folio({"config"});
+  INFO(shown);
+  CHECK(shown.exit_code == 0);
+  const std::string file = (config_dir() / "config").string();
+  CHECK_THAT(shown.out, Contains("# config file: " + file + " (the default)"));
+  const std::regex kLimit("\nlimit = 1 +# " + std::regex_replace(file, std::regex("[.]"), "\\.") + ":5\n");
+  CHECK(std::regex_search(shown.out, kLimit));
+  CHECK(std::regex_search(shown.out, std::regex("\nfacet = \\[\"place\"\\] +# .*config:6\n")));
+  CHECK(std::regex_search(shown.out, std::regex("\nsort = \"relevance\" +# default\n")));
+  CHECK(std::regex_search(shown.out, std::regex("\ndb = \".*\" +# command line\n")));
+  CHECK(std::regex_search(shown.out, std::regex("\ncolor = \"never\" +# .*config:2\n")));
+  const Run ignored = folio({"--no-config", "config"});
+  CHECK_THAT(ignored.out, Contains("# config file: none (--no-config)"));
+  CHECK(std::regex_search(ignored.out, std::regex("\nlimit = 10 +# default\n")));
+
+  SECTION("--config FILE and $FOLIO_CONFIG choose another file, which must exist") {
+    write_file(root() / "other.toml", "[search]\nlimit = 2\n");
+    CHECK(search_json({"china", "--config", (root() / "other.toml").string()}).at("hits").size() == 2);
+    const RunOptions env{{{"FOLIO_CONFIG", (root() / "other.toml").string()}}, false};
+    CHECK(search_json({"china"}, env).at("hits").size() == 2);
+    CHECK_THAT(folio({"config"}, env).out, Contains("(from FOLIO_CONFIG)"));
+    const Run missing = folio({"--config", "missing.toml", "search", "china"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err_lines() == std::vector<std::string>{"folio: cannot read the config file missing.toml "
+                                                          "(given by --config)"});
+  }
+
+  SECTION("the config file's db comes after --db and $FOLIO_DB") {
+    write_config("db = \"" + db().string() + "\"\n");
+    CHECK(folio_without_db({"search", "china"}).exit_code == 0);
+    const RunOptions env{{{"FOLIO_DB", (root() / "nowhere").string()}}, false};
+    const Run run = folio_without_db({"search", "china"}, env);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Contains("nowhere"));
+    CHECK_THAT(folio_without_db({"config"}).out, Contains("# " + (config_dir() / "config").string() + ":1"));
+  }
+}
+
+TEST_CASE_METHOD(ConfigFixture, "config: a setting folio does not have is one error naming FILE:LINE",
+                 "[cli][config]") {
+  const std::string file = (config_dir() / "config").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[search]\nlimt = 3\n", file + ":2: 'limt' is not a setting in [search]"},
+      {"# top\nbogus = 1\n", file + ":2: 'bogus' is not a setting at the top level"},
+      {"[serch]\nlimit = 3\n", file + ":1: [serch] is not a section"},
+      {"[search]\nall = maybe\n", file + ":2: 'all' is a flag: give true or false"},
+      {"[saved.x]\nquery = \"a\"\nplce = \"b\"\n", file + ":3: 'plce' is not an option of folio search"},
+  };
+  for (const auto& [text, message] : cases) {
+    write_config(text);
+    const Run run = folio({"search", "china"});
+    INFO(run);
+    CHECK(run.exit_code == 2);
+    REQUIRE(run.err_lines().size() == 1);
+    CHECK_THAT(run.err, StartsWith("folio: " + message));
+    // --no-config reads no file: the bad one does not matter.
+    CHECK(folio({"--no-config", "config"}).exit_code == 0);
+  }
+}
+
+TEST_CASE_METHOD(ConfigFixture,
+                 "saved searches: @NAME runs the query with its filters, and more words and flags add",
+                 "[cli][config]") {
+  index_corpus();
+  write_config(
+      "[saved.chips]\n"
+      "query = \"semiconductor OR chips\"\n"
+      "place = [\"Taiwan\"]\n"
+      "limit = 2\n"
+      "\n"
+      "[saved.june]\n"
+      "since = \"2023-06\"\n"
+      "until = \"2023-06\"\n");
+  const json saved = search_json({"@chips", "--limit", kEveryHit});
+  const json typed = search_json({"semiconductor OR chips", "--place", "Taiwan", "--limit", kEveryHit});
+  CHECK(saved.at("total") > 0);
+  CHECK(id_set(saved) == id_set(typed));
+  // Its own --limit, unless the command line gives one.
+  CHECK(search_json({"@chips"}).at("hits").size() == std::min<std::size_t>(2, typed.at("hits").size()));
+  // Words and filters given with it narrow it.
+  const json narrowed = search_json({"@chips", "Morris", "--person", "Morris Chang", "--limit", kEveryHit});
+  const json narrowed_typed = search_json({"(semiconductor OR chips) Morris", "--place", "Taiwan", "--person",
+                                           "Morris Chang", "--limit", kEveryHit});
+  CHECK(id_set(narrowed) == id_set(narrowed_typed));
+  CHECK(narrowed.at("total") < saved.at("total"));
+  // Filters alone: no query.
+  CHECK(id_set(search_json({"@june", "--limit", kEveryHit})) ==
+        id_set(search_json({"*", "--since", "2023-06", "--until", "2023-06", "--limit", kEveryHit})));
+  const Run unknown = folio({"search", "@nope"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err_lines() ==
+        std::vector<std::string>{"folio: no saved search '@nope' (saved: @chips, @june)"});
+  // folio config lists them.
+  const Run shown = folio({"config"});
+  CHECK_THAT(shown.out, Contains("[saved.chips]  # " + (config_dir() / "config").string() +
+                                 ":1\n"
+                                 "query = \"semiconductor OR chips\"\nplace = [\"Taiwan\"]\nlimit = 2\n"));
+}
+
+TEST_CASE_METHOD(ConfigFixture, "entities file: merge, rename, alias and suppress apply without re-indexing",
+                 "[cli][config][curation]") {
+  index_corpus();
+  const json eu = search_json({"--org", "eu", "--limit", kEveryHit});
+  const json european_union = search_json({"--org", "european-union", "--limit", kEveryHit});
+  REQUIRE(eu.at("total") > 0);
+  REQUIRE(european_union.at("total") > 0);
+  write_entities(
+      "# corrections\n"
+      "merge org:eu into org:european-union\n"
+      "rename org:european-union \"The Union\"\n"
+      "alias person:antony-blinken \"Tony\"\n"
+      "suppress place:asia-pacific\n");
+  // The merged filter matches the sections of both ids (OR).
+  const json merged = search_json({"--org", "EU", "--limit", kEveryHit, "--facet", "org:1,place:1000"});
+  NameSet both = id_set(eu);
+  const NameSet other = id_set(european_union);
+  both.insert(other.begin(), other.end());
+  CHECK(id_set(merged) == both);
+  CHECK(merged.at("filters").at(0).at("id") == "european-union");
+  CHECK(merged.at("filters").at(0).at("name") == "The Union");
+  const json& org_facet = merged.at("facets").at("org").at("values");
+  REQUIRE(org_facet.size() == 1);
+  CHECK(org_facet.at(0).at("value") == "european-union");
+  CHECK(org_facet.at(0).at("name") == "The Union");
+  for (const json& place : merged.at("facets").at("place").at("values"))
+    CHECK(place.at("value") != "asia-pacific");
+  for (const json& hit : merged.at("hits")) {
+    for (const json& place : hit.at("places")) CHECK(place.at("id") != "asia-pacific");
+  }
+  // An alias resolves; a suppressed entity is no longer listed.
+  CHECK(search_json({"--person", "tony"}).at("filters").at(0).at("id") == "antony-blinken");
+  const Run entities = folio({"entities", "--type", "place", "asia-pacific"});
+  CHECK(entities.exit_code == 1);
+  CHECK(folio({"--no-config", "entities", "--type", "place", "asia-pacific"}).exit_code == 0);
+  CHECK_THAT(folio({"entities", "union"}).out, Contains("The Union"));
+  CHECK_THAT(folio({"config"}).out,
+             Contains("# entities file: " + (config_dir() / "entities").string() + " (4 rules)"));
+
+  write_entities("merge org:eu into org:european-union\nmerge org:european-union into org:eu\n");
+  const Run cycle = folio({"search", "--org", "eu"});
+  CHECK(cycle.exit_code == 2);
+  CHECK(cycle.err_lines() ==
+        std::vector<std::string>{"folio: " + (config_dir() / "entities").string() +
+                                 ":2: merging european-union into eu makes a cycle of merges"});
+}
+
+TEST_CASE_METHOD(CliFixture, "names: a country's other names resolve though no article uses them",
+                 "[cli][filters][names]") {
+  write_file(
+      corpus() / "moscow.txt",
+      "Talks in Moscow\n\nMarch 3, 2023\n\nRussia and Finland held talks in Moscow on Friday. Russia said "
+      "the border would stay open.\n");
+  index_corpus();
+  for (const std::string name : {"soviet union", "USSR", "Soviet Union"}) {
+    const Run run = folio({"search", "--place", name, "--json"});
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    const json results = json::parse(run.out);
+    CHECK(results.at("filters").at(0).at("id") == "russia");
+    CHECK(id_set(results) == id_set(search_json({"--place", "russia"})));
+    // Where the name comes from, on stderr.
+    REQUIRE(run.err_lines().size() == 1);
+    CHECK(std::regex_match(run.err_lines()[0],
+                           std::regex("folio: place: Russia \\('[^']+' is a name of russia: "
+                                      "lexicon/countries\\.tsv:[0-9]+\\)")));
+  }
+}
+
+// Articles for the "new york" tests: `city` sections name New York City,
+// `state` sections New York State.
+void write_new_york_corpus(const fs::path& dir, int city, int state) {
+  fs::create_directories(dir);
+  for (int i = 0; i < city; ++i) {
+    write_file(dir / fmt::format("city{}.txt", i),
+               fmt::format("Subway story {}\n\nMarch 3, 2023\n\nCommuters in New York waited for trains in "
+                           "Manhattan on Friday, the city's transit agency said.\n",
+                           i));
+  }
+  for (int i = 0; i < state; ++i) {
+    write_file(dir / fmt::format("state{}.txt", i),
+               fmt::format("Flood story {}\n\nMarch 3, 2023\n\nRivers rose across upstate New York State on "
+                           "Friday, officials in Albany said.\n",
+                           i));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "names: \"new york\" takes the city when it dwarfs the state, else lists both",
+                 "[cli][filters][names]") {
+  SECTION("the city dwarfs the state") {
+    write_new_york_corpus(root() / "ny", 16, 1);
+    REQUIRE(folio({"index", "ny"}).exit_code == 0);
+    const Run run = folio({"search", "--place", "new york", "--json"});
+    INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK(json::parse(run.out).at("filters").at(0).at("id") == "new-york");
+    CHECK(json::parse(run.out).at("total") == 16);
+    CHECK(run.err_lines() ==
+          std::vector<std::string>{"folio: place: New York City (16 sections; also New York, 1)"});
+  }
+  SECTION("neither dwarfs the other: both, with their counts") {
+    write_new_york_corpus(root() / "ny", 3, 2);
+    REQUIRE(folio({"index", "ny"}).exit_code == 0);
+    const Run run = folio({"search", "--place", "new york"});
+    INFO(run);
+    CHECK(run.exit_code == 2);
+    REQUIRE(run.err_lines().size() == 1);
+    CHECK_THAT(
+        run.err,
+        StartsWith(
+            "folio: place 'new york' is ambiguous: New York City (new-york, city in "
+            "united-states): 3 or New York (new-york-state, subdivision in united-states): 2; give the id"));
+  }
+}
+
+TEST_CASE_METHOD(CliFixture, "relaxed: facets count the sections with every word, and say so",
+                 "[cli][ranked][facets]") {
+  index_corpus();
+  const std::vector<std::string> query{"Blinken visit Beijing balloon", "--facet", "person,place", "--limit",
+                                       "50"};
+  const json relaxed = search_json(query);
+  std::vector<std::string> strict_args = query;
+  strict_args.emplace_back("--all");
+  const json strict = search_json(strict_args);
+  REQUIRE(relaxed.at("relaxed_total") > 0);
+  // The same counts as --all: the relaxed hits shown after them are not counted.
+  CHECK(relaxed.at("facets").at("person").at("values") == strict.at("facets").at("person").at("values"));
+  CHECK(relaxed.at("facets").at("place").at("values") == strict.at("facets").at("place").at("values"));
+  CHECK(relaxed.at("facets").at("person").at("of") == "all_words");
+  CHECK(strict.at("facets").at("person").at("of") == "matches");
+  const Run text = folio({"search", "Blinken", "visit", "Beijing", "balloon", "--facet", "person"});
+  CHECK_THAT(text.out, Contains("\nperson (sections with every word"));
+  const Run plain = folio({"search", "balloon", "--facet", "person"});
+  CHECK_THAT(plain.out, Contains("\nperson (sections"));
+  CHECK_THAT(plain.out, !Contains("with every word"));
 }
 
 TEST_CASE_METHOD(CliFixture, "did you mean: words of the index only, in phrases and fields too",
