@@ -7,8 +7,10 @@
 #include <chrono>
 #include <set>
 
+#include "copies.hpp"
 #include "facets.hpp"
 #include "folio/error.hpp"
+#include "histogram.hpp"
 #include "query_builder.hpp"
 #include "ranked.hpp"
 #include "resolve.hpp"
@@ -54,7 +56,12 @@ Xapian::Enquire make_enquire(const Xapian::Database& db, const Xapian::Query& qu
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_time_limit(kSearchTimeLimit);
-  if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
+  // One hit per article, or per section; copies of an article merged (dedupe).
+  if (request.by_article) {
+    enquire.set_collapse_key(request.dedupe ? schema::kArticleCopySlot : schema::kArticleSlot);
+  } else if (request.dedupe) {
+    enquire.set_collapse_key(schema::kCopySlot);
+  }
   if (request.sort == SortOrder::date) {
     enquire.set_sort_by_key_then_relevance((new UndatedLast)->release(), false);
   } else if (request.sort == SortOrder::date_descending) {
@@ -216,6 +223,12 @@ bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<s
   return true;
 }
 
+std::vector<Xapian::doccount> collapse_counts(const Xapian::MSet& mset) {
+  std::vector<Xapian::doccount> counts;
+  for (auto it = mset.begin(); it != mset.end(); ++it) counts.push_back(it.get_collapse_count());
+  return counts;
+}
+
 }  // namespace
 
 SearchResults search(const Index& index, const SearchRequest& request) {
@@ -224,6 +237,10 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   const Xapian::Database& db = index.db();
   query::NameResolver resolver(index);
   query::BuiltQuery built = query::build_query(db, request, resolver);
+  if (!request.like.empty()) {
+    built.text = request.like;
+    built.ranked = Xapian::Query();
+  }
   const bool ranked = !built.ranked.empty();
   const Xapian::Query own_words =
       ranked ? Xapian::Query(Xapian::Query::OP_OR, built.text, built.ranked) : built.text;
@@ -242,11 +259,16 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
   FacetCounter facets(request, main);
   facets.attach(enquire);
+  // --histogram: every match's date, whatever is collapsed.
+  Xapian::ValueCountMatchSpy dates(schema::kDateSlot);
+  if (request.histogram) enquire.add_matchspy(&dates);
   const Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
   results.facets = facets.results(db, resolver);
+  if (request.histogram) results.histogram = query::histogram_of(dates, request.histogram_granularity);
   results.hits = make_hits(db, enquire, match.mset, own_words, request.by_article);
+  if (request.dedupe) query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
   if (request.mode == MatchMode::any && ranked) {
     const auto units = query::query_units(built.ranked);
     for (Hit& hit : results.hits) {
@@ -268,7 +290,9 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     results.time_limited = results.time_limited || more.time_limited;
-    for (Hit& hit : make_hits(db, second, more.mset, own_words, request.by_article)) {
+    std::vector<Hit> relaxed_hits = make_hits(db, second, more.mset, own_words, request.by_article);
+    if (request.dedupe) query::merge_copies(db, relaxed_hits, collapse_counts(more.mset), request.by_article);
+    for (Hit& hit : relaxed_hits) {
       hit.rank += results.total;
       hit.all_words = false;
       results.hits.push_back(std::move(hit));

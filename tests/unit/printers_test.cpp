@@ -186,8 +186,9 @@ TEST_CASE("show: every section with its id, lead marked, paragraphs apart", "[pr
   lead.title = "Title";
   lead.line = 1;
   lead.text = "One.\nTwo.";
-  const std::string out =
-      printed(text_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); });
+  const std::string out = printed(text_printer(), [&](Printer& p) {
+    p.sections({{"00000000000000aa-0", lead}});
+  });
   CHECK(out ==
         "id:       00000000000000aa-0\n"
         "title:    Title\n"
@@ -196,8 +197,9 @@ TEST_CASE("show: every section with its id, lead marked, paragraphs apart", "[pr
         "path:     a.txt:1\n"
         "\n"
         "One.\n\nTwo.\n");
-  const json j =
-      json::parse(printed(json_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); }));
+  const json j = json::parse(printed(json_printer(), [&](Printer& p) {
+    p.sections({{"00000000000000aa-0", lead}});
+  }));
   CHECK(j.at("sections")[0].at("id") == "00000000000000aa-0");
   CHECK(j.at("sections")[0].at("date") == nullptr);
   CHECK(j.at("sections")[0].at("text") == "One.\nTwo.");
