@@ -19,6 +19,16 @@ std::string WrappingFormatter::make_option_desc(const CLI::Option* opt) const {
   return wrap_text(CLI::Formatter::make_option_desc(opt), beside());
 }
 
+std::string WrappingFormatter::make_option_name(const CLI::Option* opt, bool is_positional) const {
+  std::string name = CLI::Formatter::make_option_name(opt, is_positional);
+  for (std::size_t open; (open = name.find('{')) != std::string::npos;) {
+    const std::size_t close = name.find('}', open);
+    if (close == std::string::npos) break;
+    name.erase(open, close - open + 1);
+  }
+  return name;
+}
+
 std::string WrappingFormatter::make_description(const CLI::App* app) const {
   return wrap_text(CLI::Formatter::make_description(app), columns_ > 1 ? columns_ - 1 : 0);
 }

@@ -16,6 +16,9 @@ class WrappingFormatter : public CLI::Formatter {
   explicit WrappingFormatter(std::size_t columns) : columns_(columns) {}
 
   std::string make_option_desc(const CLI::Option* opt) const override;
+  // Without the default values of flags that take one ("--histogram{auto}"
+  // is shown "--histogram").
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override;
   std::string make_description(const CLI::App* app) const override;
   std::string make_subcommand(const CLI::App* sub) const override;
   std::string make_footer(const CLI::App* app) const override;

@@ -192,7 +192,7 @@ class Corpus {
 // ---------------------------------------------------------------------------
 // --format tsv, ids, files
 
-TEST_CASE("--format tsv: the columns of every hit, as the JSON has them", "[shell][tsv]") {
+TEST_CASE("format tsv: the columns of every hit, as the JSON has them", "[shell][tsv]") {
   const Corpus& c = Corpus::get();
   for (const std::string by : {"", " --by-article"}) {
     const json results = c.json_of("search china" + by);
@@ -224,7 +224,7 @@ TEST_CASE("--format tsv: the columns of every hit, as the JSON has them", "[shel
   }
 }
 
-TEST_CASE("--format ids piped into folio show - shows every hit in full", "[shell][ids][show]") {
+TEST_CASE("format ids piped into folio show - shows every hit in full", "[shell][ids][show]") {
   const Corpus& c = Corpus::get();
   const json results = c.json_of("search balloon");
   const Run ids = c.sh("folio search balloon --format ids");
@@ -254,7 +254,7 @@ TEST_CASE("--format ids piped into folio show - shows every hit in full", "[shel
   CHECK(c.sh("folio show - < /dev/null").exit_code == 2);
 }
 
-TEST_CASE("--format files: each article's path once", "[shell][files]") {
+TEST_CASE("format files: each article's path once", "[shell][files]") {
   const Corpus& c = Corpus::get();
   const json results = c.json_of("search china --no-dedupe -n 50");
   std::vector<std::string> expected;
@@ -349,7 +349,7 @@ TEST_CASE("folio open runs $VISUAL, else $EDITOR, as EDITOR +LINE PATH", "[shell
 // ---------------------------------------------------------------------------
 // --histogram
 
-TEST_CASE("--histogram counts every matching section per period, not only the page", "[shell][histogram]") {
+TEST_CASE("histogram: counts every matching section per period, not only the page", "[shell][histogram]") {
   const Corpus& c = Corpus::get();
   const json all = c.json_of("search '*' --no-dedupe -n 1 --histogram=year");
   const json& h = all.at("histogram");

@@ -269,7 +269,7 @@ TEST_CASE("a hit with copies says so in text, and lists them in JSON", "[printer
         std::string::npos);
 }
 
-TEST_CASE("a hit lists the first few people and places, then +N more; JSON all", "[printers][entities]") {
+TEST_CASE("a hit lists the first few people and places, then +N more, JSON all", "[printers][entities]") {
   folio::SearchResults r = sample_results();
   r.hits[0].section.people.clear();
   for (int i = 0; i < 9; ++i) {

@@ -55,7 +55,7 @@ TEST_CASE("wrap_text breaks at spaces within the width, keeps its own breaks", "
   CHECK(wrap_text("ééé ééé", 3) == "ééé\nééé");
 }
 
-TEST_CASE("--help wraps every line to the terminal's width", "[terminal][help]") {
+TEST_CASE("help wraps every line to the terminal's width", "[terminal][help]") {
   CLI::App app(
       "A description long enough to need wrapping at sixty columns, as folio's descriptions often do.",
       "folio");
@@ -63,12 +63,16 @@ TEST_CASE("--help wraps every line to the terminal's width", "[terminal][help]")
   std::string value;
   app.add_option("--format", value,
                  "text, json, paths, vimgrep, tsv, ids or files: each explained in a sentence or two");
+  std::string period;
+  app.add_flag("--histogram{auto}", period, "Bars");
   app.add_subcommand("search", "Search the index and print the best sections first, ranked by BM25");
   app.footer("A footer that also runs on for longer than sixty columns of text, as footers do.");
   const std::string help = app.help();
   INFO(help);
   for (const std::string& line : lines_of(help)) CHECK(folio::utf8_length(line) < 60);
   CHECK(help.find("BM25") != std::string::npos);
+  CHECK(help.find("  --histogram ") != std::string::npos);  // its default value not shown
+  CHECK(help.find("{auto}") == std::string::npos);
   // Unwrapped without a width.
   CLI::App plain(
       "A description long enough to need wrapping at sixty columns, as folio's descriptions often do.",
