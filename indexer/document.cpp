@@ -120,7 +120,25 @@ Xapian::Document make_section_document(const Article& article, const Section& se
   }
   doc.add_value(schema::kArticleSlot, article_id);
   doc.add_value(schema::kSectionSlot, Xapian::sortable_serialise(section.index));
-  const std::string copies = content_key(article);
+  // Once per article, not per section: an article of 100,000 sections
+  // would hash its whole text 100,000 times. The sections of one article
+  // are made one after the other on one thread, from the same Article;
+  // within one run a file is read once, so its path tells articles apart
+  // (with the object and its sections' storage, which a later article
+  // could only reuse after this one is gone).
+  struct LastArticle {
+    const Article* article = nullptr;
+    const Section* sections = nullptr;
+    std::size_t count = 0;
+    std::string path;
+    std::string key;
+  };
+  thread_local LastArticle last;
+  if (last.article != &article || last.sections != article.sections.data() ||
+      last.count != article.sections.size() || last.path != article.path) {
+    last = {&article, article.sections.data(), article.sections.size(), article.path, content_key(article)};
+  }
+  const std::string& copies = last.key;
   doc.add_value(schema::kCopySlot, fmt::format("{}-{}", copies, section.index));
   doc.add_value(schema::kArticleCopySlot, copies);
   doc.add_boolean_term(std::string(schema::kCopyPrefix) + copies);
