@@ -1,7 +1,10 @@
 // folio entities [NAME-FRAGMENT]: the people and places the index knows.
+#include <algorithm>
+
 #include "command.hpp"
 #include "folio/database.hpp"
 #include "folio/search.hpp"
+#include "folio/text.hpp"
 
 namespace folio::cli {
 namespace {
@@ -9,6 +12,8 @@ namespace {
 struct EntitiesArgs {
   std::string fragment;
   std::string type = "all";
+  std::string sort = "count";
+  std::size_t limit = 0;  // 0: all
   bool json = false;
 };
 
@@ -19,7 +24,16 @@ int run_entities(const GlobalOptions& global, const EntitiesArgs& args) {
   query.fragment = args.fragment;
   const Curation curation = load_curation(global);
   query.curation = &curation;
-  const std::vector<EntityCount> found = list_entities(index, query);
+  std::vector<EntityCount> found = list_entities(index, query);
+  if (args.sort == "name") {
+    // By name as a reader looks one up: case and accents aside, then the id.
+    std::stable_sort(found.begin(), found.end(), [](const EntityCount& a, const EntityCount& b) {
+      const std::string fa = fold(a.record.name);
+      const std::string fb = fold(b.record.name);
+      return fa != fb ? fa < fb : a.record.id < b.record.id;
+    });
+  }
+  if (args.limit > 0 && found.size() > args.limit) found.resize(args.limit);
   make_printer(global, args.json)->entities(found);
   return found.empty() ? kExitNotFound : kExitFound;
 }
@@ -46,6 +60,11 @@ void add_entities_command(CLI::App& app, Context& ctx) {
   help += " or all";
   types.emplace_back("all");
   sub->add_option("--type", args->type, help)->check(CLI::IsMember(types))->capture_default_str();
+  sub->add_option("--sort", args->sort,
+                  "count (most mentioned first) or name (A to Z, case and accents aside)")
+      ->check(CLI::IsMember({"count", "name"}))
+      ->capture_default_str();
+  sub->add_option("-n,--limit", args->limit, "Show at most this many (0: all)")->capture_default_str();
   sub->add_flag("--json", args->json, "Print JSON (format: docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_entities(ctx.global, *args); }; });
 }

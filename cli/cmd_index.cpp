@@ -16,6 +16,7 @@
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
 #include "folio/schema.hpp"
+#include "terminal.hpp"
 
 namespace folio::cli {
 namespace {
@@ -107,8 +108,13 @@ class ProgressBar {
                                           static_cast<double>(p.files_done));
       eta = fmt::format("{}:{:02}", left / 60, left % 60);
     }
-    fmt::print(stderr, "\r\x1b[K[{:>{}}/{} files]  {:.1f} MB/s  ETA {}", p.files_done,
-               fmt::formatted_size("{}", p.files_total), p.files_total, mbps, eta);
+    // Fitted to the terminal's width, read each time (it may be resized):
+    // a line that wrapped would not be overwritten by the next one.
+    const std::string line = fit_line({fmt::format("[{:>{}}/{} files]", p.files_done,
+                                                   fmt::formatted_size("{}", p.files_total), p.files_total),
+                                       fmt::format("{:.1f} MB/s", mbps), fmt::format("ETA {}", eta)},
+                                      terminal_columns(STDERR_FILENO));
+    fmt::print(stderr, "\r\x1b[K{}", line);
     drawn_ = true;
   }
 

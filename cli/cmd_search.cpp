@@ -45,6 +45,8 @@ struct SearchArgs {
   bool all = false;
   bool any = false;
   bool partial = false;
+  std::string histogram;  // "" none; "auto", "year", "month", "day"
+  bool no_dedupe = false;
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
@@ -72,6 +74,11 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   request.mode = args.all ? MatchMode::all : args.any ? MatchMode::any : MatchMode::relaxed;
   request.limit = args.limit;
   request.offset = args.offset;
+  request.histogram = !args.histogram.empty();
+  if (args.histogram != "auto" && request.histogram) {
+    request.histogram_granularity = parse_facet_spec("date:" + args.histogram).granularity;
+  }
+  request.dedupe = !args.no_dedupe;
 
   const Curation curation = load_curation(global);
   const std::filesystem::path dir = database_dir(global);
@@ -114,11 +121,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
     print_error(fmt::format("searched without {} (not answering): results are partial",
                             fmt::join(results.missing_nodes, ", ")));
   }
-  const OutputFormat format = args.json                  ? OutputFormat::json
-                              : args.format == "json"    ? OutputFormat::json
-                              : args.format == "paths"   ? OutputFormat::paths
-                              : args.format == "vimgrep" ? OutputFormat::vimgrep
-                                                         : OutputFormat::text;
+  const OutputFormat format = args.json ? OutputFormat::json : output_format_named(args.format);
   // A name that matched several entities, the most mentioned taken: say which.
   for (const ResolvedFilter& f : results.filters) {
     if (!f.choice.empty()) print_error(fmt::format("{}: {}", f.field, f.choice));
@@ -201,16 +204,23 @@ void add_search_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();
   output->add_option("--offset", args->offset, "Skip this many hits first")->capture_default_str();
-  output
-      ->add_option("--format", args->format,
-                   "text, json, paths (path:line per hit, for xargs) or vimgrep "
-                   "(path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio "
-                   "search ... --format vimgrep))")
-      ->check(CLI::IsMember({"text", "json", "paths", "vimgrep"}))
+  output->add_option("--format", args->format, output_format_help())
+      ->check(CLI::IsMember(output_format_names()))
       ->capture_default_str();
   sub->add_flag("--partial", args->partial,
                 "With a cluster index (`folio join`): search the nodes that answer and say which did not, "
                 "rather than fail");
+  // A flag with an optional value: `--histogram` alone never takes the
+  // next word (a query word) as its value; `--histogram=month` does.
+  output
+      ->add_flag("--histogram{auto}", args->histogram,
+                 "After the hits, the matching sections (with every word, all of them, not only "
+                 "those shown) per year, month or day as a bar chart, with the undated ones; "
+                 "--histogram=year|month|day, else chosen from the span of the dates")
+      ->check(CLI::IsMember({"auto", "year", "month", "day"}));
+  output->add_flag("--no-dedupe", args->no_dedupe,
+                   "Show every copy of an article (the same title and text in another file) as "
+                   "a hit of its own; by default copies are one hit, \"(+N copies)\"");
   output->add_flag("--json", args->json, "Same as --format json: one JSON document (docs/json-format.md)");
   sub->callback([&ctx, args] { ctx.run = [&ctx, args] { return run_search(ctx.global, *args); }; });
 }

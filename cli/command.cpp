@@ -7,6 +7,7 @@
 
 #include "folio/error.hpp"
 #include "folio/filter_date.hpp"
+#include "terminal.hpp"
 
 namespace folio::cli {
 namespace fs = std::filesystem;
@@ -87,13 +88,47 @@ bool use_color(const GlobalOptions& global) {
   return ::isatty(STDOUT_FILENO) == 1 && env("TERM") != "dumb" && env("NO_COLOR").empty();
 }
 
+OutputFormat output_format_named(std::string_view name) {
+  for (const OutputFormatInfo& f : kOutputFormats) {
+    if (f.name == name) return f.format;
+  }
+  throw Error(fmt::format("unknown format '{}'", name));
+}
+
+std::vector<std::string> output_format_names() {
+  std::vector<std::string> names;
+  for (const OutputFormatInfo& f : kOutputFormats) names.emplace_back(f.name);
+  return names;
+}
+
+std::string output_format_help() {
+  std::string help;
+  for (const OutputFormatInfo& f : kOutputFormats) {
+    help += fmt::format("{}{} ({})", help.empty() ? "" : ", ", f.name, f.help);
+  }
+  return help;
+}
+
+std::size_t stdout_columns() { return terminal_columns(STDOUT_FILENO); }
+
 std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat format) {
   if (format == OutputFormat::json) return make_json_printer(stdout);
   std::error_code ec;
-  TextStyle style{use_color(global), fs::current_path(ec)};
-  if (format == OutputFormat::paths) return make_paths_printer(stdout, std::move(style));
-  if (format == OutputFormat::vimgrep) return make_vimgrep_printer(stdout, std::move(style));
-  return make_text_printer(stdout, std::move(style));
+  TextStyle style{use_color(global), fs::current_path(ec), stdout_columns()};
+  switch (format) {
+    case OutputFormat::paths:
+      return make_paths_printer(stdout, std::move(style));
+    case OutputFormat::vimgrep:
+      return make_vimgrep_printer(stdout, std::move(style));
+    case OutputFormat::tsv:
+      return make_tsv_printer(stdout, std::move(style));
+    case OutputFormat::ids:
+      return make_ids_printer(stdout, std::move(style));
+    case OutputFormat::files:
+      return make_files_printer(stdout, std::move(style));
+    default:
+      return make_text_printer(stdout, std::move(style));
+  }
 }
 
 Date today() {

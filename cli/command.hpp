@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -42,6 +43,8 @@ struct Context {
 void add_index_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_show_command(CLI::App& app, Context& ctx);
+void add_open_command(CLI::App& app, Context& ctx);
+void add_similar_command(CLI::App& app, Context& ctx);
 void add_stats_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
 void add_entities_command(CLI::App& app, Context& ctx);
@@ -83,7 +86,35 @@ ArticleReader load_article_reader();
 // NO_COLOR is unset or empty.
 bool use_color(const GlobalOptions& global);
 
-enum class OutputFormat { text, json, paths, vimgrep };
+enum class OutputFormat { text, json, paths, vimgrep, tsv, ids, files };
+
+// The --format values of `folio search` and `folio similar`, with what
+// each prints, for --help: one row per format.
+struct OutputFormatInfo {
+  std::string_view name;
+  OutputFormat format;
+  std::string_view help;
+};
+inline constexpr std::array<OutputFormatInfo, 7> kOutputFormats = {{
+    {"text", OutputFormat::text, "for people"},
+    {"json", OutputFormat::json, "one JSON document (docs/json-format.md)"},
+    {"paths", OutputFormat::paths, "path:line per hit, for xargs"},
+    {"vimgrep", OutputFormat::vimgrep,
+     "path:line:column:text per hit, as ripgrep's --vimgrep: vim -q <(folio search ... --format vimgrep)"},
+    {"tsv", OutputFormat::tsv,
+     "tab-separated rank, score, date, path:line, id, title, heading per hit (tabs, newlines "
+     "and backslashes in a field written \\t, \\n, \\\\), for fzf, cut and awk"},
+    {"ids", OutputFormat::ids, "the id of each hit, one a line, for `folio show -`"},
+    {"files", OutputFormat::files, "each article's path once, for xargs"},
+}};
+// The format called `name`; throws folio::Error for an unknown one.
+OutputFormat output_format_named(std::string_view name);
+// The names of kOutputFormats, and "--format NAME" help listing them all.
+std::vector<std::string> output_format_names();
+std::string output_format_help();
+
+// The width of the terminal on stdout (else $COLUMNS, else 80).
+std::size_t stdout_columns();
 
 // A printer for stdout: text with the user's colour choice, JSON, or paths.
 std::unique_ptr<Printer> make_printer(const GlobalOptions& global, OutputFormat format);

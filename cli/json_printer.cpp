@@ -56,6 +56,16 @@ json section_json(const schema::SectionData& s) {
           {std::string(schema::info(schema::Field::org).plural), orgs_json(s.orgs)}};
 }
 
+json histogram_json(const DateHistogram& h) {
+  json bars = json::array();
+  for (const HistogramBar& bar : h.bars) bars.push_back({{"period", bar.period}, {"count", bar.count}});
+  return {{"granularity", h.granularity == DateGranularity::year    ? "year"
+                          : h.granularity == DateGranularity::month ? "month"
+                                                                    : "day"},
+          {"counts", std::move(bars)},
+          {"undated", h.undated}};
+}
+
 class JsonPrinter final : public Printer {
  public:
   explicit JsonPrinter(std::FILE* out) : out_(out) {}
@@ -94,6 +104,7 @@ class JsonPrinter final : public Printer {
       }
       h["highlights"] = std::move(ranges);
       if (results.by_article) h["other_sections"] = hit.other_sections;
+      h["copies"] = hit.copies;
       hits.push_back(std::move(h));
     }
     json filters = json::array();
@@ -135,14 +146,15 @@ class JsonPrinter final : public Printer {
                 {"suggestion", results.suggestion.empty() ? json(nullptr) : json(results.suggestion)}};
     // A cluster searched with --partial: the nodes that did not answer.
     if (!results.missing_nodes.empty()) doc["missing_nodes"] = results.missing_nodes;
+    if (results.histogram) doc["histogram"] = histogram_json(*results.histogram);
     emit(std::move(doc));
   }
 
-  void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {
+  void sections(const std::vector<ShownSection>& sections) override {
     json list = json::array();
-    for (const auto& s : sections) {
+    for (const auto& [id, s] : sections) {
       json j = section_json(s);
-      j["id"] = schema::section_id(article_id, s.index);
+      j["id"] = id;
       j["text"] = s.text;
       list.push_back(std::move(j));
     }

@@ -16,6 +16,7 @@
 #include "command.hpp"
 #include "config.hpp"
 #include "folio/error.hpp"
+#include "help_formatter.hpp"
 
 namespace {
 
@@ -196,6 +197,8 @@ std::vector<std::string> prepared_arguments(const CLI::App& app, std::vector<std
 int main(int argc, char** argv) {
   using namespace folio::cli;
   CLI::App app(kDescription, "folio");
+  // Before the subcommands are added: each takes its parent's formatter.
+  app.formatter(std::make_shared<WrappingFormatter>(help_columns()));
   app.footer(kFooter);
   app.set_version_flag("--version", version_text(),
                        "Print folio's, Xapian's and the index schema's versions and exit");
@@ -221,6 +224,8 @@ int main(int argc, char** argv) {
   add_index_command(app, ctx);
   add_search_command(app, ctx);
   add_show_command(app, ctx);
+  add_open_command(app, ctx);
+  add_similar_command(app, ctx);
   add_stats_command(app, ctx);
   add_extract_command(app, ctx);
   add_entities_command(app, ctx);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <set>
 
 namespace folio::cli {
 namespace {
@@ -24,9 +25,7 @@ class PathsPrinter : public Printer {
       fmt::print(out_, "{}:{}\n", display_path(hit.section.path, base_), hit.section.line);
     }
   }
-  void sections(const std::vector<schema::SectionData>& s, const std::string& id) override {
-    text_->sections(s, id);
-  }
+  void sections(const std::vector<ShownSection>& s) override { text_->sections(s); }
   void stats(const IndexStats& st) override { text_->stats(st); }
   void entities(const std::vector<EntityCount>& e) override { text_->entities(e); }
   void extracted(const Article& a) override { text_->extracted(a); }
@@ -77,6 +76,29 @@ class VimgrepPrinter final : public PathsPrinter {
   }
 };
 
+// `--format ids`: one hit id a line.
+class IdsPrinter final : public PathsPrinter {
+ public:
+  using PathsPrinter::PathsPrinter;
+  void search_results(const SearchResults& results) override {
+    for (const Hit& hit : results.hits) fmt::print(out_, "{}\n", hit.id);
+  }
+};
+
+// `--format files`: each article's path once, in the order of its best hit.
+class FilesPrinter final : public PathsPrinter {
+ public:
+  using PathsPrinter::PathsPrinter;
+  void search_results(const SearchResults& results) override {
+    std::set<std::string> seen;
+    for (const Hit& hit : results.hits) {
+      if (seen.insert(hit.section.path).second) {
+        fmt::print(out_, "{}\n", display_path(hit.section.path, base_));
+      }
+    }
+  }
+};
+
 }  // namespace
 
 std::string display_path(const std::string& path, const fs::path& base) {
@@ -92,6 +114,14 @@ std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style) {
 
 std::unique_ptr<Printer> make_vimgrep_printer(std::FILE* out, TextStyle style) {
   return std::make_unique<VimgrepPrinter>(out, std::move(style));
+}
+
+std::unique_ptr<Printer> make_ids_printer(std::FILE* out, TextStyle style) {
+  return std::make_unique<IdsPrinter>(out, std::move(style));
+}
+
+std::unique_ptr<Printer> make_files_printer(std::FILE* out, TextStyle style) {
+  return std::make_unique<FilesPrinter>(out, std::move(style));
 }
 
 }  // namespace folio::cli

@@ -4,10 +4,12 @@
 // versioned and documented in docs/json-format.md.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "folio/ingest.hpp"
@@ -23,6 +25,14 @@ struct TextStyle {
   bool color = false;  // ANSI colours and bold highlights
   // Paths under this folder are shown relative to it (the working folder).
   std::filesystem::path relative_to;
+  // The width of the terminal (or 80): the --histogram bars fit in it.
+  std::size_t columns = 80;
+};
+
+// A section as `folio show` prints it: its id and what is stored.
+struct ShownSection {
+  std::string id;
+  schema::SectionData data;
 };
 
 class Printer {
@@ -31,8 +41,8 @@ class Printer {
   // `folio index`: what one run did, and how long it took.
   virtual void index_report(const IndexReport& report, double seconds, bool compacted) = 0;
   virtual void search_results(const SearchResults& results) = 0;
-  // `folio show`: sections of one article, in order.
-  virtual void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) = 0;
+  // `folio show`: the sections asked for, in order.
+  virtual void sections(const std::vector<ShownSection>& sections) = 0;
   virtual void stats(const IndexStats& stats) = 0;
   // `folio entities`: people and places with their counts.
   virtual void entities(const std::vector<EntityCount>& entities) = 0;
@@ -53,5 +63,19 @@ std::unique_ptr<Printer> make_paths_printer(std::FILE* out, TextStyle style);
 // highlighted word is (read from the file; the section's first line when
 // the file changed), else as the paths printer.
 std::unique_ptr<Printer> make_vimgrep_printer(std::FILE* out, TextStyle style);
+// `--format tsv`: one line per hit, the columns rank, score, date,
+// path:line, id, title, heading (kTsvColumns), separated by tabs; fields
+// escaped by tsv_field(). No header line. The rest as text.
+std::unique_ptr<Printer> make_tsv_printer(std::FILE* out, TextStyle style);
+inline constexpr std::array<std::string_view, 7> kTsvColumns = {"rank", "score", "date",   "path:line",
+                                                                "id",   "title", "heading"};
+// A TSV field: backslash, tab, newline and carriage return written as
+// \\, \t, \n and \r, so that a field never splits a line or a column.
+std::string tsv_field(std::string_view text);
+// `--format ids`: the id of each hit, one a line, for `folio show -`.
+std::unique_ptr<Printer> make_ids_printer(std::FILE* out, TextStyle style);
+// `--format files`: the path of each article with a hit, once, in the
+// order of their best hits (relative as in text).
+std::unique_ptr<Printer> make_files_printer(std::FILE* out, TextStyle style);
 
 }  // namespace folio::cli

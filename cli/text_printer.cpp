@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "folio/text.hpp"
 
@@ -33,29 +35,51 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
+// The names of `entities`, the first `most` of them and "+N more" for the
+// rest when there are more.
 template <typename Entity>
-std::string names(const std::vector<Entity>& entities) {
+std::string names(const std::vector<Entity>& entities, std::size_t most = SIZE_MAX) {
   std::string out;
+  std::size_t shown = 0;
   for (const auto& e : entities) {
+    if (shown == most) return fmt::format("{} +{} more", out, entities.size() - shown);
     if (!out.empty()) out += ", ";
     out += e.name;
+    ++shown;
   }
   return out;
 }
+
+// The names of each kind a hit lists; the rest are counted ("+3 more").
+constexpr std::size_t kHitNames = 6;
 
 // "people: A, B · places: C · organisations: D" or "" when there are none.
 std::string entity_line(const std::vector<Person>& people, const std::vector<Place>& places,
                         const std::vector<Org>& orgs) {
   std::string out;
-  if (!people.empty()) out = fmt::format("{}: {}", schema::info(schema::Field::person).plural, names(people));
+  if (!people.empty()) {
+    out = fmt::format("{}: {}", schema::info(schema::Field::person).plural, names(people, kHitNames));
+  }
   if (!places.empty()) {
     out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::place).plural,
-                       names(places));
+                       names(places, kHitNames));
   }
   if (!orgs.empty()) {
     out += fmt::format("{}{}: {}", out.empty() ? "" : " · ", schema::info(schema::Field::org).plural,
-                       names(orgs));
+                       names(orgs, kHitNames));
   }
+  return out;
+}
+
+// The widest the id and name columns of `folio entities` grow.
+constexpr std::size_t kEntityColumn = 28;
+
+// A bar of `eighths` eighths of a character cell, in Unicode block elements.
+std::string bar(std::size_t eighths) {
+  static constexpr std::array<std::string_view, 8> kPartial = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  std::string out;
+  for (std::size_t i = 0; i < eighths / 8; ++i) out += "█";
+  out += kPartial[eighths % 8];
   return out;
 }
 
@@ -106,6 +130,10 @@ class TextPrinter final : public Printer {
       const auto& s = hit.section;
       fmt::print(out_, "{}. {}{}{}", hit.rank, c_.bold, s.title, c_.reset);
       if (!s.heading.empty()) fmt::print(out_, " › {}", s.heading);
+      if (!hit.copies.empty()) {
+        fmt::print(out_, " {}(+{} cop{}){}", c_.dim, hit.copies.size(), hit.copies.size() == 1 ? "y" : "ies",
+                   c_.reset);
+      }
       fmt::print(out_, "\n   {} · {}{}{}:{}{}{} · {}{}{}\n", date_text(s.date), c_.path,
                  display_path(s.path, style_.relative_to), c_.reset, c_.line, s.line, c_.reset, c_.dim,
                  hit.id, c_.reset);
@@ -135,14 +163,15 @@ class TextPrinter final : public Printer {
     }
     if (!results.suggestion.empty()) fmt::print(out_, "did you mean: {}\n", results.suggestion);
     for (const Facet& facet : results.facets) print_facet(facet, results.relaxed);
+    if (results.histogram) print_histogram(*results.histogram);
   }
 
-  void sections(const std::vector<schema::SectionData>& sections, const std::string& article_id) override {
+  void sections(const std::vector<ShownSection>& sections) override {
     bool first = true;
-    for (const auto& s : sections) {
+    for (const auto& [id, s] : sections) {
       if (!first) fmt::print(out_, "\n");
       first = false;
-      fmt::print(out_, "{}id:{}       {}\n", c_.dim, c_.reset, schema::section_id(article_id, s.index));
+      fmt::print(out_, "{}id:{}       {}\n", c_.dim, c_.reset, id);
       fmt::print(out_, "{}title:{}    {}{}{}\n", c_.dim, c_.reset, c_.bold, s.title, c_.reset);
       fmt::print(out_, "{}heading:{}  {}\n", c_.dim, c_.reset, s.heading.empty() ? "(lead)" : s.heading);
       fmt::print(out_, "{}date:{}     {}\n", c_.dim, c_.reset, date_text(s.date));
@@ -190,11 +219,13 @@ class TextPrinter final : public Printer {
 
   void entities(const std::vector<EntityCount>& list) override {
     if (list.empty()) return;
+    // The columns fit the ids and names up to kEntityColumn characters; a
+    // longer one is printed whole and pushes the rest of its own row only.
     std::size_t id_width = 2;
     std::size_t name_width = 4;
     for (const auto& e : list) {
-      id_width = std::max(id_width, utf8_length(e.record.id));
-      name_width = std::max(name_width, utf8_length(e.record.name));
+      id_width = std::max(id_width, std::min(kEntityColumn, utf8_length(e.record.id)));
+      name_width = std::max(name_width, std::min(kEntityColumn, utf8_length(e.record.name)));
     }
     auto pad = [](const std::string& s, std::size_t width) {
       return s + std::string(width - std::min(width, utf8_length(s)), ' ');
@@ -227,6 +258,41 @@ class TextPrinter final : public Printer {
   }
 
  private:
+  // One line per period: the period, its count, and a bar as long as the
+  // terminal allows for the largest count.
+  void print_histogram(const DateHistogram& h) {
+    const std::string_view by = h.granularity == DateGranularity::year    ? "year"
+                                : h.granularity == DateGranularity::month ? "month"
+                                                                          : "day";
+    fmt::print(out_, "\n{}matching sections by {}{}:\n", c_.bold, by, c_.reset);
+    std::vector<HistogramBar> rows = h.bars;
+    if (h.undated > 0) rows.push_back({"undated", h.undated});
+    if (rows.empty()) {
+      fmt::print(out_, "  (none)\n");
+      return;
+    }
+    std::size_t label_width = 0;
+    std::size_t count_width = 1;
+    Xapian::doccount most = 1;
+    for (const HistogramBar& row : rows) {
+      label_width = std::max(label_width, row.period.size());
+      count_width = std::max(count_width, fmt::formatted_size("{}", row.count));
+      most = std::max(most, row.count);
+    }
+    // "  LABEL  COUNT BAR", and the last column free.
+    constexpr std::size_t kMinBar = 10;
+    constexpr std::size_t kMaxBar = 60;
+    const std::size_t used = 2 + label_width + 2 + count_width + 1 + 1;
+    const std::size_t width =
+        std::clamp(style_.columns > used ? style_.columns - used : std::size_t{0}, kMinBar, kMaxBar);
+    for (const HistogramBar& row : rows) {
+      std::size_t eighths = static_cast<std::size_t>(row.count) * width * 8 / most;
+      if (row.count > 0 && eighths == 0) eighths = 1;  // a match is never invisible
+      fmt::print(out_, "  {:<{}}  {:>{}}{}{}\n", row.period, label_width, row.count, count_width,
+                 eighths > 0 ? " " : "", bar(eighths));
+    }
+  }
+
   // `relaxed`: facets count the sections with every word, not the relaxed
   // hits after them; the title says so.
   void print_facet(const Facet& facet, bool relaxed) {

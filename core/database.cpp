@@ -165,9 +165,14 @@ std::string committed_state(const fs::path& dir, std::string_view state) {
 
 bool is_errno(const Xapian::Error& e, std::initializer_list<int> codes) {
   const char* reason = e.get_error_string();
-  if (reason == nullptr) return false;
-  return std::any_of(codes.begin(), codes.end(),
-                     [&](int code) { return std::strcmp(reason, std::strerror(code)) == 0; });
+  // A failed commit whose rollback failed too ("Modifications failed
+  // (... (No space left on device)), and couldn't open at the old
+  // revision") names the first error in its message only.
+  const std::string message = e.get_msg();
+  return std::any_of(codes.begin(), codes.end(), [&](int code) {
+    return (reason != nullptr && std::strcmp(reason, std::strerror(code)) == 0) ||
+           message.find(fmt::format("({})", std::strerror(code))) != std::string::npos;
+  });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Turning one section of an article into its Xapian document, following
 // include/folio/schema.hpp.
+#include <fmt/format.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "folio/ingest.hpp"
 #include "folio/schema.hpp"
+#include "folio/text.hpp"
 
 namespace folio {
 namespace {
@@ -38,6 +40,20 @@ std::vector<std::string> mentioned_ids(const Section& section, schema::Field fie
       break;
   }
   return ids;
+}
+
+// The article's content key (schema.hpp, kArticleCopySlot): what makes two
+// files copies of one article. Its path, date and authors are left out: a
+// repost may carry its own.
+std::string content_key(const Article& article) {
+  std::string content = article.title;
+  for (const Section& s : article.sections) {
+    content += '\x1f';
+    content += s.heading;
+    content += '\x1f';
+    content += s.text;
+  }
+  return fmt::format("{:016x}", fnv1a64(content));
 }
 
 }  // namespace
@@ -104,6 +120,28 @@ Xapian::Document make_section_document(const Article& article, const Section& se
   }
   doc.add_value(schema::kArticleSlot, article_id);
   doc.add_value(schema::kSectionSlot, Xapian::sortable_serialise(section.index));
+  // Once per article, not per section: an article of 100,000 sections
+  // would hash its whole text 100,000 times. The sections of one article
+  // are made one after the other on one thread, from the same Article;
+  // within one run a file is read once, so its path tells articles apart
+  // (with the object and its sections' storage, which a later article
+  // could only reuse after this one is gone).
+  struct LastArticle {
+    const Article* article = nullptr;
+    const Section* sections = nullptr;
+    std::size_t count = 0;
+    std::string path;
+    std::string key;
+  };
+  thread_local LastArticle last;
+  if (last.article != &article || last.sections != article.sections.data() ||
+      last.count != article.sections.size() || last.path != article.path) {
+    last = {&article, article.sections.data(), article.sections.size(), article.path, content_key(article)};
+  }
+  const std::string& copies = last.key;
+  doc.add_value(schema::kCopySlot, fmt::format("{}-{}", copies, section.index));
+  doc.add_value(schema::kArticleCopySlot, copies);
+  doc.add_boolean_term(std::string(schema::kCopyPrefix) + copies);
 
   schema::SectionData data;
   data.path = article.path;

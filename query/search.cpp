@@ -9,8 +9,10 @@
 #include <set>
 
 #include "cluster.hpp"
+#include "copies.hpp"
 #include "facets.hpp"
 #include "folio/error.hpp"
+#include "histogram.hpp"
 #include "query_builder.hpp"
 #include "ranked.hpp"
 #include "resolve.hpp"
@@ -60,7 +62,11 @@ Xapian::Enquire make_enquire(const Index& index, const Xapian::Query& query, con
   Xapian::Enquire enquire(index.db());
   enquire.set_query(query);
   enquire.set_time_limit(kSearchTimeLimit);
-  if (request.by_article) enquire.set_collapse_key(schema::kArticleSlot);
+  // One hit per article (and its copies, with dedupe). The copies of a
+  // section are merged by CopyMerger instead.
+  if (request.by_article) {
+    enquire.set_collapse_key(request.dedupe ? schema::kArticleCopySlot : schema::kArticleSlot);
+  }
   if (request.sort == SortOrder::date && index.is_cluster()) {
     // Xapian's remote backend takes no KeyMaker: see undated_last().
     enquire.set_sort_by_value_then_relevance(schema::kDateSlot, false);
@@ -317,6 +323,53 @@ bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<s
   return true;
 }
 
+// Section hits with the copies of an article merged (dedupe without
+// by_article). A collapse key makes Xapian skip matches it cannot show,
+// which spies then miss and totals only estimate; so the match counts
+// every copy, exactly, and a spy counts their copy keys. Only when the
+// matches hold copies does a second match, collapsed on kCopySlot, make
+// the page, and the total drops by the copies.
+class CopyMerger {
+ public:
+  explicit CopyMerger(const SearchRequest& request)
+      : on_(request.dedupe && !request.by_article), keys_(schema::kCopySlot) {}
+
+  void attach(Xapian::Enquire& enquire) {
+    if (on_) enquire.add_matchspy(&keys_);
+  }
+
+  // After `match` of `enquire`: the copies merged into other hits.
+  Xapian::doccount copies() const {
+    if (!on_) return 0;
+    Xapian::doccount keyed = 0;
+    Xapian::doccount distinct = 0;
+    for (auto it = keys_.values_begin(); it != keys_.values_end(); ++it) {
+      keyed += it.get_termfreq();
+      ++distinct;
+    }
+    return keyed - distinct;
+  }
+
+  // `match` again, collapsed, when there are copies; `enquire` is then the
+  // one that made it.
+  void merge(Xapian::Enquire& enquire, Match& match, Xapian::doccount offset, Xapian::doccount limit) const {
+    if (copies() == 0) return;
+    enquire.clear_matchspies();
+    enquire.set_collapse_key(schema::kCopySlot);
+    match.mset = enquire.get_mset(offset, limit);
+  }
+
+ private:
+  bool on_;
+  Xapian::ValueCountMatchSpy keys_;
+};
+
+std::vector<Xapian::doccount> collapse_counts(const Xapian::MSet& mset) {
+  std::vector<Xapian::doccount> counts;
+  for (auto it = mset.begin(); it != mset.end(); ++it) counts.push_back(it.get_collapse_count());
+  return counts;
+}
+
 }  // namespace
 
 SearchResults search(const Index& index, const SearchRequest& request) {
@@ -325,6 +378,10 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   const Xapian::Database& db = index.db();
   query::NameResolver resolver(index, request.curation);
   query::BuiltQuery built = query::build_query(db, request, resolver);
+  if (!request.like.empty()) {
+    built.text = request.like;
+    built.ranked = Xapian::Query();
+  }
   const bool ranked = !built.ranked.empty();
   const Xapian::Query own_words =
       ranked ? Xapian::Query(Xapian::Query::OP_OR, built.text, built.ranked) : built.text;
@@ -343,15 +400,35 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
   FacetCounter facets(request, main);
   facets.attach(enquire, index);
-  const Match match = run_match(db, enquire, request.offset, request.limit);
+  // --histogram: every match's date (in a pass of its own when hits are
+  // collapsed by article: the collapsed match skips some).
+  Xapian::ValueCountMatchSpy dates(schema::kDateSlot);
+  if (request.histogram && !request.by_article) enquire.add_matchspy(&dates);
+  CopyMerger copies(request);
+  copies.attach(enquire);
+  Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
   results.facets = facets.results(index, resolver);
+  if (request.histogram && request.by_article) {
+    Xapian::Enquire pass(db);
+    pass.set_time_limit(kSearchTimeLimit);
+    pass.set_query(main.combined());
+    pass.add_matchspy(&dates);
+    pass.get_mset(0, 0, db.get_doccount());
+  }
+  if (request.histogram) results.histogram = query::histogram_of(dates, request.histogram_granularity);
+  const Xapian::doccount merged = copies.copies();
+  results.total -= std::min(merged, results.total);
+  copies.merge(enquire, match, request.offset, request.limit);
   std::vector<Xapian::Document> docs;  // of the hits, when not those of match.mset
-  results.hits = index.is_cluster() && request.sort == SortOrder::date
-                     ? undated_last(index, enquire, request.mode == MatchMode::any && ranked, match,
-                                    own_words, request, docs)
-                     : make_hits(index, enquire, match.mset, own_words, request.by_article);
+  if (index.is_cluster() && request.sort == SortOrder::date) {
+    results.hits = undated_last(index, enquire, request.mode == MatchMode::any && ranked, match, own_words,
+                                request, docs);
+  } else {
+    results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article);
+    if (request.dedupe) query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
+  }
   if (request.mode == MatchMode::any && ranked) {
     const auto units = query::query_units(built.ranked);
     for (Hit& hit : results.hits) {
@@ -370,12 +447,19 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     Xapian::Enquire second = make_enquire(index, relaxed.combined(), request);
     second.set_weighting_scheme(query::ranked_weight());
     const Xapian::doccount offset = request.offset > results.total ? request.offset - results.total : 0;
-    const Match more =
-        run_match(db, second, offset, request.limit - static_cast<Xapian::doccount>(results.hits.size()));
+    const auto room = request.limit - static_cast<Xapian::doccount>(results.hits.size());
+    CopyMerger relaxed_copies(request);
+    relaxed_copies.attach(second);
+    Match more = run_match(db, second, offset, room);
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
+    const Xapian::doccount relaxed_merged = relaxed_copies.copies();
+    results.relaxed_total -= std::min(relaxed_merged, results.relaxed_total);
+    relaxed_copies.merge(second, more, offset, room);
     results.time_limited = results.time_limited || more.time_limited;
-    for (Hit& hit : make_hits(index, second, more.mset, own_words, request.by_article)) {
+    std::vector<Hit> relaxed_hits = make_hits(index, second, more.mset, own_words, request.by_article);
+    if (request.dedupe) query::merge_copies(db, relaxed_hits, collapse_counts(more.mset), request.by_article);
+    for (Hit& hit : relaxed_hits) {
       hit.rank += results.total;
       hit.all_words = false;
       results.hits.push_back(std::move(hit));

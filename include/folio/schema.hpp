@@ -41,6 +41,8 @@
 //     XC<country-id>      the country of each place mentioned (a country's
 //                         own id for a country), so a country filter can
 //                         include its cities
+//     XK<content-key>     the article's content key (as kArticleCopySlot):
+//                         finds the copies of a hit (version 9)
 //   Values:
 //     slot 0 kDateSlot      "yyyymmdd" (start of the period), absent if undated
 //     slot 1 kArticleSlot   article id (16 hex digits): groups sections
@@ -54,6 +56,13 @@
 //                           name followed by '\n'), the date at its
 //                           precision ("2023-06-18", "2023-06", "2023", or
 //                           ""), and organisation ids (version 7)
+//     slot 4 kCopySlot      copies of a section: 16 hex digits of FNV-1a-64
+//                           of the article's content (title, then each
+//                           section's heading and text), '-', the section
+//                           index; the same in every copy of an article
+//                           (version 9)
+//     slot 5 kArticleCopySlot  the article's content key alone: the same in
+//                           every section of every copy (version 9)
 //   Document data: a JSON object, see SectionData below.
 //   Metadata (per shard; Xapian shows only the first shard's through a
 //   multi-shard Database, so readers open each shard: folio::Index):
@@ -110,7 +119,8 @@
 
 namespace folio::schema {
 
-inline constexpr int kVersion = 8;  // 7: accent-folded stems, CJK n-grams; 8: organisations (XO)
+// 7: accent-folded stems, CJK n-grams; 8: organisations (XO); 9: copy keys (slots 4, 5)
+inline constexpr int kVersion = 9;
 inline constexpr std::string_view kVersionKey = "folio.schema_version";
 
 // Xapian (glass) refuses longer terms.
@@ -137,12 +147,16 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kUndatedTerm = "XUNDATED";
+inline constexpr std::string_view kCopyPrefix = "XK";
 // The prefixes of the entity fields (XP, XL, XC) are in kFields below.
 
 inline constexpr Xapian::valueno kDateSlot = 0;
 inline constexpr Xapian::valueno kArticleSlot = 1;
 inline constexpr Xapian::valueno kSectionSlot = 2;
 inline constexpr Xapian::valueno kFacetsSlot = 3;
+// Search hits collapse on these to merge copies of an article (dedupe).
+inline constexpr Xapian::valueno kCopySlot = 4;
+inline constexpr Xapian::valueno kArticleCopySlot = 5;
 
 inline constexpr char kFieldSeparator = '\x1e';
 

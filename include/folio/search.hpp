@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,18 @@ struct SearchRequest {
   // suppressions); not owned; nullptr for none. folio/curation.hpp's
   // search() sets it and applies the rest.
   const Curation* curation = nullptr;
+
+  // Count the matching sections per period (SearchResults::histogram).
+  bool histogram = false;
+  // Its periods; nullopt: chosen from the span of the dates (histogram_granularity()).
+  std::optional<DateGranularity> histogram_granularity;
+  // Copies of an article (the same title and text in other files) are one
+  // hit, with the others' paths in Hit::copies: hits collapse on
+  // schema::kCopySlot (kArticleCopySlot with by_article).
+  bool dedupe = true;
+  // `folio similar`: this query replaces the parsed query string (which is
+  // then ignored); filters, sorting and paging apply as usual. Empty: unused.
+  Xapian::Query like = {};
 };
 
 // A few sentences of a section around the matches.
@@ -115,6 +128,9 @@ struct Hit {
   // the strict ones (MatchMode::relaxed) and for --any hits that lack one.
   bool all_words = true;
   Xapian::doccount other_sections = 0;  // --by-article: other matching sections
+  // The paths of the copies of this hit's article (SearchRequest::dedupe)
+  // merged into it, sorted.
+  std::vector<std::string> copies;
   schema::SectionData section;
   Snippet snippet;
 };
@@ -145,9 +161,37 @@ struct Facet {
   std::size_t distinct = 0;        // values before the limit
 };
 
+// The matching sections per period, for --histogram.
+struct HistogramBar {
+  std::string period;  // "2023", "2023-06" or "2023-06-18"
+  Xapian::doccount count = 0;
+};
+struct DateHistogram {
+  DateGranularity granularity = DateGranularity::month;
+  // In date order, from the first period with a match to the last; the
+  // periods between without any are there with 0 when they are at most
+  // kMaxHistogramBars in all.
+  std::vector<HistogramBar> bars;
+  Xapian::doccount undated = 0;  // matching sections without a date
+};
+inline constexpr std::size_t kMaxHistogramBars = 400;
+
+// The granularity that gives a readable chart for dates from `first` to
+// `last` ("yyyymmdd" keys): days when they are in one month or two
+// consecutive ones, months within three years, else years.
+DateGranularity histogram_granularity(std::string_view first, std::string_view last);
+
+// The histogram of `day_counts` (kDateSlot keys "yyyymmdd" and how many
+// sections have each) by `granularity`, or by histogram_granularity() of
+// their span. A date known only to the month or year counts at its first
+// day (the key kDateSlot stores).
+DateHistogram make_date_histogram(const std::map<std::string, Xapian::doccount>& day_counts,
+                                  Xapian::doccount undated, std::optional<DateGranularity> granularity);
+
 struct SearchResults {
   std::string query;  // as given
-  // Number of sections (articles with by_article) that match every word:
+  // Number of sections (articles with by_article) that match every word,
+  // copies merged into one when SearchRequest::dedupe (so it counts hits):
   // exact unless time_limited. With MatchMode::any, every section that
   // matches any word.
   Xapian::doccount total = 0;
@@ -166,6 +210,10 @@ struct SearchResults {
   // A cluster index opened with OpenOptions::partial: the nodes left out
   // (set by the caller, from Index::missing_nodes()).
   std::vector<std::string> missing_nodes = {};
+  // SearchRequest::histogram: every section the query matches (with every
+  // word), whatever the page or --by-article, each copy of an article
+  // counted (as facets count them).
+  std::optional<DateHistogram> histogram;
 };
 
 // Runs a search. Throws Xapian::QueryParserError for a query that does not
@@ -175,6 +223,19 @@ struct SearchResults {
 // unknown or ambiguous (the message lists candidates), a bad date, or a
 // facet field given twice.
 SearchResults search(const Index& index, const SearchRequest& request);
+
+// The terms of a section that `similar` searches for.
+inline constexpr Xapian::termcount kSimilarTerms = 40;
+
+// `folio similar`: the sections most like the section `id` (an article id:
+// its lead). Relevance feedback: the kSimilarTerms terms of its text that
+// best tell it from the rest of the index (Xapian's ESet with the section
+// as the relevant set), searched for, weighted, with the section's own
+// article and its copies left out. `request` gives the filters, sort,
+// paging, dedupe and histogram as for search(); its query and mode are
+// not used. Throws folio::Error when the index has no such section, and as
+// search() does for bad filters.
+SearchResults similar(const Index& index, const std::string& id, SearchRequest request);
 
 // The section with the given id ("<article-id>-<n>"), or every section of an
 // article given its article id, in order. Throws folio::Error when there is

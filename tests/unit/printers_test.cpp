@@ -2,12 +2,19 @@
 // each command prints as text, JSON and paths.
 #include "printers.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "folio/text.hpp"
 
 namespace {
 
@@ -186,8 +193,9 @@ TEST_CASE("show: every section with its id, lead marked, paragraphs apart", "[pr
   lead.title = "Title";
   lead.line = 1;
   lead.text = "One.\nTwo.";
-  const std::string out =
-      printed(text_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); });
+  const std::string out = printed(text_printer(), [&](Printer& p) {
+    p.sections({{"00000000000000aa-0", lead}});
+  });
   CHECK(out ==
         "id:       00000000000000aa-0\n"
         "title:    Title\n"
@@ -196,9 +204,140 @@ TEST_CASE("show: every section with its id, lead marked, paragraphs apart", "[pr
         "path:     a.txt:1\n"
         "\n"
         "One.\n\nTwo.\n");
-  const json j =
-      json::parse(printed(json_printer(), [&](Printer& p) { p.sections({lead}, "00000000000000aa"); }));
+  const json j = json::parse(printed(json_printer(), [&](Printer& p) {
+    p.sections({{"00000000000000aa-0", lead}});
+  }));
   CHECK(j.at("sections")[0].at("id") == "00000000000000aa-0");
   CHECK(j.at("sections")[0].at("date") == nullptr);
   CHECK(j.at("sections")[0].at("text") == "One.\nTwo.");
+}
+
+TEST_CASE("tsv: seven columns per hit, tabs and newlines in fields escaped", "[printers][tsv]") {
+  folio::SearchResults r = sample_results();
+  r.hits[0].section.heading = "Tabs\tand\nlines \\ here";
+  const std::string out = printed(
+      [](std::FILE* f) {
+        return folio::cli::make_tsv_printer(f, {false, "/news"});
+      },
+      [&](Printer& p) { p.search_results(r); });
+  CHECK(out ==
+        "1\t1.500\t2023-06-18\t2023/talks.txt:12\t00000000000000aa-2\tTalks in Beijing\t"
+        "Tabs\\tand\\nlines \\\\ here\n");
+  CHECK(folio::cli::kTsvColumns.size() == 7);
+  CHECK(folio::cli::tsv_field("a\r\nb") == "a\\r\\nb");
+  r.hits[0].section.date = {};
+  const std::string undated = printed(
+      [](std::FILE* f) {
+        return folio::cli::make_tsv_printer(f, {false, "/news"});
+      },
+      [&](Printer& p) { p.search_results(r); });
+  CHECK(undated.starts_with("1\t1.500\t\t2023/talks.txt:12\t"));
+}
+
+TEST_CASE("ids and files: one id per hit, one path per article", "[printers][ids][files]") {
+  folio::SearchResults r = sample_results();
+  folio::Hit second = r.hits[0];
+  second.id = "00000000000000aa-3";
+  r.hits.push_back(second);
+  folio::Hit other = r.hits[0];
+  other.id = "00000000000000bb-0";
+  other.section.path = "/elsewhere/b.txt";
+  r.hits.push_back(other);
+  const std::string ids = printed(
+      [](std::FILE* f) {
+        return folio::cli::make_ids_printer(f, {false, "/news"});
+      },
+      [&](Printer& p) { p.search_results(r); });
+  CHECK(ids == "00000000000000aa-2\n00000000000000aa-3\n00000000000000bb-0\n");
+  const std::string files = printed(
+      [](std::FILE* f) {
+        return folio::cli::make_files_printer(f, {false, "/news"});
+      },
+      [&](Printer& p) { p.search_results(r); });
+  CHECK(files == "2023/talks.txt\n/elsewhere/b.txt\n");
+}
+
+TEST_CASE("a hit with copies says so in text, and lists them in JSON", "[printers][copies]") {
+  folio::SearchResults r = sample_results();
+  r.hits[0].copies = {"/news/copy1.txt", "/news/copy2.txt"};
+  const std::string text = printed(text_printer(), [&](Printer& p) { p.search_results(r); });
+  CHECK(text.find("1. Talks in Beijing › Agenda (+2 copies)\n") != std::string::npos);
+  const json j = json::parse(printed(json_printer(), [&](Printer& p) { p.search_results(r); }));
+  CHECK(j["hits"][0].at("copies") == json::array({"/news/copy1.txt", "/news/copy2.txt"}));
+  r.hits[0].copies.resize(1);
+  CHECK(printed(text_printer(), [&](Printer& p) { p.search_results(r); }).find("(+1 copy)") !=
+        std::string::npos);
+}
+
+TEST_CASE("a hit lists the first few people and places, then +N more, JSON all", "[printers][entities]") {
+  folio::SearchResults r = sample_results();
+  r.hits[0].section.people.clear();
+  for (int i = 0; i < 9; ++i) {
+    r.hits[0].section.people.push_back({fmt::format("p{}", i), fmt::format("Person {}", i), {}});
+  }
+  const std::string text = printed(text_printer(), [&](Printer& p) { p.search_results(r); });
+  CHECK(text.find(
+            "people: Person 0, Person 1, Person 2, Person 3, Person 4, Person 5 +3 more · places: Beijing") !=
+        std::string::npos);
+  const json j = json::parse(printed(json_printer(), [&](Printer& p) { p.search_results(r); }));
+  CHECK(j["hits"][0].at("people").size() == 9);
+}
+
+TEST_CASE("the histogram: a bar per period scaled to the widest, undated last, within the width",
+          "[printers][histogram]") {
+  folio::SearchResults r = sample_results();
+  r.facets.clear();
+  folio::DateHistogram h;
+  h.granularity = folio::DateGranularity::month;
+  h.bars = {{"2023-05", 0}, {"2023-06", 40}, {"2023-07", 3}};
+  h.undated = 1;
+  r.histogram = h;
+  for (const std::size_t columns : {std::size_t{40}, std::size_t{80}, std::size_t{10}}) {
+    const std::string out = printed(
+        [columns](std::FILE* f) {
+          return folio::cli::make_text_printer(f, {false, "/news", columns});
+        },
+        [&](Printer& p) { p.search_results(r); });
+    const std::size_t at = out.find("\nmatching sections by month:\n");
+    REQUIRE(at != std::string::npos);
+    const std::string chart = out.substr(at + 1);
+    INFO(chart);
+    std::vector<std::string> rows;
+    for (std::size_t start = 0, end; (end = chart.find('\n', start)) != std::string::npos; start = end + 1) {
+      rows.push_back(chart.substr(start, end - start));
+    }
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[1] == "  2023-05   0");  // no bar, no trailing space
+    CHECK(rows[4].starts_with("  undated   1 "));
+    // "  2023-06  40 " and the last column left free; 10 to 60 blocks.
+    const std::size_t bar = std::clamp<std::size_t>(columns > 15 ? columns - 15 : 0, 10, 60);
+    CHECK(folio::utf8_length(rows[2]) == 14 + bar);
+    CHECK(rows[2].ends_with("█"));
+    CHECK(folio::utf8_length(rows[3]) > 14);  // a small count still has a bar
+  }
+  const json j = json::parse(printed(json_printer(), [&](Printer& p) { p.search_results(r); }));
+  CHECK(j.at("histogram") ==
+        json::parse(R"({"granularity":"month","undated":1,"counts":[{"period":"2023-05","count":0},)"
+                    R"({"period":"2023-06","count":40},{"period":"2023-07","count":3}]})"));
+}
+
+TEST_CASE("entities: a long id does not set the width of the table", "[printers][entities]") {
+  std::vector<folio::EntityCount> list(3);
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"joe-biden", "Joe Biden"}, {std::string(60, 'x'), "Long"}, {"qin-gang", "Qin Gang"}};
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    list[i].record.id = people[i].first;
+    list[i].record.name = people[i].second;
+  }
+  const std::string out = printed(text_printer(), [&](Printer& p) { p.entities(list); });
+  std::vector<std::string> rows;
+  for (std::size_t start = 0, end; (end = out.find('\n', start)) != std::string::npos; start = end + 1) {
+    rows.push_back(out.substr(start, end - start));
+  }
+  REQUIRE(rows.size() == 4);
+  // The header and the short rows have the same width, under 28 + the rest.
+  CHECK(rows[0].size() < 80);
+  CHECK(rows[1].find("Joe Biden") == rows[3].find("Qin Gang"));
+  CHECK(rows[1].find("Joe Biden") < 40);
+  CHECK(rows[2].find(std::string(60, 'x')) != std::string::npos);  // printed whole
 }

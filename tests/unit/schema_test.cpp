@@ -110,6 +110,27 @@ TEST_CASE("a section document carries the schema's terms and values", "[schema][
   CHECK(schema::SectionData::from_json(doc.get_data()).heading == "Core Concerns");
 }
 
+TEST_CASE("copies of an article have the same copy keys, another text another", "[schema][writer][copies]") {
+  const folio::Article a = sample_article();
+  folio::Article copy = a;
+  copy.path = "/elsewhere/copy.txt";
+  copy.authors = {"Someone Else"};
+  const std::string id = schema::article_id(a.path);
+  const std::string copy_id = schema::article_id(copy.path);
+  const Xapian::Document one = folio::make_section_document(a, a.sections[1], id);
+  const Xapian::Document two = folio::make_section_document(copy, copy.sections[1], copy_id);
+  const Xapian::Document lead = folio::make_section_document(a, a.sections[0], id);
+  CHECK(one.get_value(schema::kCopySlot).size() == 18);  // 16 hex digits, '-', the index
+  CHECK(one.get_value(schema::kCopySlot) == two.get_value(schema::kCopySlot));
+  CHECK(one.get_value(schema::kCopySlot) != lead.get_value(schema::kCopySlot));
+  CHECK(one.get_value(schema::kArticleCopySlot) == lead.get_value(schema::kArticleCopySlot));
+  CHECK(terms_of(one).count("XK" + one.get_value(schema::kArticleCopySlot)) == 1);
+  folio::Article edited = a;
+  edited.sections.back().text += " One more sentence.";
+  const Xapian::Document three = folio::make_section_document(edited, edited.sections[1], id);
+  CHECK(three.get_value(schema::kCopySlot) != one.get_value(schema::kCopySlot));
+}
+
 TEST_CASE("heading words weigh more than body words", "[schema][writer]") {
   folio::Article a = sample_article();
   a.sections[1].text = "concerns";
@@ -169,7 +190,9 @@ TEST_CASE("the field table: names, prefixes and facet positions are unique", "[s
 TEST_CASE("the index format the table spells has not changed", "[schema][fields]") {
   // Spelled out once more on purpose: a changed row changes the index
   // format, and must come with a new kVersion.
-  CHECK(schema::kVersion == 8);  // 7: accent-folded stems, CJK n-grams; 8: organisations
+  CHECK(schema::kVersion == 9);  // 7: accent-folded stems, CJK n-grams; 8: organisations; 9: copy keys
+  CHECK(schema::kCopySlot == 4);
+  CHECK(schema::kArticleCopySlot == 5);
   CHECK(schema::entity_term(schema::Field::org, "united-nations") == "XOunited-nations");
   CHECK(schema::entity_key(schema::Field::org, "united-nations") == "folio.org:united-nations");
   CHECK(schema::entity_term(schema::Field::person, "joe-biden") == "XPjoe-biden");
