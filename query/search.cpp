@@ -331,8 +331,10 @@ bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<s
 // the page, and the total drops by the copies.
 class CopyMerger {
  public:
-  explicit CopyMerger(const SearchRequest& request)
-      : on_(request.dedupe && !request.by_article), keys_(schema::kCopySlot) {}
+  // Not on a cluster: through Xapian's remote backend, a date-sorted match
+  // makes the spy count some keys twice (copies stay separate hits there).
+  CopyMerger(const SearchRequest& request, const Index& index)
+      : on_(request.dedupe && !request.by_article && !index.is_cluster()), keys_(schema::kCopySlot) {}
 
   void attach(Xapian::Enquire& enquire) {
     if (on_) enquire.add_matchspy(&keys_);
@@ -404,7 +406,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   // collapsed by article: the collapsed match skips some).
   Xapian::ValueCountMatchSpy dates(schema::kDateSlot);
   if (request.histogram && !request.by_article) enquire.add_matchspy(&dates);
-  CopyMerger copies(request);
+  CopyMerger copies(request, index);
   copies.attach(enquire);
   Match match = run_match(db, enquire, request.offset, request.limit);
   results.total = match.mset.get_matches_estimated();
@@ -427,7 +429,8 @@ SearchResults search(const Index& index, const SearchRequest& request) {
                                 request, docs);
   } else {
     results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article);
-    if (request.dedupe) query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
+    if (request.dedupe)
+      query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
   }
   if (request.mode == MatchMode::any && ranked) {
     const auto units = query::query_units(built.ranked);
@@ -448,7 +451,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     second.set_weighting_scheme(query::ranked_weight());
     const Xapian::doccount offset = request.offset > results.total ? request.offset - results.total : 0;
     const auto room = request.limit - static_cast<Xapian::doccount>(results.hits.size());
-    CopyMerger relaxed_copies(request);
+    CopyMerger relaxed_copies(request, index);
     relaxed_copies.attach(second);
     Match more = run_match(db, second, offset, room);
     results.relaxed = true;
