@@ -147,7 +147,7 @@ class JsonPrinter final : public Printer {
     // A cluster searched with --partial: the nodes that did not answer.
     if (!results.missing_nodes.empty()) doc["missing_nodes"] = results.missing_nodes;
     if (results.histogram) doc["histogram"] = histogram_json(*results.histogram);
-    emit(std::move(doc));
+    emit(doc);
   }
 
   void sections(const std::vector<ShownSection>& sections) override {

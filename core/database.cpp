@@ -168,7 +168,7 @@ bool is_errno(const Xapian::Error& e, std::initializer_list<int> codes) {
   // A failed commit whose rollback failed too ("Modifications failed
   // (... (No space left on device)), and couldn't open at the old
   // revision") names the first error in its message only.
-  const std::string message = e.get_msg();
+  const std::string& message = e.get_msg();
   return std::any_of(codes.begin(), codes.end(), [&](int code) {
     return (reason != nullptr && std::strcmp(reason, std::strerror(code)) == 0) ||
            message.find(fmt::format("({})", std::strerror(code))) != std::string::npos;

@@ -661,10 +661,10 @@ ForgetReport forget_path(WritableIndex& index, const fs::path& path) {
         report.excluded.emplace_back(root.path, pattern);
       }
     }
-    for (std::size_t k = 0; k < index.shards.size(); ++k) {
-      ShardWriter writer(index.shards[k], std::numeric_limits<std::size_t>::max());
+    for (Xapian::WritableDatabase& shard : index.shards) {
+      ShardWriter writer(shard, std::numeric_limits<std::size_t>::max());
       KnownFiles known;
-      known.load(index.shards[k]);
+      known.load(shard);
       known.sort();
       for (std::size_t i = 0; i < known.size(); ++i) {
         const Known& file = known.item(i);

@@ -406,16 +406,50 @@ std::uint32_t TagLexiconCache::phrase(const Lexicon& lx, const std::string& key,
   return static_cast<std::uint32_t>(*slot & kValueBits);
 }
 
-void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocument& doc, const TagSentence& s,
-                      TagFeatures& out) {
+// Lexicon phrases of two or more words (places, organisations, titles):
+// "New York", "Secretary of State", "World Bank". Per token of `s`:
+// phrase_tag 0, or 1 (B) / 2 (I) | what << 2.
+void mark_phrases(const Lexicon& lx, TagLexiconCache& cache, const TagSentence& s,
+                  const std::vector<Initial>& first, const TagFeatures& out,
+                  std::vector<std::uint32_t>& phrase_tag) {
   const auto& t = s.tokens;
   const std::size_t n = t.size();
-  out.features.clear();
-  out.begin.assign(n + 1, 0);
-  out.candidate.assign(n, false);
-  thread_local std::vector<Initial> first;
-  first.resize(n);
-  for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  auto capital = [&](std::size_t i) { return first[i] == Initial::cap; };
+  std::string key;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!out.candidate[i] || !capital(i)) continue;
+    std::uint64_t h = fnv_bytes(kFnvBasis, t[i].key);
+    std::size_t best = 0;
+    std::uint32_t best_what = 0;
+    for (std::size_t k = i + 1; k < n && k < i + kMaxLexiconPhrase; ++k) {
+      if (t[k].comma_before || t[k - 1].possessive) break;
+      h = fnv_bytes(fnv_byte(h, ' '), t[k].key);
+      if (!capital(k)) continue;
+      const std::uint64_t ph = mix(h ^ 0x5048524153450000ULL) | 1;  // apart from the words' hashes
+      key.clear();
+      for (std::size_t j = i; j <= k; ++j) {
+        if (j > i) key += ' ';
+        key += t[j].key;
+      }
+      const std::uint32_t v = cache.phrase(lx, key, ph);
+      if (v != 0) {
+        best = k + 1 - i;
+        best_what = v & ~static_cast<std::uint32_t>(kPhraseFound);
+      }
+    }
+    if (best == 0) continue;
+    for (std::size_t k = i; k < i + best; ++k) {
+      if (phrase_tag[k] == 0) phrase_tag[k] = (k == i ? 1U : 2U) | (best_what << 2);
+    }
+  }
+}
+
+// Marks the words of `s` that can be part of a name (out.candidate);
+// false when there are none.
+bool mark_candidates(const TagDocument& doc, const TagSentence& s, const std::vector<Initial>& first,
+                     TagFeatures& out) {
+  const auto& t = s.tokens;
+  const std::size_t n = t.size();
   auto capital = [&](std::size_t i) { return first[i] == Initial::cap; };
   auto short_word = [&](std::size_t i) { return t[i].text.size() <= 4; };
   // Candidates: capitalised words, and up to two short lower-case words
@@ -425,7 +459,7 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
     out.candidate[i] = capital(i);
     any = any || capital(i);
   }
-  if (!any) return;
+  if (!any) return false;
   for (std::size_t i = 1; i + 1 < n; ++i) {
     if (capital(i) || !capital(i - 1) || !short_word(i) || t[i].comma_before) continue;
     std::size_t k = i;
@@ -456,7 +490,22 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
   }
   any = false;
   for (std::size_t i = 0; i < n && !any; ++i) any = out.candidate[i];
-  if (!any) return;
+  if (!any) return false;
+  return true;
+}
+
+void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocument& doc, const TagSentence& s,
+                      TagFeatures& out) {
+  const auto& t = s.tokens;
+  const std::size_t n = t.size();
+  out.features.clear();
+  out.begin.assign(n + 1, 0);
+  out.candidate.assign(n, false);
+  thread_local std::vector<Initial> first;
+  first.resize(n);
+  for (std::size_t i = 0; i < n; ++i) first[i] = initial(t[i].text);
+  if (!mark_candidates(doc, s, first, out)) return;
+  auto capital = [&](std::size_t i) { return first[i] == Initial::cap; };
   auto candidate_within = [&](std::size_t i, std::size_t d) {
     const std::size_t b = i >= d ? i - d : 0;
     for (std::size_t k = b; k < n && k <= i + d; ++k) {
@@ -481,35 +530,7 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
     if (candidate_within(i, 1)) lex[i] = cache.word(lx, t[i].key, key_hash[i]);
   }
 
-  // Lexicon phrases of two or more words (places, organisations, titles):
-  // "New York", "Secretary of State", "World Bank". Per token: B/I and what.
-  std::string key;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!out.candidate[i] || !capital(i)) continue;
-    std::uint64_t h = fnv_bytes(kFnvBasis, t[i].key);
-    std::size_t best = 0;
-    std::uint32_t best_what = 0;
-    for (std::size_t k = i + 1; k < n && k < i + kMaxLexiconPhrase; ++k) {
-      if (t[k].comma_before || t[k - 1].possessive) break;
-      h = fnv_bytes(fnv_byte(h, ' '), t[k].key);
-      if (!capital(k)) continue;
-      const std::uint64_t ph = mix(h ^ 0x5048524153450000ULL) | 1;  // apart from the words' hashes
-      key.clear();
-      for (std::size_t j = i; j <= k; ++j) {
-        if (j > i) key += ' ';
-        key += t[j].key;
-      }
-      const std::uint32_t v = cache.phrase(lx, key, ph);
-      if (v != 0) {
-        best = k + 1 - i;
-        best_what = v & ~static_cast<std::uint32_t>(kPhraseFound);
-      }
-    }
-    if (best == 0) continue;
-    for (std::size_t k = i; k < i + best; ++k) {
-      if (phrase_tag[k] == 0) phrase_tag[k] = (k == i ? 1U : 2U) | (best_what << 2);
-    }
-  }
+  mark_phrases(lx, cache, s, first, out, phrase_tag);
 
   const bool headline = s.headline;
   auto lower_at = [&](std::ptrdiff_t i) -> std::uint64_t {
@@ -597,10 +618,10 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
   out.begin[n] = static_cast<std::uint32_t>(f.size());
 }
 
-std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
-                                  const float* transitions) {
-  const std::size_t n = candidate.size();
-  std::vector<std::uint8_t> labels(n, 0);
+// Decodes the candidates [b, e) of a sentence of n tokens into labels: the
+// run starts after the start or an O, and ends before an O or the end.
+void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n, const float* transitions,
+                std::vector<std::uint8_t>& labels) {
   constexpr float kNone = -std::numeric_limits<float>::infinity();
   constexpr auto L = static_cast<std::size_t>(kTagLabels);
   auto allowed = [](std::size_t prev, std::size_t next) {
@@ -610,6 +631,53 @@ std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::v
   };
   thread_local std::vector<float> best;
   thread_local std::vector<std::uint8_t> back;
+  const std::size_t m = e - b;
+  best.assign(m * L, kNone);
+  back.assign(m * L, 0);
+  for (std::size_t i = 0; i < m; ++i) {
+    const float* emit = &scores[(b + i) * L];
+    for (std::size_t y = 0; y < L; ++y) {
+      float top = kNone;
+      std::uint8_t arg = 0;
+      if (i == 0) {
+        const std::size_t from = b == 0 ? L : 0;
+        if (allowed(from, y)) top = transitions[from * L + y];
+      } else {
+        for (std::size_t p = 0; p < L; ++p) {
+          const float prev = best[(i - 1) * L + p];
+          if (prev == kNone || !allowed(p, y)) continue;
+          const float v = prev + transitions[p * L + y];
+          if (v > top) {
+            top = v;
+            arg = static_cast<std::uint8_t>(p);
+          }
+        }
+      }
+      if (top == kNone) continue;
+      best[i * L + y] = top + emit[y];
+      back[i * L + y] = arg;
+    }
+  }
+  // Into the O that follows, if one does.
+  std::size_t y = 0;
+  float top = kNone;
+  for (std::size_t k = 0; k < L; ++k) {
+    const float v = best[(m - 1) * L + k] + (e < n ? transitions[k * L] : 0.0F);
+    if (v > top) {
+      top = v;
+      y = k;
+    }
+  }
+  for (std::size_t i = m; i-- > 0;) {
+    labels[b + i] = static_cast<std::uint8_t>(y);
+    y = back[i * L + y];
+  }
+}
+
+std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
+                                  const float* transitions) {
+  const std::size_t n = candidate.size();
+  std::vector<std::uint8_t> labels(n, 0);
   // A token that is no candidate is O, so the runs of candidates between
   // them are decoded one by one: each starts after the start or an O, and
   // ends before an O or the end. The same path as over the whole sentence,
@@ -621,47 +689,7 @@ std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::v
     }
     std::size_t e = b + 1;
     while (e < n && candidate[e]) ++e;
-    const std::size_t m = e - b;
-    best.assign(m * L, kNone);
-    back.assign(m * L, 0);
-    for (std::size_t i = 0; i < m; ++i) {
-      const float* emit = &scores[(b + i) * L];
-      for (std::size_t y = 0; y < L; ++y) {
-        float top = kNone;
-        std::uint8_t arg = 0;
-        if (i == 0) {
-          const std::size_t from = b == 0 ? L : 0;
-          if (allowed(from, y)) top = transitions[from * L + y];
-        } else {
-          for (std::size_t p = 0; p < L; ++p) {
-            const float prev = best[(i - 1) * L + p];
-            if (prev == kNone || !allowed(p, y)) continue;
-            const float v = prev + transitions[p * L + y];
-            if (v > top) {
-              top = v;
-              arg = static_cast<std::uint8_t>(p);
-            }
-          }
-        }
-        if (top == kNone) continue;
-        best[i * L + y] = top + emit[y];
-        back[i * L + y] = arg;
-      }
-    }
-    // Into the O that follows, if one does.
-    std::size_t y = 0;
-    float top = kNone;
-    for (std::size_t k = 0; k < L; ++k) {
-      const float v = best[(m - 1) * L + k] + (e < n ? transitions[k * L] : 0.0F);
-      if (v > top) {
-        top = v;
-        y = k;
-      }
-    }
-    for (std::size_t i = m; i-- > 0;) {
-      labels[b + i] = static_cast<std::uint8_t>(y);
-      y = back[i * L + y];
-    }
+    decode_run(scores.data(), b, e, n, transitions, labels);
     b = e;
   }
   return labels;

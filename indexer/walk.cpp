@@ -143,7 +143,7 @@ std::string shown_path(const fs::path& path) {
 }
 
 std::string real_path(const fs::path& path) {
-  const std::string shown = shown_path(path);
+  std::string shown = shown_path(path);
   if (char* resolved = ::realpath(shown.c_str(), nullptr)) {
     std::string out(resolved);
     std::free(resolved);
@@ -201,7 +201,7 @@ class Walk {
     Rules rules;
   };
 
-  void walk_dir(Pending dir);
+  void walk_dir(Pending current);
   void add_path_within(const WalkRoot& root, const std::string& path, Rules rules);
   void add_file(int dir_fd, const std::string& dir, const std::string& shown_dir, const char* name,
                 unsigned char type);

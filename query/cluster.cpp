@@ -187,7 +187,7 @@ std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& reque
 HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
                            const Xapian::Query& words, bool by_article) {
   // Xapian's get_matching_terms: the query's terms a document has.
-  const Xapian::Query match = enquire.get_query();
+  const Xapian::Query& match = enquire.get_query();
   const std::set<std::string> query_terms(match.get_unique_terms_begin(), match.get_unique_terms_end());
   std::vector<std::string> terms;
   for (auto t = words.get_unique_terms_begin(); t != words.get_unique_terms_end(); ++t) {

@@ -418,6 +418,120 @@ std::shared_ptr<const folio::Lexicon> load_lexicon(const std::string& data_dir) 
   return folio::Lexicon::load(sources);
 }
 
+struct TrainOptions {
+  std::string split = FOLIO_SOURCE_DIR "/build/ner";
+  std::string out = FOLIO_SOURCE_DIR "/data/ner/model.bin";
+  int epochs = 4;
+  unsigned seed = 1;
+  double upper_share = 0.1;
+  float floor = 1.0F;
+  int runs = 3;
+  bool with_dev = false;
+};
+
+// `folio_ner train`: trains, reports on dev, writes the model.
+int run_train(const folio::Lexicon& lexicon, const TrainOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Document> docs = read_part(o.split + "/train.txt");
+  std::vector<Document> dev = read_part(o.split + "/dev.txt");
+  std::mt19937 rng(o.seed);
+  const std::size_t originals = docs.size();
+  for (std::size_t k = 0; k < originals; ++k) {
+    if (static_cast<double>(rng()) / 4294967296.0 < o.upper_share) docs.push_back(upper_copy(docs[k]));
+  }
+  for (std::size_t k = 0; k < docs.size(); ++k) prepare(lexicon, docs[k], k >= originals);
+  for (Document& d : dev) prepare(lexicon, d, false);
+  fmt::print("train: {} documents ({} in capitals), dev: {} documents\n", docs.size(),
+             docs.size() - originals, dev.size());
+  if (o.with_dev) {
+    // The final model: dev joins the training part (the scores printed
+    // below are then no longer held o.out).
+    for (Document& d : dev) docs.push_back(d);
+    fmt::print("dev added to the training part: {} documents\n", docs.size());
+  }
+  auto report = [&](const Perceptron& a) {
+    const Counts c = score(
+        dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
+    return fmt::format("dev mention F1 person {:.3f} location {:.3f} organisation {:.3f} misc {:.3f}",
+                       f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)), f1(c.mention.at(4)));
+  };
+  std::vector<Perceptron> averaged;
+  for (int r = 0; r < o.runs; ++r) {
+    // Run 0 goes on with the o.seed's generator; run r uses o.seed + r.
+    std::mt19937 other(o.seed + static_cast<unsigned>(r));
+    std::mt19937& order_rng = r == 0 ? rng : other;
+    Perceptron p;
+    std::vector<std::size_t> order(docs.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    for (int e = 1; e <= o.epochs; ++e) {
+      for (std::size_t k = order.size(); k > 1; --k)
+        std::swap(order[k - 1], order[static_cast<std::size_t>(order_rng()) % k]);
+      std::size_t wrong = 0;
+      std::size_t total = 0;
+      for (std::size_t k : order) {
+        for (const Sentence& s : docs[k].sentences) {
+          if (p.learn(s)) ++wrong;
+          ++total;
+        }
+      }
+      fmt::print("run {} epoch {}: {} of {} sentences wrong; {}; {} features\n", r + 1, e, wrong, total,
+                 report(p.averaged()), p.rows());
+      std::fflush(stdout);
+    }
+    averaged.push_back(p.averaged());
+  }
+  const Perceptron a = o.runs == 1 ? averaged.front() : Perceptron::mean(averaged);
+  if (o.runs > 1) fmt::print("mean of {} runs: {}\n", o.runs, report(a));
+  const auto table = a.table(o.floor);
+  folio::TaggerModel::write(o.out, table, a.transitions());
+  const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print("wrote {} ({} of {} features) in {:.0f} s\n", o.out, table.size(), a.rows(), secs);
+  return 0;
+}
+
+// `folio_ner tag`: the sentences of a text file, one a line, tagged.
+int run_tag(const folio::Lexicon& lexicon, const folio::TaggerModel& tagger, const std::string& text_path) {
+  // Words split off their punctuation as a treebank would, one document.
+  std::ifstream in(text_path);
+  if (!in) throw folio::Error("cannot read '" + text_path + "'");
+  Document d;
+  std::string line;
+  while (std::getline(in, line)) {
+    Sentence s;
+    bool comma = false;
+    bool quote = false;
+    std::string word;
+    auto flush = [&] {
+      if (!word.empty()) add_token(s, word, 0, comma, quote);
+      word.clear();
+    };
+    for (char c : line) {
+      if (c == ' ') {
+        flush();
+      } else if (c == ',' || c == '"' || c == '(' || c == ')' || c == '!' || c == '?' || c == ';' ||
+                 c == ':') {
+        flush();
+        word = std::string(1, c);
+        flush();
+      } else {
+        word += c;
+      }
+    }
+    if (word.size() > 1 && word.back() == '.') word.pop_back();
+    flush();
+    if (!s.texts.empty()) d.sentences.push_back(std::move(s));
+  }
+  prepare(lexicon, d, false);
+  for (Sentence& s : d.sentences) {
+    const auto labels = tagger.tag(lexicon, d.evidence, s.tag);
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      fmt::print("{}{}", s.texts[i], labels[i] == 0 ? "" : "/" + folio::label_name(labels[i]));
+      fmt::print("{}", i + 1 < labels.size() ? " " : "\n");
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -427,22 +541,15 @@ int main(int argc, char** argv) {
   app.add_option("--lexicon-data", data_dir, "folio's data folder (holds lexicon.bin)");
 
   CLI::App* train = app.add_subcommand("train", "train a model on train.txt, report on dev.txt");
-  std::string split = FOLIO_SOURCE_DIR "/build/ner";
-  std::string out = FOLIO_SOURCE_DIR "/data/ner/model.bin";
-  int epochs = 4;
-  unsigned seed = 1;
-  double upper_share = 0.1;
-  float floor = 1.0F;
-  train->add_option("--data", split, "folder with train.txt and dev.txt (bench/ner/split.py)");
-  train->add_option("--out", out, "the model file to write");
-  train->add_option("--epochs", epochs, "passes over the training part");
-  train->add_option("--seed", seed, "seed of the document order");
-  train->add_option("--upper", upper_share, "share of documents also trained in capitals");
-  train->add_option("--floor", floor, "drop features whose averaged weights stay below this");
-  int runs = 3;
-  bool with_dev = false;
-  train->add_option("--runs", runs, "runs over different document orders (seed, seed + 1 ...), averaged");
-  train->add_flag("--with-dev", with_dev, "train on dev.txt too (the final model, once choices are made)");
+  TrainOptions o;
+  train->add_option("--data", o.split, "folder with train.txt and dev.txt (bench/ner/split.py)");
+  train->add_option("--out", o.out, "the model file to write");
+  train->add_option("--epochs", o.epochs, "passes over the training part");
+  train->add_option("--seed", o.seed, "seed of the document order");
+  train->add_option("--upper", o.upper_share, "share of documents also trained in capitals");
+  train->add_option("--floor", o.floor, "drop features whose averaged weights stay below this");
+  train->add_option("--runs", o.runs, "runs over different document orders (seed, seed + 1 ...), averaged");
+  train->add_flag("--with-dev", o.with_dev, "train on dev.txt too (the final model, once choices are made)");
 
   CLI::App* eval = app.add_subcommand("eval", "score a model on a part of the split");
   std::string model_path = FOLIO_SOURCE_DIR "/data/ner/model.bin";
@@ -464,107 +571,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const auto lx = load_lexicon(data_dir);
-    if (*train) {
-      const auto t0 = std::chrono::steady_clock::now();
-      std::vector<Document> docs = read_part(split + "/train.txt");
-      std::vector<Document> dev = read_part(split + "/dev.txt");
-      std::mt19937 rng(seed);
-      const std::size_t originals = docs.size();
-      for (std::size_t k = 0; k < originals; ++k) {
-        if (static_cast<double>(rng()) / 4294967296.0 < upper_share) docs.push_back(upper_copy(docs[k]));
-      }
-      for (std::size_t k = 0; k < docs.size(); ++k) prepare(*lx, docs[k], k >= originals);
-      for (Document& d : dev) prepare(*lx, d, false);
-      fmt::print("train: {} documents ({} in capitals), dev: {} documents\n", docs.size(),
-                 docs.size() - originals, dev.size());
-      if (with_dev) {
-        // The final model: dev joins the training part (the scores printed
-        // below are then no longer held out).
-        for (Document& d : dev) docs.push_back(d);
-        fmt::print("dev added to the training part: {} documents\n", docs.size());
-      }
-      auto report = [&](const Perceptron& a) {
-        const Counts c = score(
-            dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
-        return fmt::format("dev mention F1 person {:.3f} location {:.3f} organisation {:.3f} misc {:.3f}",
-                           f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)),
-                           f1(c.mention.at(4)));
-      };
-      std::vector<Perceptron> averaged;
-      for (int r = 0; r < runs; ++r) {
-        // Run 0 goes on with the seed's generator; run r uses seed + r.
-        std::mt19937 other(seed + static_cast<unsigned>(r));
-        std::mt19937& order_rng = r == 0 ? rng : other;
-        Perceptron p;
-        std::vector<std::size_t> order(docs.size());
-        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-        for (int e = 1; e <= epochs; ++e) {
-          for (std::size_t k = order.size(); k > 1; --k)
-            std::swap(order[k - 1], order[static_cast<std::size_t>(order_rng()) % k]);
-          std::size_t wrong = 0;
-          std::size_t total = 0;
-          for (std::size_t k : order) {
-            for (const Sentence& s : docs[k].sentences) {
-              if (p.learn(s)) ++wrong;
-              ++total;
-            }
-          }
-          fmt::print("run {} epoch {}: {} of {} sentences wrong; {}; {} features\n", r + 1, e, wrong, total,
-                     report(p.averaged()), p.rows());
-          std::fflush(stdout);
-        }
-        averaged.push_back(p.averaged());
-      }
-      const Perceptron a = runs == 1 ? averaged.front() : Perceptron::mean(averaged);
-      if (runs > 1) fmt::print("mean of {} runs: {}\n", runs, report(a));
-      const auto table = a.table(floor);
-      folio::TaggerModel::write(out, table, a.transitions());
-      const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      fmt::print("wrote {} ({} of {} features) in {:.0f} s\n", out, table.size(), a.rows(), secs);
-      return 0;
-    }
+    if (*train) return run_train(*lx, o);
     const auto model = folio::TaggerModel::load(model_path);
-    if (*tag) {
-      // Words split off their punctuation as a treebank would, one document.
-      std::ifstream in(text_path);
-      if (!in) throw folio::Error("cannot read '" + text_path + "'");
-      Document d;
-      std::string line;
-      while (std::getline(in, line)) {
-        Sentence s;
-        bool comma = false;
-        bool quote = false;
-        std::string word;
-        auto flush = [&] {
-          if (!word.empty()) add_token(s, word, 0, comma, quote);
-          word.clear();
-        };
-        for (char c : line) {
-          if (c == ' ') {
-            flush();
-          } else if (c == ',' || c == '"' || c == '(' || c == ')' || c == '!' || c == '?' || c == ';' ||
-                     c == ':') {
-            flush();
-            word = std::string(1, c);
-            flush();
-          } else {
-            word += c;
-          }
-        }
-        if (word.size() > 1 && word.back() == '.') word.pop_back();
-        flush();
-        if (!s.texts.empty()) d.sentences.push_back(std::move(s));
-      }
-      prepare(*lx, d, false);
-      for (Sentence& s : d.sentences) {
-        const auto labels = model->tag(*lx, d.evidence, s.tag);
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-          fmt::print("{}{}", s.texts[i], labels[i] == 0 ? "" : "/" + folio::label_name(labels[i]));
-          fmt::print("{}", i + 1 < labels.size() ? " " : "\n");
-        }
-      }
-      return 0;
-    }
+    if (*tag) return run_tag(*lx, *model, text_path);
     std::vector<Document> docs = read_part(part);
     for (Document& d : docs) {
       if (upper) d = upper_copy(d);

@@ -238,7 +238,7 @@ TEST_CASE("a cluster of two nodes and a local index answers as one local index",
   };
   for (const auto& args : searches) {
     std::vector<std::string> with_json = args;
-    with_json.push_back("--json");
+    with_json.emplace_back("--json");
     const Run local = c.on(c.root / "ref", with_json);
     const Run remote = c.on(c.cluster(), with_json);
     INFO(local);
