@@ -120,7 +120,8 @@ std::pair<const unsigned char*, std::size_t> map_file(const fs::path& path) {
 std::shared_ptr<const Lexicon> Lexicon::load(const LexiconSources& sources) {
   const fs::path path = sources.data_dir / "lexicon.bin";
   std::shared_ptr<Lexicon> lx(new Lexicon);
-  const std::pair<const unsigned char*, std::size_t> mapped = map_file(path);
+  const auto mapped = map_file(path);
+  // Plain names, not a structured binding: the lambdas below capture them.
   const unsigned char* const bytes = mapped.first;
   const std::size_t size = mapped.second;
   lx->map_ = bytes;

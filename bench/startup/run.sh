@@ -58,10 +58,10 @@ unset FOLIO_DATA_DIR
 F="$WORK/bin/folio"
 printf 'int main() { return 0; }\n' >"$WORK/empty.cpp"
 g++ -O2 -o "$WORK/empty" "$WORK/empty.cpp"
-# A 200-byte article with a person and two places.
-printf '%s\n' "Ministers meet in Geneva" "" \
+# A 200-byte article with a person and three places.
+printf '%s\n' "Ministers meet in Geneva today" "" \
     "Foreign ministers met in Geneva on Monday. Antony Blinken said talks with China" \
-    "would go on in Paris next week, officials said after the meeting ended." >"$WORK/small.txt"
+    "would go on in Paris next week, officials said after the meeting ended on Monday night." >"$WORK/small.txt"
 export FOLIO_DB="$WORK/db"
 "$F" index "$ROOT/corpus" >/dev/null 2>&1 || die "folio index of corpus/ failed"
 
