@@ -1,12 +1,14 @@
 // folio search QUERY...: ranked sections matching a query, with filters and
 // facets.
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include <fmt/ranges.h>
 
 #include <map>
+#include <optional>
 
 #include "command.hpp"
 #include "folio/curation.hpp"
@@ -83,40 +85,52 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   const Curation curation = load_curation(global);
   const std::filesystem::path dir = database_dir(global);
   const OpenOptions open_options{.partial = args.partial};
-  Index index = open_for_reading(dir, open_options);
   // An indexer committing meanwhile can invalidate what this reader sees;
-  // reopen at the new revision and run the search again.
+  // reopen at the new revision and run the search again. Opened inside the
+  // loop: opening can meet a commit too.
+  std::optional<Index> index;
   SearchResults results;
-  constexpr int kSearchAttempts = 20;
+  // Retries for a while, not a number of times: a folio index committing a
+  // small batch every few milliseconds can overtake many searches in a row.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   bool node_retried = false;
+  constexpr int kCorruptRetries = 3;
+  int corrupt_retries = 0;
   for (int attempt = 0;; ++attempt) {
     try {
-      results = search(index, request, curation);
+      if (!index) index = open_for_reading(dir, open_options);
+      results = search(*index, request, curation);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
       // An indexer committing batch after batch can overtake a search more
       // than once: retry on the newest revision, backing off a little.
-      if (attempt == kSearchAttempts - 1) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
-      index.reopen();
+      if (std::chrono::steady_clock::now() > give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * std::min(attempt + 1, 10)));
+      index.reset();
+    } catch (const Xapian::DatabaseCorruptError&) {
+      // Xapian 1.4's glass backend can also report a block that a writer
+      // committing meanwhile has reused as corrupt: a damaged index stays
+      // damaged at the new revision, so only a few retries.
+      if (++corrupt_retries > kCorruptRetries) throw;
+      index.reset();
     } catch (const node::ShardChanged&) {
       // A node committed during the search: once more, on its new revision.
       if (node_retried) throw;
       node_retried = true;
-      index.reopen();
+      index.reset();
     } catch (const Xapian::NetworkError&) {
       // A node went away (or closed an idle connection): opening the
       // cluster again names a node that is down, or leaves it out.
       if (node_retried) throw;
       node_retried = true;
-      index = open_for_reading(dir, open_options);
+      index.reset();
     } catch (const node::NodeError&) {
       if (node_retried || !args.partial) throw;
       node_retried = true;
-      index = open_for_reading(dir, open_options);
+      index.reset();
     }
   }
-  results.missing_nodes = index.missing_nodes();
+  results.missing_nodes = index->missing_nodes();
   if (!results.missing_nodes.empty()) {
     print_error(fmt::format("searched without {} (not answering): results are partial",
                             fmt::join(results.missing_nodes, ", ")));

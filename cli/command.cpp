@@ -12,14 +12,12 @@
 namespace folio::cli {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value == nullptr ? std::string() : std::string(value);
 }
 
-}  // namespace
+namespace {}  // namespace
 
 fs::path database_dir(const GlobalOptions& global, std::string* source) {
   auto from = [&](const char* what, fs::path dir) {

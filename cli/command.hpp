@@ -72,6 +72,9 @@ std::filesystem::path database_dir(const GlobalOptions& global, std::string* sou
 // folio::Error "FILE:LINE: ..." for a bad line.
 Curation load_curation(const GlobalOptions& global);
 
+// The environment variable NAME, or "" when it is not set.
+std::string env(const char* name);
+
 // Where folio's data files are: $FOLIO_DATA_DIR, else <exe>/../share/folio
 // (the build tree and the install tree have the same layout), else the
 // configured install location. Throws folio::Error when none has them.

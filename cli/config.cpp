@@ -6,17 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "command.hpp"
 #include "folio/error.hpp"
 
 namespace folio::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? std::string() : std::string(value);
-}
 
 // CLI11 reads sections and keys; it does not say on which line. Replays its
 // reading of the lines (ConfigBase::from_config: "[section]" headers,

@@ -102,6 +102,7 @@ pid_t spawn_paused_indexer(const fs::path& dir, const std::vector<std::string>& 
   for (int i = 0; i < 6000 && !paused; ++i) {
     paused = slurp(dir / (tag + ".err")).find(line) != std::string::npos;
     if (!paused) {
+      INFO("the indexer's stderr: " << slurp(dir / (tag + ".err")));
       REQUIRE(::waitpid(pid, nullptr, WNOHANG) == 0);  // still running
       std::this_thread::sleep_for(10ms);
     }
