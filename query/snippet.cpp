@@ -162,6 +162,14 @@ class Splitter {
     while (true) {
       unsigned previous = 0;
       while (at_ < text_.size()) {
+        const auto b = static_cast<unsigned char>(text_[at_]);
+        if (b < 0x80) {  // most of a text: no decoding
+          if (!kAscii.word[b]) break;
+          term += static_cast<char>(lower(b));
+          previous = b;
+          ++at_;
+          continue;
+        }
         const Char ch = peek(at_);
         if (!is_wordchar(ch.c) || (is_cjk(ch.c) && !term.empty())) break;
         Xapian::Unicode::append_utf8(term, lower(ch.c));
@@ -278,7 +286,8 @@ struct Window {
   double distinct = 0;    // the weights of the distinct terms it holds
   bool sentence = false;  // it starts a sentence, its first match in the first half
   double matches = 0;     // the weights of all its matches, twice for those next to another
-  std::size_t off = 0;    // from a sentence: bytes before the first match; else their distance from bytes / 4
+  std::size_t off =
+      0;  // from a sentence: bytes before the first match; else their distance from the context wanted
 };
 
 bool better(const Window& a, const Window& b) {
@@ -323,10 +332,13 @@ Window best_window(std::string_view text, const std::vector<Word>& words, const 
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     for (const std::size_t t : terms) w.distinct += weights[t];
     const std::size_t before = first_match < words.size() ? words[first_match].start - from : 0;
-    w.sentence = starts_sentence(text, words, first) && before <= bytes / 2;
+    // Near the end of the text, the room left after the match goes before it.
+    const std::size_t tail = first_match < words.size() ? words.back().end - words[first_match].start : 0;
+    const std::size_t ideal = tail + lead < bytes ? bytes - tail : lead;
+    w.sentence = starts_sentence(text, words, first) && before <= std::max(bytes / 2, ideal);
     // From a sentence: the one the first match is in. From mid-sentence:
     // some words of context before it.
-    w.off = w.sentence ? before : (before > lead ? before - lead : lead - before);
+    w.off = w.sentence ? before : (before > ideal ? before - ideal : ideal - before);
     if (!have || better(w, best)) best = w;
     have = true;
   }
@@ -484,6 +496,7 @@ int SnippetMaker::term_of(const std::string& word) {
 
 std::vector<SnippetMaker::Word> SnippetMaker::words(std::string_view text) {
   std::vector<Word> out;
+  out.reserve(text.size() / 5);
   Splitter(text).each([&](const std::string& word, std::size_t start, std::size_t end, bool cjk) {
     const int term = term_of(word);
     if (cjk && !out.empty() && start == out.back().start && end > out.back().end) {
