@@ -286,8 +286,7 @@ struct Window {
   double distinct = 0;    // the weights of the distinct terms it holds
   bool sentence = false;  // it starts a sentence, its first match in the first half
   double matches = 0;     // the weights of all its matches, twice for those next to another
-  std::size_t off =
-      0;  // from a sentence: bytes before the first match; else their distance from the context wanted
+  std::size_t off = 0;    // how far its bytes before the first match are from those wanted
 };
 
 bool better(const Window& a, const Window& b) {
@@ -336,9 +335,11 @@ Window best_window(std::string_view text, const std::vector<Word>& words, const 
     const std::size_t tail = first_match < words.size() ? words.back().end - words[first_match].start : 0;
     const std::size_t ideal = tail + lead < bytes ? bytes - tail : lead;
     w.sentence = starts_sentence(text, words, first) && before <= std::max(bytes / 2, ideal);
-    // From a sentence: the one the first match is in. From mid-sentence:
-    // some words of context before it.
-    w.off = w.sentence ? before : (before > ideal ? before - ideal : ideal - before);
+    // From a sentence: the one the first match is in; from mid-sentence:
+    // some words of context before it; near the end of the text, the room
+    // left is filled.
+    const std::size_t wanted = w.sentence && ideal == lead ? 0 : ideal;
+    w.off = before > wanted ? before - wanted : wanted - before;
     if (!have || better(w, best)) best = w;
     have = true;
   }
