@@ -16,6 +16,7 @@
 #include "folio/search.hpp"
 #include "query_builder.hpp"
 #include "resolve.hpp"
+#include "snippet.hpp"
 
 namespace folio::query {
 
@@ -37,8 +38,8 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
 struct HitTerms {
   std::set<std::string> matched;  // the hits' terms among `terms`, and those starting with a pattern
   std::vector<Xapian::doccount> other_sections;  // per hit, with a collapse query
-  // The MSet that makes the snippets, when several pages share one.
-  std::optional<Xapian::MSet> highlight = std::nullopt;
+  // The weights of the snippets' terms, when several pages share them.
+  std::optional<TermWeights> weights = std::nullopt;
 };
 
 // As search.cpp's matched_terms(): the user's own `words` that the hits

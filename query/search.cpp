@@ -194,11 +194,10 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
                                       : query::HitTerms{};
   const std::set<std::string> matched =
       index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
-  Xapian::Enquire highlighter(db);
-  highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
-  const Xapian::MSet highlight_set =
-      known && known->highlight ? *known->highlight : highlighter.get_mset(0, 0);
-  const Xapian::Stem stemmer = schema::text_stemmer();
+  // The snippets weigh the matched terms by the match's own weights, which
+  // the MSet carries: no database is read for them, locally or remotely.
+  query::SnippetMaker snippets(known && known->weights ? *known->weights
+                                                       : query::term_weights(mset, matched));
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
@@ -210,11 +209,7 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
     hit.other_sections = !by_article          ? 0
                          : index.is_cluster() ? cluster.other_sections[hits.size()]
                                               : it.get_collapse_count();
-    hit.snippet = query::make_snippet(
-        highlight_set.snippet(hit.section.text, query::kSnippetBytes, stemmer,
-                              Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                                  Xapian::MSet::SNIPPET_CJK_NGRAM,
-                              std::string(query::kHighlightStart), std::string(query::kHighlightEnd), "…"));
+    hit.snippet = snippets(hit.section.text);
     hits.push_back(std::move(hit));
   }
   return hits;
@@ -279,15 +274,13 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
   }
   std::set<std::string> matched;
   for (const Page& page : pages) matched.insert(page.terms.matched.begin(), page.terms.matched.end());
-  // One MSet makes every snippet: Xapian's snippets of one MSet depend on
-  // those it made before.
-  Xapian::Enquire highlighter(db);
-  highlighter.set_query(Xapian::Query(Xapian::Query::OP_OR, matched.begin(), matched.end()));
-  const Xapian::MSet highlight_set = highlighter.get_mset(0, 0);
+  // The same weights for both pages' snippets (the pages' queries are one).
+  std::optional<query::TermWeights> weights;
+  if (!pages.empty()) weights = query::term_weights(pages.front().mset, matched);
   std::vector<Hit> hits;
   for (Page& page : pages) {
     page.terms.matched = matched;
-    page.terms.highlight = highlight_set;
+    page.terms.weights = weights;
     for (Hit& hit : make_hits(index, page.enquire, page.mset, words, request.by_article, &page.terms)) {
       hits.push_back(std::move(hit));
     }

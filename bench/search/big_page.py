@@ -5,7 +5,10 @@ data, which holds the section text) on the same index and the same hits,
 interleaved rounds, whole processes. Also `folio stats` against
 `folio --version`. See bench/README.md.
 
-Usage: python3 bench/search/big_page.py --db INDEX [--folio build/bin/folio] [--rounds 15] [QUERY ...]
+Usage: python3 bench/search/big_page.py --db INDEX [--folio build/bin/folio ...] [--rounds 15] [QUERY ...]
+
+With --folio given more than once, every binary is timed in the same rounds
+(a column each: before and after a change).
 """
 import argparse
 import os
@@ -30,18 +33,21 @@ def timed(argv):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", required=True, help="a folio index")
-    ap.add_argument("--folio", default=os.path.join(ROOT, "build", "bin", "folio"))
+    ap.add_argument("--folio", action="append", help="a folio binary (repeat to compare several)")
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--limit", type=int, default=1000)
     ap.add_argument("queries", nargs="*", default=QUERIES)
     args = ap.parse_args()
+    folios = args.folio or [os.path.join(ROOT, "build", "bin", "folio")]
+    names = ["folio"] if len(folios) == 1 else [f"folio {k + 1}" for k in range(len(folios))]
     cmds = {}
     for q in args.queries:
-        cmds[("folio", q)] = [args.folio, "--db", args.db, "search", q, "--limit", str(args.limit), "--json"]
+        for name, folio in zip(names, folios):
+            cmds[(name, q)] = [folio, "--db", args.db, "search", q, "--limit", str(args.limit), "--json"]
         # quest stems a lower-case word as folio does (English stemmer, "Z" prefix).
         cmds[("quest", q)] = ["quest", "-d", args.db, "-m", str(args.limit), q]
-    cmds[("folio stats", "")] = [args.folio, "--db", args.db, "stats"]
-    cmds[("folio --version", "")] = [args.folio, "--version"]
+    cmds[("folio stats", "")] = [folios[-1], "--db", args.db, "stats"]
+    cmds[("folio --version", "")] = [folios[-1], "--version"]
     samples = {k: [] for k in cmds}
     for k, argv in cmds.items():  # warm-up
         timed(argv)
@@ -55,11 +61,19 @@ def main():
         hits[q] = sum(1 for line in out.splitlines() if line[:1].isdigit() and ": [" in line)
     ms = lambda xs: statistics.median(xs) * 1000
     print(f"Load average at the start: {' '.join(load)}; {args.rounds} interleaved rounds; median ms.\n")
-    print("| query | hits (quest) | folio --limit %d --json | quest -m %d | folio / quest |" % (args.limit, args.limit))
-    print("|---|---:|---:|---:|---:|")
+    for k, folio in enumerate(folios):
+        if len(folios) > 1:
+            print(f"{names[k]}: `{folio}`  ")
+    print()
+    head = "".join(f" {n} --limit {args.limit} --json |" for n in names)
+    ratios = "".join(f" {n} / quest |" for n in names)
+    print(f"| query | hits (quest) |{head} quest -m {args.limit} |{ratios}")
+    print("|---|---:|" + "---:|" * (2 * len(names) + 1))
     for q in args.queries:
-        f, x = ms(samples[("folio", q)]), ms(samples[("quest", q)])
-        print(f"| `{q}` | {hits[q]} | {f:.1f} | {x:.1f} | {f / x:.2f} |")
+        x = ms(samples[("quest", q)])
+        fs = [ms(samples[(n, q)]) for n in names]
+        print(f"| `{q}` | {hits[q]} |" + "".join(f" {f:.1f} |" for f in fs) + f" {x:.1f} |" +
+              "".join(f" {f / x:.2f} |" for f in fs))
     print()
     print("| command | median ms | max ms |")
     print("|---|---:|---:|")
