@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 struct JoinArgs {
   std::vector<std::string> nodes;
   std::vector<std::string> locals;
+  double timeout = 10;  // seconds
 };
 
 // The xapian-tcpsrv port of a node, from its folio service.
@@ -72,7 +73,9 @@ int run_join(const GlobalOptions& global, const JoinArgs& args) {
   }
   fs::create_directories(dir, ec);
   if (ec) throw Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
-  write_file(dir / kClusterFile, nlohmann::json{{"version", 1}, {"nodes", nodes}}.dump(2) + "\n");
+  const int timeout_ms = static_cast<int>(args.timeout * 1000);
+  write_file(dir / kClusterFile,
+             nlohmann::json{{"version", 1}, {"timeout_ms", timeout_ms}, {"nodes", nodes}}.dump(2) + "\n");
   write_file(dir / schema::kStubFile, stub);
   // Opening it checks every node once more, as a search would.
   const Index cluster(dir);
@@ -94,6 +97,12 @@ void add_join_command(CLI::App& app, Context& ctx) {
   sub->add_option("NODE", args->nodes, "ADDR:PORT of a node's `folio serve --listen`")
       ->type_name("ADDR:PORT");
   sub->add_option("--local", args->locals, "A local index to search with the nodes")->type_name("DIR");
+  sub->add_option("--timeout", args->timeout,
+                  "How long a node may take to connect or answer before a search fails naming it "
+                  "(or, with --partial, goes on without it)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->default_str("10");
   sub->callback([&ctx, args] {
     ctx.run = [&ctx, args] {
       if (args->nodes.empty() && args->locals.empty()) throw Error("give the nodes to join (ADDR:PORT...)");

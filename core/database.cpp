@@ -179,13 +179,21 @@ bool is_errno(const Xapian::Error& e, std::initializer_list<int> codes) {
 
 namespace {
 
-// Where the folio service of each remote line is, from the cluster file.
-std::map<std::string, node::Endpoint> read_cluster_file(const fs::path& dir) {
+// The cluster file: where the folio service of each remote line is, and
+// how long a node may take (`folio join --timeout`).
+struct ClusterFile {
   std::map<std::string, node::Endpoint> services;
+  std::optional<int> timeout_ms;
+};
+
+ClusterFile read_cluster_file(const fs::path& dir) {
+  ClusterFile file;
+  std::map<std::string, node::Endpoint>& services = file.services;
   std::ifstream in(dir / kClusterFile);
-  if (!in) return services;
+  if (!in) return file;
   try {
     const nlohmann::json j = nlohmann::json::parse(in);
+    if (j.contains("timeout_ms")) file.timeout_ms = j.at("timeout_ms").get<int>();
     for (const nlohmann::json& n : j.at("nodes")) {
       node::Endpoint e;
       if (n.contains("service_command")) {
@@ -199,7 +207,7 @@ std::map<std::string, node::Endpoint> read_cluster_file(const fs::path& dir) {
   } catch (const std::exception& e) {
     throw Error(fmt::format("the index at {} is damaged: bad {}: {}", dir.string(), kClusterFile, e.what()));
   }
-  return services;
+  return file;
 }
 
 // The folio service of a remote line without an entry in the cluster file:
@@ -296,7 +304,9 @@ Index::Index(const fs::path& dir, const OpenOptions& options)
 }
 
 void Index::open_nodes(const std::vector<std::string>& remotes, std::vector<Xapian::Database>& remote_dbs) {
-  const std::map<std::string, node::Endpoint> services = read_cluster_file(dir_);
+  const ClusterFile file = read_cluster_file(dir_);
+  const std::map<std::string, node::Endpoint>& services = file.services;
+  const int timeout_ms = file.timeout_ms.value_or(options_.timeout_ms);
   struct Opened {
     IndexNode node;
     Xapian::Database db;
@@ -307,13 +317,13 @@ void Index::open_nodes(const std::vector<std::string>& remotes, std::vector<Xapi
     auto it = services.find(remotes[k]);
     opened[k].node.remote = remotes[k];
     opened[k].node.service = std::make_shared<node::Connection>(
-        it != services.end() ? it->second : default_service(dir_, remotes[k]), options_.timeout_ms);
+        it != services.end() ? it->second : default_service(dir_, remotes[k]), timeout_ms);
   }
   auto open_one = [&](Opened& o) {
     try {
       o.node.shards = hello(*o.node.service);
       try {
-        o.db = open_remote(o.node.remote, options_.timeout_ms);
+        o.db = open_remote(o.node.remote, timeout_ms);
       } catch (const Xapian::NetworkError& e) {
         throw node::NodeError(o.node.name(), fmt::format("node {} is not answering (remote {}): {}",
                                                          o.node.name(), o.node.remote, e.get_msg()));

@@ -29,7 +29,8 @@ struct OpenOptions {
   // Leave out the nodes that do not answer (Index::missing_nodes() names
   // them) rather than throw node::NodeError. Default: every node is needed.
   bool partial = false;
-  // How long a node may take to connect or answer, in milliseconds.
+  // How long a node may take to connect or answer, in milliseconds, unless
+  // the cluster file says (`folio join --timeout`).
   int timeout_ms = 10000;
 };
 

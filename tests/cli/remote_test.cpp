@@ -353,6 +353,29 @@ TEST_CASE("a node that is down fails the search naming it, unless --partial", "[
   CHECK_FALSE(json::parse(back.out).contains("missing_nodes"));
 }
 
+TEST_CASE("a node that hangs times out after join's --timeout, naming it, unless --partial", "[remote]") {
+  Cluster c;
+  const fs::path quick = c.root / "quick";
+  c.must({"--db", quick.string(), "join", c.address(0), c.address(1), "--timeout", "0.5"});
+  CHECK_THAT(slurp(quick / "folio-cluster.json"), Contains("\"timeout_ms\": 500"));
+  // A node whose service is stopped: connections are accepted, never answered.
+  const std::string hung = c.address(1);
+  REQUIRE(::kill(c.pids[1], SIGSTOP) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  const Run run = c.on(quick, {"search", "china"});
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  const Run partial = c.on(quick, {"search", "china", "--partial", "--json"});
+  ::kill(c.pids[1], SIGCONT);
+  INFO(run);
+  CHECK(run.status == 2);
+  CHECK_THAT(run.err, Contains("node " + hung) && Contains("not answering"));
+  CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
+  CHECK(took.count() < 8);  // not the default 10 s
+  INFO(partial);
+  REQUIRE(partial.status == 0);
+  CHECK(json::parse(partial.out)["missing_nodes"] == json::array({hung}));
+}
+
 TEST_CASE("a node killed during searches, and a node re-indexing during searches", "[remote]") {
   Cluster c;
   // Re-indexing: node a's folder changes while searches run; each search
