@@ -46,7 +46,7 @@ Curation load_curation(const GlobalOptions& global) {
   Curation curation;
   if (!global.entities.empty()) curation.read_file(global.entities);
   try {
-    curation.read_country_names(data_dir() / "lexicon" / "countries.tsv");
+    curation.defer_country_names(data_dir() / "lexicon" / "countries.tsv");
   } catch (const Error&) {
     // Without folio's data files, names resolve as the index has them.
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "folio/error.hpp"
 #include "folio/text.hpp"
@@ -94,6 +95,7 @@ void Curation::add(Rule rule) {
 }
 
 void Curation::read(std::istream& in, const std::string& source) {
+  read_deferred();  // the order rules were given in decides which alias wins
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     const std::string where = fmt::format("{}:{}", source, number);
@@ -146,6 +148,11 @@ void Curation::read_file(const std::filesystem::path& path) {
 }
 
 void Curation::read_country_names(const std::filesystem::path& countries_tsv) {
+  read_deferred();
+  read_countries(countries_tsv);
+}
+
+void Curation::read_countries(const std::filesystem::path& countries_tsv) const {
   std::ifstream in(countries_tsv);
   if (!in) return;
   std::string line;
@@ -165,7 +172,10 @@ void Curation::read_country_names(const std::filesystem::path& countries_tsv) {
       const std::string key = fold(alias);
       // A name the user's file gives already, or a second country's: the first wins.
       if (!key.empty() && alias_.count({Field::place, key}) == 0) {
-        add({Action::alias, Field::place, columns[1], alias,
+        // As add() adds an alias rule.
+        alias_.emplace(std::pair{Field::place, key}, rules_.size());
+        rules_.push_back(
+            {Action::alias, Field::place, columns[1], alias,
              fmt::format("{}:{}",
                          (countries_tsv.parent_path().filename() / countries_tsv.filename()).string(),
                          number),
@@ -202,7 +212,30 @@ std::optional<std::string> Curation::name(Field type, const std::string& id) con
   return it->second;
 }
 
+void Curation::defer_country_names(std::filesystem::path countries_tsv) {
+  countries_tsv_ = std::move(countries_tsv);
+}
+
+void Curation::read_deferred() const {
+  if (countries_tsv_.empty()) return;
+  const std::filesystem::path path = std::exchange(countries_tsv_, {});
+  // The lexicon's rules are the curation's own bookkeeping: reading them
+  // late changes nothing a caller sees (the user's file came first).
+  read_countries(path);
+}
+
+bool Curation::empty() const {
+  read_deferred();
+  return rules_.empty();
+}
+
+const std::vector<Curation::Rule>& Curation::rules() const {
+  read_deferred();
+  return rules_;
+}
+
 const Curation::Rule* Curation::alias_rule(Field type, const std::string& folded) const {
+  read_deferred();
   const auto it = alias_.find({type, folded});
   return it == alias_.end() ? nullptr : &rules_[it->second];
 }

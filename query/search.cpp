@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <set>
+#include <utility>
 
 #include "cluster.hpp"
 #include "copies.hpp"
@@ -316,6 +318,87 @@ bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<s
   return true;
 }
 
+// The copy keys (schema::kCopySlot) of every match: how many matches have
+// one, and how many distinct keys there are. A key is "<16 hex digits>-<n>"
+// as the indexer writes it: held as two numbers in an open-addressing
+// table, no allocation per match (Xapian's ValueCountMatchSpy keeps a
+// std::map of strings: on a broad query at a million sections that map was
+// most of a search's time). Any other key is kept as a string.
+class CopyKeySpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string key = doc.get_value(schema::kCopySlot);
+    if (key.empty()) return;
+    ++keyed_;
+    std::uint64_t hash = 0, section = 0;
+    if (!parse(key, hash, section)) {
+      others_.insert(key);
+      return;
+    }
+    insert(hash, section + 1);
+  }
+  Xapian::doccount keyed() const { return keyed_; }
+  Xapian::doccount distinct() const { return static_cast<Xapian::doccount>(used_ + others_.size()); }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint64_t section = 0;  // the section index + 1; 0: empty
+  };
+
+  static bool parse(const std::string& key, std::uint64_t& hash, std::uint64_t& section) {
+    constexpr std::size_t kHexDigits = 16;
+    constexpr std::size_t kMaxIndexDigits = 9;
+    if (key.size() < kHexDigits + 2 || key.size() > kHexDigits + 1 + kMaxIndexDigits ||
+        key[kHexDigits] != '-') {
+      return false;
+    }
+    for (std::size_t i = 0; i < kHexDigits; ++i) {
+      const char c = key[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) return false;
+      hash = hash << 4U | static_cast<std::uint64_t>(digit);
+    }
+    for (std::size_t i = kHexDigits + 1; i < key.size(); ++i) {
+      if (key[i] < '0' || key[i] > '9') return false;
+      section = section * 10 + static_cast<std::uint64_t>(key[i] - '0');
+    }
+    return true;
+  }
+
+  void insert(std::uint64_t hash, std::uint64_t section) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = mix(hash, section) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.section == 0) {
+        slot = {hash, section};
+        ++used_;
+        return;
+      }
+      if (slot.hash == hash && slot.section == section) return;
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old =
+        std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(1024, 2 * slots_.size())));
+    used_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.section != 0) insert(slot.hash, slot.section);
+    }
+  }
+
+  static std::size_t mix(std::uint64_t hash, std::uint64_t section) {
+    return static_cast<std::size_t>(hash ^ (section * 0x9E3779B97F4A7C15ULL));
+  }
+
+  Xapian::doccount keyed_ = 0;
+  std::size_t used_ = 0;
+  std::vector<Slot> slots_;
+  std::set<std::string> others_;
+};
+
 // Section hits with the copies of an article merged (dedupe without
 // by_article). A collapse key makes Xapian skip matches it cannot show,
 // which spies then miss and totals only estimate; so the match counts
@@ -327,23 +410,14 @@ class CopyMerger {
   // Not on a cluster: through Xapian's remote backend, a date-sorted match
   // makes the spy count some keys twice (copies stay separate hits there).
   CopyMerger(const SearchRequest& request, const Index& index)
-      : on_(request.dedupe && !request.by_article && !index.is_cluster()), keys_(schema::kCopySlot) {}
+      : on_(request.dedupe && !request.by_article && !index.is_cluster()) {}
 
   void attach(Xapian::Enquire& enquire) {
     if (on_) enquire.add_matchspy(&keys_);
   }
 
   // After `match` of `enquire`: the copies merged into other hits.
-  Xapian::doccount copies() const {
-    if (!on_) return 0;
-    Xapian::doccount keyed = 0;
-    Xapian::doccount distinct = 0;
-    for (auto it = keys_.values_begin(); it != keys_.values_end(); ++it) {
-      keyed += it.get_termfreq();
-      ++distinct;
-    }
-    return keyed - distinct;
-  }
+  Xapian::doccount copies() const { return on_ ? keys_.keyed() - keys_.distinct() : 0; }
 
   // `match` again, collapsed, when there are copies; `enquire` is then the
   // one that made it.
@@ -356,7 +430,7 @@ class CopyMerger {
 
  private:
   bool on_;
-  Xapian::ValueCountMatchSpy keys_;
+  CopyKeySpy keys_;
 };
 
 std::vector<Xapian::doccount> collapse_counts(const Xapian::MSet& mset) {

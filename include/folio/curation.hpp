@@ -45,9 +45,13 @@ class Curation {
   // russia) as alias rules, so that a name the articles never used still
   // resolves. A file that does not exist adds nothing.
   void read_country_names(const std::filesystem::path& countries_tsv);
+  // The same, read when a name is first looked up (alias_rule(), rules()):
+  // folding the non-ASCII names builds ICU's transliterator, most of the
+  // CPU time of a search that resolves no name. Call after read_file().
+  void defer_country_names(std::filesystem::path countries_tsv);
 
-  bool empty() const { return rules_.empty(); }
-  const std::vector<Rule>& rules() const { return rules_; }
+  bool empty() const;
+  const std::vector<Rule>& rules() const;
   // The rules from entities files (not the lexicon's).
   std::size_t user_rules() const { return user_rules_; }
 
@@ -79,13 +83,18 @@ class Curation {
  private:
   using Key = std::pair<schema::Field, std::string>;
   void add(Rule rule);
-  std::vector<Rule> rules_;
+  // Reads the deferred countries file, once (not thread-safe).
+  void read_deferred() const;
+  // read_country_names(); its rules change only the mutable members.
+  void read_countries(const std::filesystem::path& countries_tsv) const;
+  mutable std::filesystem::path countries_tsv_;  // defer_country_names(), not yet read
+  mutable std::vector<Rule> rules_;
   std::size_t user_rules_ = 0;
   std::map<Key, std::string> merge_;   // id -> id merged into (one step)
   std::map<Key, std::string> rename_;  // id -> name
   std::map<Key, bool> suppress_;
   std::map<Key, std::vector<std::string>> user_aliases_;  // the entities file's aliases of an id
-  std::map<std::pair<schema::Field, std::string>, std::size_t> alias_;  // folded alias -> rule index
+  mutable std::map<std::pair<schema::Field, std::string>, std::size_t> alias_;  // folded alias -> rule index
 };
 
 // search() with `curation` applied: names resolve through its aliases and

@@ -100,6 +100,32 @@ TEST_CASE("the lexicon's other names of countries are aliases with their line", 
   CHECK(none.empty());
 }
 
+TEST_CASE("the countries file deferred gives the rules it gives read at once", "[curation]") {
+  const auto tsv = folio::test::kSourceDir / "data" / "lexicon" / "countries.tsv";
+  std::istringstream user("alias place:france \"La Douce\"\nalias place:japan \"Soviet Union\"\n");
+  Curation now;
+  now.read(user, "entities");
+  now.read_country_names(tsv);
+  std::istringstream again(user.str());
+  Curation later;
+  later.read(again, "entities");
+  later.defer_country_names(tsv);
+  // The user's alias of a name the lexicon also gives wins, as when read at once.
+  REQUIRE(later.alias_rule(Field::place, "soviet union") != nullptr);
+  CHECK(later.alias_rule(Field::place, "soviet union")->id == "japan");
+  REQUIRE(later.alias_rule(Field::place, "ussr") != nullptr);
+  CHECK(later.alias_rule(Field::place, "ussr")->id == "russia");
+  REQUIRE(later.rules().size() == now.rules().size());
+  for (std::size_t i = 0; i < now.rules().size(); ++i) {
+    CHECK(later.rules()[i].id == now.rules()[i].id);
+    CHECK(later.rules()[i].value == now.rules()[i].value);
+    CHECK(later.rules()[i].where == now.rules()[i].where);
+  }
+  Curation none;
+  none.defer_country_names("/nonexistent/countries.tsv");
+  CHECK(none.empty());
+}
+
 TEST_CASE("curated search: merged filters match both ids, facets add up, suppressed vanish",
           "[curation][search]") {
   const folio::Index index = corpus_index();
