@@ -725,18 +725,24 @@ class ArticleScan {
   }
 
   // The people, places and organisations of a run of tokens, left to right.
-  // Whether a unit reads as a sports report: a score ("2-0", "1-1"), or a
-  // result verb ("beat", "drew") together with a sports word ("match",
-  // "cup", "striker"). There a city without a place's context is a team.
+  // Whether a unit reads as a sports report: a score ("2-0", "1-1") with a
+  // result ("beat", "drew", "win", "victory") or a sports word ("cup",
+  // "striker"), or a result verb with a sports word. A score alone may be
+  // a vote ("ruled 5-4"), a sports word alone a metaphor. There a city
+  // without a place's context is a team.
   static bool sports_context(const std::vector<Token>& t) {
     static const std::unordered_set<std::string_view> kResults = {
-        "beat",   "beats",    "drew",     "draw",       "defeated", "thrashed", "edged",
-        "routed", "hammered", "trounced", "outclassed", "overcame", "lost",     "held"};
+        "beat",   "beats",    "drew",     "defeated",   "thrashed", "edged",
+        "routed", "hammered", "trounced", "outclassed", "overcame"};
+    static const std::unordered_set<std::string_view> kScoreWords = {"win",  "won",    "victory", "draw",
+                                                                     "lead", "defeat", "loss",    "drawn"};
     static const std::unordered_set<std::string_view> kSportsWords = {
-        "match",   "game",     "games",   "cup",     "league",    "goal",       "goals",     "striker",
-        "coach",   "fans",     "stadium", "kickoff", "derby",     "season",     "semifinal", "final",
-        "playoff", "playoffs", "innings", "wickets", "touchdown", "midfielder", "defender",  "goalkeeper"};
+        "match",   "cup",     "league",    "goal",       "goals",     "striker",    "coach",
+        "fans",    "stadium", "kickoff",   "derby",      "semifinal", "playoff",    "playoffs",
+        "innings", "wickets", "touchdown", "midfielder", "defender",  "goalkeeper", "unbeaten"};
+    bool score = false;
     bool result = false;
+    bool score_word = false;
     bool sports = false;
     for (std::size_t k = 0; k < t.size(); ++k) {
       const Token& w = t[k];
@@ -744,13 +750,14 @@ class ArticleScan {
       if (k > 0 && w.hyphen && w.text.size() <= 2 && t[k - 1].text.size() <= 2 &&
           std::isdigit(static_cast<unsigned char>(w.text[0])) != 0 &&
           std::isdigit(static_cast<unsigned char>(t[k - 1].text[0])) != 0) {
-        return true;
+        score = true;
       }
       if (w.cap) continue;
       result = result || kResults.count(w.key) != 0;
+      score_word = score_word || kScoreWords.count(w.key) != 0;
       sports = sports || kSportsWords.count(w.key) != 0;
     }
-    return result && sports;
+    return (score && (result || score_word || sports)) || (result && sports);
   }
 
   // A city at [i, i + m.length) that is a team here: a sports report, no

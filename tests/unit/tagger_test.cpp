@@ -119,6 +119,8 @@ TEST_CASE("conventions: a team named after a city is an organisation, no place",
         Ids{"liverpool", "sheffield"});
   CHECK(places(paragraph("The fans flew home to Liverpool after the 2-0 win over Arsenal.")) ==
         Ids{"liverpool"});
+  // A score alone may be a vote: no sports report, the city stays a place.
+  CHECK(places(paragraph("The Seattle court ruled 5-4 on Monday that the law stands.")) == Ids{"seattle"});
 }
 
 TEST_CASE("conventions: a dateline city is a place", "[tagger][entities]") {
