@@ -726,10 +726,11 @@ class ArticleScan {
 
   // The people, places and organisations of a run of tokens, left to right.
   // Whether a unit reads as a sports report: a score ("2-0", "1-1") with a
-  // result ("beat", "drew", "win", "victory") or a sports word ("cup",
-  // "striker"), or a result verb with a sports word. A score alone may be
-  // a vote ("ruled 5-4"), a sports word alone a metaphor. There a city
-  // without a place's context is a team.
+  // result verb ("beat", "drew") or a sports word ("cup", "striker"), or
+  // followed by a result ("a 2-0 win"); or a result verb with a sports
+  // word. A score alone may be a vote ("ruled 5-4") or a range, a sports
+  // word alone a metaphor. There a city without a place's context is a
+  // team.
   static bool sports_context(const std::vector<Token>& t) {
     static const std::unordered_set<std::string_view> kResults = {
         "beat",   "beats",    "drew",     "defeated",   "thrashed", "edged",
@@ -742,22 +743,23 @@ class ArticleScan {
         "innings", "wickets", "touchdown", "midfielder", "defender",  "goalkeeper", "unbeaten"};
     bool score = false;
     bool result = false;
-    bool score_word = false;
     bool sports = false;
     for (std::size_t k = 0; k < t.size(); ++k) {
       const Token& w = t[k];
-      // "2-0": a number of at most two digits joined by a hyphen to another.
+      // "2-0": a number of at most two digits joined by a hyphen to another;
+      // it counts alone when a result follows it ("a 2-0 win"), not a range
+      // ("5-10 pct").
       if (k > 0 && w.hyphen && w.text.size() <= 2 && t[k - 1].text.size() <= 2 &&
           std::isdigit(static_cast<unsigned char>(w.text[0])) != 0 &&
           std::isdigit(static_cast<unsigned char>(t[k - 1].text[0])) != 0) {
         score = true;
+        if (k + 1 < t.size() && kScoreWords.count(t[k + 1].key) != 0) sports = true;
       }
       if (w.cap) continue;
       result = result || kResults.count(w.key) != 0;
-      score_word = score_word || kScoreWords.count(w.key) != 0;
       sports = sports || kSportsWords.count(w.key) != 0;
     }
-    return (score && (result || score_word || sports)) || (result && sports);
+    return (score && (result || sports)) || (result && sports);
   }
 
   // A city at [i, i + m.length) that is a team here: a sports report, no
