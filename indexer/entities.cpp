@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 
 #include "folio/date.hpp"
@@ -724,10 +725,76 @@ class ArticleScan {
   }
 
   // The people, places and organisations of a run of tokens, left to right.
+  // Whether a unit reads as a sports report: a score ("2-0", "1-1") with a
+  // result verb ("beat", "drew") or a sports word ("cup", "striker"), or
+  // followed by a result ("a 2-0 win"); or a result verb with a sports
+  // word. A score alone may be a vote ("ruled 5-4") or a range, a sports
+  // word alone a metaphor. There a city without a place's context is a
+  // team.
+  static bool sports_context(const std::vector<Token>& t) {
+    static const std::unordered_set<std::string_view> kResults = {
+        "beat",   "beats",    "drew",     "defeated",   "thrashed", "edged",
+        "routed", "hammered", "trounced", "outclassed", "overcame"};
+    static const std::unordered_set<std::string_view> kScoreWords = {"win",  "won",    "victory", "draw",
+                                                                     "lead", "defeat", "loss",    "drawn"};
+    static const std::unordered_set<std::string_view> kSportsWords = {
+        "match",   "cup",     "league",    "goal",       "goals",     "striker",    "coach",
+        "fans",    "stadium", "kickoff",   "derby",      "semifinal", "playoff",    "playoffs",
+        "innings", "wickets", "touchdown", "midfielder", "defender",  "goalkeeper", "unbeaten"};
+    bool score = false;
+    bool result = false;
+    bool sports = false;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      const Token& w = t[k];
+      // "2-0": a number of at most two digits joined by a hyphen to another;
+      // it counts alone when a result follows it ("a 2-0 win"), not a range
+      // ("5-10 pct").
+      if (k > 0 && w.hyphen && w.text.size() <= 2 && t[k - 1].text.size() <= 2 &&
+          std::isdigit(static_cast<unsigned char>(w.text[0])) != 0 &&
+          std::isdigit(static_cast<unsigned char>(t[k - 1].text[0])) != 0) {
+        score = true;
+        if (k + 1 < t.size() && kScoreWords.count(t[k + 1].key) != 0) sports = true;
+      }
+      if (w.cap) continue;
+      result = result || kResults.count(w.key) != 0;
+      sports = sports || kSportsWords.count(w.key) != 0;
+    }
+    return (score && (result || sports)) || (result && sports);
+  }
+
+  // A city at [i, i + m.length) that is a team here: a sports report, no
+  // place's context before it ("in Liverpool" stays a place). Returns the
+  // length of the team's name: the city and the capitalised words joined
+  // to it that are no places ("Sheffield Wednesday", "Leeds United"), or 0.
+  std::size_t team_length(const std::vector<Token>& t, std::size_t i, const Match& m, bool sports,
+                          bool heading) const {
+    static const std::unordered_set<std::string_view> kPlaceWords = {
+        "in",   "at",  "near", "outside", "around", "across",  "toward",   "towards",
+        "into", "via", "to",   "from",    "visit",  "visited", "visiting", "through"};
+    if (!sports || heading || m.phrase == nullptr || m.phrase->places.empty() || m.phrase->demonym) return 0;
+    if (lx_.places()[m.phrase->places.front()].place.kind != PlaceKind::city) return 0;
+    if (i > 0 && !t[i - 1].cap && kPlaceWords.count(t[i - 1].key) != 0) return 0;
+    std::size_t n = m.length;
+    while (i + n < t.size() && t[i + n].cap && t[i + n].joined && !t[i + n].comma_before &&
+           !t[i + n - 1].possessive) {
+      const Match next = longest_phrase(t, i + n, heading);
+      if (next.phrase != nullptr && !next.phrase->places.empty() &&
+          lx_.places()[next.phrase->places.front()].place.kind != PlaceKind::city) {
+        break;
+      }
+      ++n;
+    }
+    // "Liverpool, England" or "Leeds and London" read alone: only a city
+    // next to a score, another team or a result makes it a team, which the
+    // unit's sports context stands for.
+    return n;
+  }
+
   void scan_tokens(const std::vector<Token>& t, const std::uint8_t* labels, std::size_t section,
                    bool heading) {
     bool titled = false;
     std::size_t title_start = 0;
+    const bool sports = sports_context(t);
     for (std::size_t i = 0; i < t.size();) {
       const Token& tok = t[i];
       if (tok.sentence_start && !heading) titled = false;  // "... the Oba. Historians"
@@ -801,6 +868,16 @@ class ArticleScan {
         continue;
       }
       titled = false;
+      // A team named after its city, in a sports report: an organisation,
+      // and the city in its name counts as no place.
+      if (place) {
+        if (const std::size_t n = team_length(t, i, m, sports, heading); n > 0) {
+          add_org_mention(t, i, n, section, heading);
+          for (std::size_t k = i; k < i + n; ++k) organisation_words.insert(t[k].key);
+          i += n;
+          continue;
+        }
+      }
       // The tagger's organisations the rules did not take for a person:
       // "Aston Villa", "Corriere della Sera", "Barcelona" the club.
       if (tagged.type == EntityType::organisation) {

@@ -892,6 +892,28 @@ TEST_CASE_METHOD(CliFixture, "show: prints a section from a search in full", "[c
   }
 }
 
+TEST_CASE_METHOD(CliFixture,
+                 "extract: a team named after a city is an organisation, the city in a place's "
+                 "context a place",
+                 "[cli][extract][entities]") {
+  write_file(corpus() / "teams.txt",
+             "Cup report\n\nSheffield Wednesday beat Leeds United 2-1 in the cup on Tuesday.\n");
+  write_file(corpus() / "home.txt",
+             "After the match\n\nThe players flew home to Sheffield on Wednesday night.\n");
+  const std::vector<json> documents = extract_json({"corpus/teams.txt", "corpus/home.txt"});
+  REQUIRE(documents.size() == 2);
+  INFO(documents[0].dump() << "\n" << documents[1].dump());
+  const json& team = documents[0].at("sections").at(0);
+  std::set<std::string> orgs;
+  for (const json& o : team.at("organisations")) orgs.insert(o.at("id").get<std::string>());
+  CHECK(orgs == std::set<std::string>{"sheffield-wednesday", "leeds-united"});
+  CHECK(team.at("places").empty());
+  CHECK(team.at("people").empty());
+  const json& home = documents[1].at("sections").at(0);
+  REQUIRE(home.at("places").size() == 1);
+  CHECK(home.at("places")[0].at("id") == "sheffield");
+}
+
 TEST_CASE_METHOD(CliFixture, "extract --json: the sample's sections, date and no boilerplate",
                  "[cli][extract][json]") {
   const std::vector<json> documents = extract_json({kSample});

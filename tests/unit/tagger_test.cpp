@@ -25,6 +25,14 @@ Ids people(const folio::Article& a) {
   return out;
 }
 
+Ids orgs(const folio::Article& a) {
+  Ids out;
+  for (const auto& s : a.sections) {
+    for (const auto& o : s.orgs) out.insert(o.id);
+  }
+  return out;
+}
+
 Ids places(const folio::Article& a) {
   Ids out;
   for (const auto& s : a.sections) {
@@ -89,6 +97,30 @@ TEST_CASE("conventions: names the lexicon does not know are found", "[tagger][en
 TEST_CASE("conventions: a team or organisation named like a person is neither", "[tagger][entities]") {
   const auto a = paragraph("The fans of Aston Villa sang for an hour before the kick-off at the stadium.");
   CHECK(people(a).empty());
+}
+
+TEST_CASE("conventions: a team named after a city is an organisation, no place", "[tagger][entities]") {
+  // A score, a result verb and another team: the cities are clubs.
+  const auto derby = paragraph("Liverpool beat Arsenal 2-0 on Saturday to go top of the table.");
+  CHECK(places(derby).empty());
+  CHECK(people(derby).empty());
+  CHECK(orgs(derby).count("liverpool") == 1);
+  // A city and a word after it that makes a team ("Sheffield Wednesday").
+  const auto draw = paragraph("Sheffield Wednesday drew 1-1 with Leeds United in the cup on Tuesday.");
+  CHECK(places(draw).empty());
+  CHECK(people(draw).empty());
+  CHECK(orgs(draw).count("sheffield-wednesday") == 1);
+  // A city's abbreviation before a team's name.
+  const auto lakers = paragraph("The LA Lakers won their fifth game in a row, the coach said.");
+  CHECK(places(lakers).empty());
+  CHECK(people(lakers).empty());
+  // The same cities with a place's context stay places.
+  CHECK(places(paragraph("She grew up in Liverpool and moved to Sheffield in 1990 to study law.")) ==
+        Ids{"liverpool", "sheffield"});
+  CHECK(places(paragraph("The fans flew home to Liverpool after the 2-0 win over Arsenal.")) ==
+        Ids{"liverpool"});
+  // A score alone may be a vote: no sports report, the city stays a place.
+  CHECK(places(paragraph("The Seattle court ruled 5-4 on Monday that the law stands.")) == Ids{"seattle"});
 }
 
 TEST_CASE("conventions: a dateline city is a place", "[tagger][entities]") {
