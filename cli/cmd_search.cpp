@@ -182,11 +182,12 @@ void add_search_command(CLI::App& app, Context& ctx) {
                  "pseudo-relevance feedback); AND, OR, NOT in an all-caps query are words")
       ->excludes(all);
   matching
-      ->add_option("--time-limit", args->time_limit,
-                   "Stop counting matches after this many seconds (0: never): the hits are still the "
-                   "best, the totals become estimates (time_limited in JSON)")
+      ->add_option(
+          "--time-limit", args->time_limit,
+          "Stop counting matches after this many seconds (0: never; at most 3600): the hits are still the "
+          "best, the totals become estimates (time_limited in JSON)")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   auto* output = sub->add_option_group("Output");
   output->add_flag("--by-article", args->by_article,

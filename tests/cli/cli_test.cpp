@@ -3035,6 +3035,22 @@ TEST_CASE_METHOD(ConfigFixture,
   CHECK(orgs_of(shown({"--no-config", "show", id, "--json"})).count("eu") == 1);
 }
 
+TEST_CASE_METHOD(ConfigFixture, "--time-limit: seconds, 0 for none, from the command line or the config file",
+                 "[cli][config][limits]") {
+  index_corpus();
+  // The limit does not change what a search finds when it is not reached.
+  const json limited = search_json({"china", "--time-limit", "5", "--limit", kEveryHit});
+  const json unlimited = search_json({"china", "--time-limit", "0", "--limit", kEveryHit});
+  CHECK(limited.at("time_limited") == false);
+  CHECK(unlimited.at("time_limited") == false);
+  CHECK(id_set(limited) == id_set(unlimited));
+  const Run negative = folio({"search", "china", "--time-limit", "-1"});
+  CHECK(negative.exit_code == 2);
+  CHECK_THAT(negative.err, Contains("--time-limit"));
+  write_config("[search]\ntime-limit = 2\n");
+  CHECK(std::regex_search(folio({"config"}).out, std::regex("\ntime-limit = 2 +# .*config:2\n")));
+}
+
 TEST_CASE_METHOD(CliFixture, "names: a country's other names resolve though no article uses them",
                  "[cli][filters][names]") {
   write_file(
