@@ -3035,7 +3035,7 @@ TEST_CASE_METHOD(ConfigFixture,
   CHECK(orgs_of(shown({"--no-config", "show", id, "--json"})).count("eu") == 1);
 }
 
-TEST_CASE_METHOD(ConfigFixture, "--time-limit: seconds, 0 for none, from the command line or the config file",
+TEST_CASE_METHOD(ConfigFixture, "time limit: seconds, 0 for none, from the command line or the config file",
                  "[cli][config][limits]") {
   index_corpus();
   // The limit does not change what a search finds when it is not reached.
