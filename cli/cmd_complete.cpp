@@ -8,17 +8,21 @@
 //   folio __complete -- values CMD OPT [PREFIX]   the values OPT takes: a fixed
 //                                         set (--format, --sort, --color...),
 //                                         facet fields, or the ids of the
-//                                         people or places in the index;
+//                                         people, places or organisations
+//                                         in the index (as the entities
+//                                         file makes them);
 //                                         exits 1 when OPT takes no value
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
 #include "folio/database.hpp"
+#include "folio/error.hpp"
 
 namespace folio::cli {
 namespace {
@@ -95,24 +99,46 @@ std::vector<std::string> member_values(CLI::Option& opt) {
   return values;
 }
 
+// The ids of the index's entities of `type` that start with `prefix`, as
+// the entities file makes them: a suppressed one is not offered, a merged
+// one is the one it is merged into, a renamed one has its new name.
+void print_entities(const GlobalOptions& global, schema::Field type, const std::string& prefix) {
+  const Index index = open_for_reading(database_dir(global));
+  Curation curation;
+  try {
+    curation = load_curation(global);
+  } catch (const Error&) {
+    // A bad entities file: `folio search` says so; complete as indexed.
+  }
+  std::map<std::string, std::string> offered;  // id -> name
+  for (schema::EntityRecord& e : index.entities(type)) {
+    const std::optional<std::string> into = curation.merged_into(type, e.id);
+    if (curation.suppressed(type, e.id) || (into && curation.suppressed(type, *into))) continue;
+    if (into) {
+      if (offered.count(*into) != 0) continue;
+      std::optional<schema::EntityRecord> target = index.entity(type, *into);
+      e = target ? std::move(*target) : schema::EntityRecord{type, *into, *into, {}, e.kind, e.country};
+    }
+    curation.apply(e);
+    if (e.id.starts_with(prefix)) offered.emplace(e.id, e.name);
+  }
+  for (const auto& [id, name] : offered) fmt::print("{}\t{}\n", id, one_line(name));
+}
+
 int print_values(const GlobalOptions& global, CLI::App& cmd, const std::string& option,
                  const std::string& prefix) {
-  if (option == "--person" || option == "--place") {
-    const auto type =
-        option == "--person" ? schema::EntityRecord::Type::person : schema::EntityRecord::Type::place;
+  if (option == "--person" || option == "--place" || option == "--org") {
+    const schema::Field type = *schema::field_named(option.substr(2));
     // No index yet, or one being rebuilt: nothing to offer, no error.
     try {
-      const Index index = open_for_reading(database_dir(global));
-      for (const schema::EntityRecord& e : index.entities(type)) {
-        if (e.id.starts_with(prefix)) fmt::print("{}\t{}\n", e.id, one_line(e.name));
-      }
+      print_entities(global, type, prefix);
     } catch (const std::exception&) {
     }
     return kExitFound;
   }
   if (option == "--facet") {
     for (const char* field :
-         {"person", "place", "country", "author", "date", "date:year", "date:month", "date:day"}) {
+         {"person", "place", "org", "country", "author", "date", "date:year", "date:month", "date:day"}) {
       if (std::string_view(field).starts_with(prefix)) fmt::print("{}\n", field);
     }
     return kExitFound;

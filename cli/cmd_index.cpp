@@ -220,6 +220,9 @@ int run_index(const GlobalOptions& global, const IndexArgs& args) {
   options.jobs = args.jobs;
   options.files_per_commit = args.batch;
   options.stop = &g_interrupted;
+  // The entities file is applied to what the index stores, too.
+  const Curation curation = load_curation(global);
+  options.curation = &curation;
 
   // Xapian's writing takes a little more than half of the CPU, parsing and
   // extraction the rest: half the cores write (docs/benchmarks.md measures

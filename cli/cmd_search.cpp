@@ -31,10 +31,7 @@ std::string facet_counted_list() {
 
 struct SearchArgs {
   std::vector<std::string> words;
-  std::map<schema::Field, std::vector<std::string>> filters;  // --person, --place, --author ...
-  bool place_exact = false;
-  std::string since, until;
-  bool undated = false;
+  FilterArgs filters;  // --person, --place, --author, --since ...
   std::vector<std::string> facets;
   std::string facet_by = "section";
   bool disjunctive = false;
@@ -49,6 +46,7 @@ struct SearchArgs {
   bool partial = false;
   std::string histogram;  // "" none; "auto", "year", "month", "day"
   bool no_dedupe = false;
+  double time_limit = kSearchTimeLimit;
 };
 
 int run_search(const GlobalOptions& global, const SearchArgs& args) {
@@ -60,12 +58,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
     if (!request.query.empty()) request.query += ' ';
     request.query += word;
   }
-  request.filters = args.filters;
-  request.place_exact = args.place_exact;
-  request.since = args.since;
-  request.until = args.until;
-  request.undated = args.undated;
-  request.today = today();
+  args.filters.apply_to(request);
   for (const std::string& f : args.facets) request.facets.push_back(parse_facet_spec(f));
   request.facet_by_article = args.facet_by == "article";
   request.disjunctive = args.disjunctive;
@@ -81,6 +74,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
     request.histogram_granularity = parse_facet_spec("date:" + args.histogram).granularity;
   }
   request.dedupe = !args.no_dedupe;
+  request.time_limit = args.time_limit;
 
   const Curation curation = load_curation(global);
   const std::filesystem::path dir = database_dir(global);
@@ -143,7 +137,7 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
   make_printer(global, format)->search_results(results);
   if (results.time_limited) {
     fmt::print(stderr, "folio: the search took more than {}s: it stopped counting, so totals are estimates\n",
-               kSearchTimeLimit);
+               request.time_limit);
   }
   return results.total + results.relaxed_total > 0 ? kExitFound : kExitNotFound;
 }
@@ -162,30 +156,7 @@ void add_search_command(CLI::App& app, Context& ctx) {
       "date:2023-06..2023-07 (also date:2023, date:..2023-06-18, date:2023-06-01..). "
       "A QUERY may be left out when a filter is given.");
   sub->add_option("QUERY", args->words, "Query words (quote phrases for the shell)");
-  auto* filters = sub->add_option_group("Filters", "The same flag twice is OR, different flags AND");
-  // One flag per field with schema::kFilter, in table order.
-  for (const schema::FieldInfo& field : schema::kFields) {
-    if ((field.flags & schema::kFilter) == 0) continue;
-    filters
-        ->add_option(fmt::format("--{}", field.name), args->filters[field.field],
-                     std::string(field.filter_help))
-        ->type_name("NAME")
-        ->allow_extra_args(false);
-    if (field.roll_up) {
-      filters->add_flag(fmt::format("--{}-exact", field.name), args->place_exact,
-                        fmt::format("--{0} matches the {0} itself, not the {0}s in it", field.name));
-    }
-  }
-  filters
-      ->add_option("--since", args->since,
-                   "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
-                   "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
-      ->type_name("DATE");
-  filters
-      ->add_option("--until", args->until,
-                   "Articles dated on or before DATE (its whole period: 2023-06 includes June 30)")
-      ->type_name("DATE");
-  filters->add_flag("--undated", args->undated, "Only articles without a date");
+  add_filter_options(*sub, args->filters);
   auto* facets = sub->add_option_group("Facets");
   facets
       ->add_option("--facet", args->facets,
@@ -210,6 +181,14 @@ void add_search_command(CLI::App& app, Context& ctx) {
                  "Rank every section with any of the words (stopwords dropped, with "
                  "pseudo-relevance feedback); AND, OR, NOT in an all-caps query are words")
       ->excludes(all);
+  matching
+      ->add_option(
+          "--time-limit", args->time_limit,
+          "Stop counting matches after this many seconds (0: never; at most 3600): the hits are still the "
+          "best, the totals become estimates (time_limited in JSON)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
   auto* output = sub->add_option_group("Output");
   output->add_flag("--by-article", args->by_article,
                    "One hit per article: its best section, with the others counted");

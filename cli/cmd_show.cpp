@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "folio/curation.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
@@ -41,6 +42,12 @@ int run_show(const GlobalOptions& global, const ShowArgs& args) {
   const Index index = open_for_reading(database_dir(global));
   const std::vector<std::string> ids = ids_to_show(args.ids);
   if (ids.empty()) throw Error("no id to show: give IDs, or '-' and ids on stdin");
+  // As searches show them: the entities file's merges, names and
+  // suppressions (the index has them from its last run; the file may be newer).
+  const Curation curation = load_curation(global);
+  const Curation::Lookup lookup = [&index](schema::Field type, const std::string& id) {
+    return index.entity(type, id);
+  };
   std::vector<ShownSection> shown;
   bool missing = false;
   for (const std::string& id : ids) {
@@ -55,6 +62,7 @@ int run_show(const GlobalOptions& global, const ShowArgs& args) {
     const std::optional<schema::SectionRef> section = schema::parse_section_id(id);
     const std::string article_id = section ? section->article_id : id;
     for (schema::SectionData& s : sections) {
+      curation.apply(s, lookup);
       std::string section_id = schema::section_id(article_id, s.index);
       shown.push_back({std::move(section_id), std::move(s)});
     }

@@ -1,8 +1,6 @@
 // folio similar ID: the sections most like one, ranked.
 #include <fmt/format.h>
 
-#include <map>
-
 #include "command.hpp"
 #include "folio/database.hpp"
 #include "folio/error.hpp"
@@ -13,8 +11,7 @@ namespace {
 
 struct SimilarArgs {
   std::string id;
-  std::map<schema::Field, std::vector<std::string>> filters;
-  std::string since, until;
+  FilterArgs filters;
   bool by_article = false;
   unsigned limit = 10;
   unsigned offset = 0;
@@ -29,10 +26,7 @@ int run_similar(const GlobalOptions& global, const SimilarArgs& args) {
     throw Error(fmt::format("--json and --format {} contradict each other: give one", args.format));
   }
   SearchRequest request;
-  request.filters = args.filters;
-  request.since = args.since;
-  request.until = args.until;
-  request.today = today();
+  args.filters.apply_to(request);
   request.by_article = args.by_article;
   request.limit = args.limit;
   request.offset = args.offset;
@@ -70,19 +64,7 @@ void add_similar_command(CLI::App& app, Context& ctx) {
                   "id (its lead).",
                   kSimilarTerms));
   sub->add_option("ID", args->id, "Section or article id")->required();
-  auto* filters = sub->add_option_group("Filters", "The same flag twice is OR, different flags AND");
-  for (const schema::FieldInfo& field : schema::kFields) {
-    if ((field.flags & schema::kFilter) == 0) continue;
-    filters
-        ->add_option(fmt::format("--{}", field.name), args->filters[field.field],
-                     std::string(field.filter_help))
-        ->type_name("NAME")
-        ->allow_extra_args(false);
-  }
-  filters->add_option("--since", args->since, "Articles dated on or after DATE (as folio search)")
-      ->type_name("DATE");
-  filters->add_option("--until", args->until, "Articles dated on or before DATE (as folio search)")
-      ->type_name("DATE");
+  add_filter_options(*sub, args->filters);
   auto* output = sub->add_option_group("Output");
   output->add_flag("--by-article", args->by_article, "One hit per article: its best section");
   output->add_option("-n,--limit", args->limit, "Show at most this many hits")->capture_default_str();

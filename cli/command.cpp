@@ -17,7 +17,42 @@ std::string env(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
-namespace {}  // namespace
+void FilterArgs::apply_to(SearchRequest& request) const {
+  request.filters = filters;
+  request.place_exact = place_exact;
+  request.since = since;
+  request.until = until;
+  request.undated = undated;
+  request.today = today();
+}
+
+CLI::Option_group* add_filter_options(CLI::App& app, FilterArgs& args) {
+  auto* group = app.add_option_group("Filters", "The same flag twice is OR, different flags AND");
+  // One flag per field with schema::kFilter, in table order.
+  for (const schema::FieldInfo& field : schema::kFields) {
+    if ((field.flags & schema::kFilter) == 0) continue;
+    group
+        ->add_option(fmt::format("--{}", field.name), args.filters[field.field],
+                     std::string(field.filter_help))
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+    if (field.roll_up) {
+      group->add_flag(fmt::format("--{}-exact", field.name), args.place_exact,
+                      fmt::format("--{0} matches the {0} itself, not the {0}s in it", field.name));
+    }
+  }
+  group
+      ->add_option("--since", args.since,
+                   "Articles dated on or after DATE: 2023, 2023-06, 2023-06-18, June 2023, "
+                   "18 June 2023, June 18, 2023, today, yesterday, last week, 3 months ago")
+      ->type_name("DATE");
+  group
+      ->add_option("--until", args.until,
+                   "Articles dated on or before DATE (its whole period: 2023-06 includes June 30)")
+      ->type_name("DATE");
+  group->add_flag("--undated", args.undated, "Only articles without a date");
+  return group;
+}
 
 fs::path database_dir(const GlobalOptions& global, std::string* source) {
   auto from = [&](const char* what, fs::path dir) {

@@ -8,11 +8,13 @@
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "config.hpp"
 #include "folio/curation.hpp"
 #include "folio/ingest.hpp"
+#include "folio/search.hpp"
 #include "printers.hpp"
 
 namespace folio::cli {
@@ -71,6 +73,21 @@ std::filesystem::path database_dir(const GlobalOptions& global, std::string* sou
 // place_aliases.tsv, when there) and the user's entities file. Throws
 // folio::Error "FILE:LINE: ..." for a bad line.
 Curation load_curation(const GlobalOptions& global);
+
+// The filter flags of `folio search`, `folio similar` and `folio open`:
+// one per field with schema::kFilter (--person, --place, --org, --author),
+// --place-exact, --since, --until and --undated.
+struct FilterArgs {
+  std::map<schema::Field, std::vector<std::string>> filters;
+  bool place_exact = false;
+  std::string since, until;
+  bool undated = false;
+  // Sets the request's filters, dates and today().
+  void apply_to(SearchRequest& request) const;
+};
+// Adds the flags to `app` in an option group "Filters", which it returns;
+// `args` must outlive the parse.
+CLI::Option_group* add_filter_options(CLI::App& app, FilterArgs& args);
 
 // The environment variable NAME, or "" when it is not set.
 std::string env(const char* name);

@@ -296,7 +296,7 @@ class IndexRun {
   ShardWriter& writer(std::size_t k) {
     if (writers_.empty()) {
       for (Xapian::WritableDatabase& shard : index_.shards)
-        writers_.emplace_back(shard, options_.files_per_commit);
+        writers_.emplace_back(shard, options_.files_per_commit, options_.curation);
     }
     return writers_[k];
   }
@@ -350,7 +350,15 @@ IndexReport IndexRun::run() {
   list_files();
   known_ = load_known_files(index_);
   sort_out_unchanged();
-  if (!todo_.empty() && !stopped()) read_changed_files();
+  // The entities file's changes go into the run's first commit of each
+  // shard (the last, when nothing else changes).
+  bool curated = false;
+  for (std::size_t k = 0; k < index_.shards.size(); ++k) curated = writer(k).update_curation() || curated;
+  const bool read = !todo_.empty() && !stopped();
+  if (read) read_changed_files();
+  if (curated && !read) {
+    for (ShardWriter& w : writers_) w.commit();
+  }
   if (error_) std::rethrow_exception(error_);
   report_.interrupted = stopped() && progress_.files_done < files_.size();
   if (!report_.interrupted) remove_gone_files();

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <sstream>
+
+#include "folio/error.hpp"
 
 namespace folio {
 
@@ -25,27 +28,76 @@ void EntityRegistry::add(const Article& article) {
 }
 
 void EntityRegistry::flush() {
-  for (const std::string& key : dirty_) db_.set_metadata(key, cache_.at(key).to_json());
+  std::set<std::pair<schema::Field, std::string>> groups;
+  for (const std::string& key : dirty_) {
+    const schema::EntityRecord& record = cache_.at(key);
+    if (curation_ != nullptr && curation_->touches(record.type, record.id)) {
+      groups.emplace(record.type, record.id);
+    } else {
+      db_.set_metadata(key, record.to_json());
+    }
+  }
   dirty_.clear();
+  for (const auto& group : groups) write_group(*curation_, group.first, group.second);
+}
+
+std::optional<schema::EntityRecord> EntityRegistry::raw(schema::Field type, const std::string& id) {
+  const std::string key = schema::entity_key(type, id);
+  if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
+  std::string stored = db_.get_metadata(std::string(schema::kRawEntityKeyPrefix) + key);
+  if (stored == "-") return std::nullopt;
+  if (stored.empty()) stored = db_.get_metadata(key);
+  if (stored.empty()) return std::nullopt;
+  return cache_.emplace(key, schema::EntityRecord::from_json(type, id, stored)).first->second;
+}
+
+void EntityRegistry::write_group(const Curation& curation, schema::Field type, const std::string& id) {
+  const std::string into = curation.merged_into(type, id).value_or(id);
+  write_member(curation, type, into, into);
+  for (const std::string& from : curation.merged_from(type, into)) write_member(curation, type, from, into);
+}
+
+// An entity's record as `curation` makes it: none when it is merged into
+// another or suppressed; the one it is merged into has the names of those
+// merged into it.
+void EntityRegistry::write_member(const Curation& curation, schema::Field type, const std::string& id,
+                                  const std::string& into) {
+  const std::optional<schema::EntityRecord> extracted = raw(type, id);
+  std::optional<schema::EntityRecord> record;
+  if (id == into && !curation.suppressed(type, id)) {
+    record = extracted;
+    for (const std::string& from : curation.merged_from(type, into)) {
+      if (curation.suppressed(type, from)) continue;
+      const std::optional<schema::EntityRecord> other = raw(type, from);
+      if (!other) continue;
+      if (!record) {
+        record = schema::EntityRecord{type, into, other->name, {}, other->kind, other->country};
+      } else {
+        record->add_aliases({other->name});
+      }
+      record->add_aliases(other->aliases);
+    }
+    if (record) curation.apply(*record);
+  }
+  const std::string key = schema::entity_key(type, id);
+  set(key, record ? record->to_json() : "");
+  std::string kept;
+  if (curation.touches(type, id)) kept = extracted ? extracted->to_json() : record ? "-" : "";
+  set(std::string(schema::kRawEntityKeyPrefix) + key, kept);
+}
+
+void EntityRegistry::set(const std::string& key, const std::string& value) {
+  if (db_.get_metadata(key) != value) db_.set_metadata(key, value);
 }
 
 void EntityRegistry::merge(schema::EntityRecord::Type type, const std::string& id, const std::string& name,
                            const std::vector<std::string>& aliases, PlaceKind kind,
                            const std::string& country) {
   const std::string key = schema::entity_key(type, id);
+  std::optional<schema::EntityRecord> known = raw(type, id);
+  const bool fresh = !known;
+  if (fresh) cache_.emplace(key, schema::EntityRecord{type, id, name, {}, kind, country});
   auto it = cache_.find(key);
-  bool fresh = false;
-  if (it == cache_.end()) {
-    const std::string stored = db_.get_metadata(key);
-    fresh = stored.empty();
-    schema::EntityRecord record;
-    if (stored.empty()) {
-      record = {type, id, name, {}, kind, country};
-    } else {
-      record = schema::EntityRecord::from_json(type, id, stored);
-    }
-    it = cache_.emplace(key, std::move(record)).first;
-  }
   if (it->second.add_aliases(aliases) || fresh) dirty_.insert(key);
 }
 
@@ -62,8 +114,8 @@ std::size_t count_keys(const Xapian::Database& db, std::string_view prefix) {
 
 }  // namespace
 
-ShardWriter::ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit)
-    : db_(&db), registry_(db), files_per_commit_(files_per_commit) {
+ShardWriter::ShardWriter(Xapian::WritableDatabase& db, std::size_t files_per_commit, const Curation* curation)
+    : db_(&db), curation_(curation), registry_(db, curation), files_per_commit_(files_per_commit) {
   // Counted once when the shard has no up-to-date counts (an index made
   // before they were kept); kept from then on.
   const std::string counts = db.get_metadata(std::string(schema::kCountsKey));
@@ -105,7 +157,16 @@ void ShardWriter::replace_article(const FileResult& r) {
   if (r.had_record) db_->delete_document(schema::article_term(r.id));
   // The old sections are gone (or there were none): add, without the
   // look-up replace_document() would make for each id term.
-  for (const Xapian::Document& doc : r.documents) db_->add_document(doc);
+  for (const Xapian::Document& doc : r.documents) {
+    if (curation_ != nullptr && curation_->user_rules() != 0 && mentions_touched(doc, *curation_)) {
+      Xapian::Document curated = doc;
+      curate_document(curated, *curation_,
+                      [this](schema::Field type, const std::string& id) { return registry_.raw(type, id); });
+      db_->add_document(curated);
+    } else {
+      db_->add_document(doc);
+    }
+  }
   db_->set_metadata(schema::file_key(r.id), r.record.to_json());
   if (!r.had_record) ++files_;
   if (r.had_bad_record) {
@@ -145,6 +206,81 @@ void ShardWriter::commit() {
                     fmt::format("{} {} {}", files_, bad_files_, db_->get_doccount()));
   db_->commit();
   uncommitted_ = 0;
+}
+
+namespace {
+
+std::set<std::string> lines_of(const std::string& text) {
+  std::set<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.insert(line);
+  return lines;
+}
+
+using EntitySet = std::set<std::pair<schema::Field, std::string>>;
+
+// The entities of the rules of `a` that `b` does not have, with the ones
+// merged with them in `a` or `b`.
+void add_changed(const Curation& a, const Curation& b, EntitySet& out) {
+  const std::set<std::string> others = lines_of(b.user_text());
+  for (const Curation::Rule& rule : a.rules()) {
+    if (rule.from_lexicon || others.count(Curation::rule_text(rule)) != 0) continue;
+    out.emplace(rule.type, rule.id);
+    if (rule.action == Curation::Action::merge) out.emplace(rule.type, rule.value);
+  }
+}
+
+void add_merged(const Curation& c, EntitySet& out) {
+  for (const auto& [type, id] : EntitySet(out)) {
+    const std::string into = c.merged_into(type, id).value_or(id);
+    out.emplace(type, into);
+    for (const std::string& from : c.merged_from(type, into)) out.emplace(type, from);
+  }
+}
+
+}  // namespace
+
+bool ShardWriter::update_curation() {
+  const Curation none{};
+  const Curation& now = curation_ != nullptr ? *curation_ : none;
+  const std::string text = now.user_text();
+  const std::string stored = db_->get_metadata(std::string(schema::kCurationKey));
+  if (text == stored) return false;
+  Curation before;
+  try {
+    std::istringstream in(stored);
+    before.read(in, std::string(schema::kCurationKey));
+  } catch (const Error&) {
+    // Rules this folio cannot read: what they did is undone where the
+    // current rules are about the same entities.
+  }
+  EntitySet changed;
+  add_changed(now, before, changed);
+  add_changed(before, now, changed);
+  add_merged(before, changed);
+  add_merged(now, changed);
+
+  // The sections that mention them, as curated before or as extracted.
+  std::set<Xapian::docid> docs;
+  for (const auto& [type, id] : changed) {
+    for (const schema::FieldInfo& f : schema::kFields) {
+      if (f.kind != schema::FieldKind::entity || f.named_by != type) continue;
+      const std::string term = schema::entity_term(f.field, id);
+      for (const std::string& t : {term, std::string(schema::kCuratedAwayPrefix) + term}) {
+        for (auto p = db_->postlist_begin(t); p != db_->postlist_end(t); ++p) docs.insert(*p);
+      }
+    }
+  }
+  for (const auto& [type, id] : changed) registry_.write_group(now, type, id);
+  const Curation::Lookup lookup = [this](schema::Field type, const std::string& id) {
+    return registry_.raw(type, id);
+  };
+  for (const Xapian::docid id : docs) {
+    Xapian::Document doc = db_->get_document(id);
+    if (curate_document(doc, now, lookup)) db_->replace_document(id, doc);
+  }
+  db_->set_metadata(std::string(schema::kCurationKey), text);
+  return true;
 }
 
 }  // namespace folio

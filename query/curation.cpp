@@ -132,6 +132,8 @@ void Curation::read(std::istream& in, const std::string& source) {
     } else {
       throw Error(fmt::format("{}: '{}' is not a rule: merge, rename, alias or suppress", where, words[0]));
     }
+    touched_[{rule.type, rule.id}] = true;
+    if (rule.action == Action::merge) touched_[{rule.type, rule.value}] = true;
     add(std::move(rule));
     ++user_rules_;
   }
@@ -185,6 +187,44 @@ void Curation::read_countries(const std::filesystem::path& countries_tsv) const 
     }
   }
 }
+
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+std::string Curation::rule_text(const Rule& r) {
+  const std::string entity = fmt::format("{}:{}", schema::info(r.type).name, r.id);
+  switch (r.action) {
+    case Action::merge:
+      return fmt::format("merge {} into {}:{}", entity, schema::info(r.type).name, r.value);
+    case Action::rename:
+      return fmt::format("rename {} {}", entity, quoted(r.value));
+    case Action::alias:
+      return fmt::format("alias {} {}", entity, quoted(r.value));
+    case Action::suppress:
+      break;
+  }
+  return fmt::format("suppress {}", entity);
+}
+
+std::string Curation::user_text() const {
+  std::string out;
+  for (const Rule& r : rules_) {
+    if (!r.from_lexicon) out += rule_text(r) + '\n';
+  }
+  return out;
+}
+
+bool Curation::touches(Field type, const std::string& id) const { return touched_.count({type, id}) != 0; }
 
 bool Curation::suppressed(Field type, const std::string& id) const {
   return suppress_.count({type, id}) != 0;
@@ -292,7 +332,7 @@ void curate_list(const Curation& curation, Field type, std::vector<Entity>& list
   list = std::move(out);
 }
 
-using Lookup = std::function<std::optional<schema::EntityRecord>(Field, const std::string&)>;
+using Lookup = Curation::Lookup;
 
 void curate_section(const Curation& curation, schema::SectionData& section, const Lookup& lookup) {
   curate_list(curation, Field::person, section.people, lookup);
@@ -342,6 +382,10 @@ void curate_facet(const Curation& curation, Facet& facet, std::size_t limit, con
 void Curation::apply(schema::SectionData& section) const {
   curate_section(*this, section,
                  [](Field, const std::string&) { return std::optional<schema::EntityRecord>(); });
+}
+
+void Curation::apply(schema::SectionData& section, const Lookup& lookup) const {
+  curate_section(*this, section, lookup);
 }
 
 void Curation::apply(SearchResults& results) const {

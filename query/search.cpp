@@ -63,7 +63,7 @@ class UndatedLast : public Xapian::KeyMaker {
 Xapian::Enquire make_enquire(const Index& index, const Xapian::Query& query, const SearchRequest& request) {
   Xapian::Enquire enquire(index.db());
   enquire.set_query(query);
-  enquire.set_time_limit(kSearchTimeLimit);
+  enquire.set_time_limit(request.time_limit);
   // One hit per article (and its copies, with dedupe). The copies of a
   // section are merged by CopyMerger instead.
   if (request.by_article) {
@@ -129,7 +129,7 @@ class FacetCounter {
   Facet own_pass(const Xapian::Database& db, const FacetSpec& spec, query::NameResolver& resolver) const {
     query::FacetSpy spy({spec}, request_.facet_by_article);
     Xapian::Enquire pass(db);
-    pass.set_time_limit(kSearchTimeLimit);
+    pass.set_time_limit(request_.time_limit);
     pass.set_query(own_filter(spec) ? built_.combined(query::filter_of(spec.field)) : built_.combined());
     pass.add_matchspy(&spy);
     pass.get_mset(0, 0, db.get_doccount());
@@ -224,14 +224,14 @@ struct Match {
 };
 
 Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::doccount offset,
-                Xapian::doccount limit) {
+                Xapian::doccount limit, double time_limit) {
   const auto start = std::chrono::steady_clock::now();
   Match match;
   // Checking every document makes the total exact rather than estimated;
   // the time limit turns that off, and the bounds then differ.
   match.mset = enquire.get_mset(offset, limit, db.get_doccount());
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  match.time_limited = took.count() >= kSearchTimeLimit &&
+  match.time_limited = time_limit > 0 && took.count() >= time_limit &&
                        match.mset.get_matches_lower_bound() != match.mset.get_matches_upper_bound();
   return match;
 }
@@ -475,13 +475,13 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   if (request.histogram && !request.by_article) enquire.add_matchspy(&dates);
   CopyMerger copies(request, index);
   copies.attach(enquire);
-  Match match = run_match(db, enquire, request.offset, request.limit);
+  Match match = run_match(db, enquire, request.offset, request.limit, request.time_limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
   results.facets = facets.results(index, resolver);
   if (request.histogram && request.by_article) {
     Xapian::Enquire pass(db);
-    pass.set_time_limit(kSearchTimeLimit);
+    pass.set_time_limit(request.time_limit);
     pass.set_query(main.combined());
     pass.add_matchspy(&dates);
     pass.get_mset(0, 0, db.get_doccount());
@@ -520,7 +520,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     const auto room = request.limit - static_cast<Xapian::doccount>(results.hits.size());
     CopyMerger relaxed_copies(request, index);
     relaxed_copies.attach(second);
-    Match more = run_match(db, second, offset, room);
+    Match more = run_match(db, second, offset, room, request.time_limit);
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     const Xapian::doccount relaxed_merged = relaxed_copies.copies();

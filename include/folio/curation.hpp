@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <istream>
 #include <map>
 #include <optional>
@@ -54,6 +55,15 @@ class Curation {
   const std::vector<Rule>& rules() const;
   // The rules from entities files (not the lexicon's).
   std::size_t user_rules() const { return user_rules_; }
+  // Those rules as an entities file (one a line, in the order read, names
+  // quoted): what `folio index` stores with what it applied, read back by
+  // read() to undo what a rule no longer in the file did. "" for none.
+  std::string user_text() const;
+  // One rule as a line of an entities file, without the newline.
+  static std::string rule_text(const Rule& rule);
+  // Whether a user rule names (type, id), as the entity it changes or as
+  // the one it is merged into.
+  bool touches(schema::Field type, const std::string& id) const;
 
   bool suppressed(schema::Field type, const std::string& id) const;
   // The id `id` is merged into, following merges of merges; nullopt if none.
@@ -74,6 +84,10 @@ class Curation {
   // A section's people, places and organisations: merged ones replaced by
   // what they are merged into (once), suppressed ones dropped, renamed.
   void apply(schema::SectionData& section) const;
+  // The same, naming an entity merged into another (and giving a place its
+  // kind and country) by `lookup`'s record of the one it is merged into.
+  using Lookup = std::function<std::optional<schema::EntityRecord>(schema::Field, const std::string&)>;
+  void apply(schema::SectionData& section, const Lookup& lookup) const;
   // Facets: the counts of merged values added to the value they are merged
   // into (a section that names both counts twice: an upper bound),
   // suppressed values dropped, names renamed, and cut to each facet's
@@ -90,6 +104,7 @@ class Curation {
   mutable std::filesystem::path countries_tsv_;  // defer_country_names(), not yet read
   mutable std::vector<Rule> rules_;
   std::size_t user_rules_ = 0;
+  std::map<Key, bool> touched_;        // the ids and merge targets of user rules
   std::map<Key, std::string> merge_;   // id -> id merged into (one step)
   std::map<Key, std::string> rename_;  // id -> name
   std::map<Key, bool> suppress_;

@@ -24,6 +24,8 @@
 
 namespace folio {
 
+class Curation;
+
 struct IndexOptions {
   // Files and folders to index, as the user gave them (relative to the
   // working folder); folders are walked recursively for article
@@ -58,6 +60,11 @@ struct IndexOptions {
   // When set by another thread (a signal handler), indexing stops after the
   // current file, commits what is done, and returns with interrupted set.
   const std::atomic<bool>* stop = nullptr;
+  // The entities file's rules (folio/curation.hpp; not owned), applied to
+  // the sections and entity records stored: when the rules differ from the
+  // ones applied before, the entities whose rules changed are brought up to
+  // date, in this run's commits. Null: no rules.
+  const Curation* curation = nullptr;
 };
 
 // A file that was not indexed, and why.

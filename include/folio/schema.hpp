@@ -43,6 +43,11 @@
 //                         include its cities
 //     XK<content-key>     the article's content key (as kArticleCopySlot):
 //                         finds the copies of a hit (version 9)
+//     XR<entity-term>     an entity term the entities file took away (a
+//                         suppressed or merged entity, "XRXPlib-dems"), so
+//                         that `folio index` finds the section again when
+//                         the rule goes (added without a bump: older folios
+//                         ignore it)
 //   Values:
 //     slot 0 kDateSlot      "yyyymmdd" (start of the period), absent if undated
 //     slot 1 kArticleSlot   article id (16 hex digits): groups sections
@@ -63,7 +68,10 @@
 //                           (version 9)
 //     slot 5 kArticleCopySlot  the article's content key alone: the same in
 //                           every section of every copy (version 9)
-//   Document data: a JSON object, see SectionData below.
+//   Document data: a JSON object, see SectionData below. The people,
+//   places and organisations are as the entities file (folio/curation.hpp)
+//   makes them at the last `folio index`; where it changed them, the lists
+//   as extracted are kept under "extracted" (the same three keys).
 //   Metadata (per shard; Xapian shows only the first shard's through a
 //   multi-shard Database, so readers open each shard: folio::Index):
 //     folio.schema_version          kVersion, as decimal text, in every shard
@@ -94,7 +102,19 @@
 //                                   aliases seen, kind and country (places);
 //                                   the query side resolves names with it.
 //                                   Each shard has the entities its articles
-//                                   mention; readers merge them.
+//                                   mention; readers merge them. As the
+//                                   entities file makes them: a merged or
+//                                   suppressed entity has none (a merge
+//                                   target has the names of those merged
+//                                   into it), a renamed one its new name.
+//     folio.raw:folio.person:<id>, ...   the record as extracted, of an entity
+//                                   the entities file changes ("-": none);
+//                                   absent: the record above is as extracted
+//     folio.curation                the entities file's rules applied to the
+//                                   shard (Curation::user_text()); `folio
+//                                   index` brings the records and sections
+//                                   of the entities whose rules changed up
+//                                   to date. Added without a bump.
 //
 // Ids: article-id = 16 hex digits of FNV-1a-64 of the file's real path
 // (realpath(3): symbolic links and "." resolved, so a file reached through a
@@ -148,6 +168,10 @@ inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kUndatedTerm = "XUNDATED";
 inline constexpr std::string_view kCopyPrefix = "XK";
+inline constexpr std::string_view kCuratedAwayPrefix = "XR";
+inline constexpr std::string_view kCurationKey = "folio.curation";
+inline constexpr std::string_view kRawEntityKeyPrefix = "folio.raw:";
+inline constexpr std::string_view kExtractedKey = "extracted";
 // The prefixes of the entity fields (XP, XL, XC) are in kFields below.
 
 inline constexpr Xapian::valueno kDateSlot = 0;

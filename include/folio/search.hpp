@@ -62,7 +62,8 @@ inline constexpr unsigned kMaxWildcardTerms = 5000;
 // The fewest words a query needs before it is relaxed.
 inline constexpr std::size_t kRelaxMinWords = 3;
 // Seconds after which a match stops counting every document: the totals
-// become estimates and SearchResults::time_limited says so.
+// become estimates and SearchResults::time_limited says so. The default of
+// SearchRequest::time_limit.
 inline constexpr double kSearchTimeLimit = 0.5;
 
 struct SearchRequest {
@@ -107,6 +108,11 @@ struct SearchRequest {
   // hit, with the others' paths in Hit::copies: hits collapse on
   // schema::kCopySlot (kArticleCopySlot with by_article).
   bool dedupe = true;
+  // Seconds after which each match of the search stops counting every
+  // section (Xapian's Enquire::set_time_limit): the hits are still the
+  // best, the totals become estimates (SearchResults::time_limited). 0: no
+  // limit.
+  double time_limit = kSearchTimeLimit;
   // `folio similar`: this query replaces the parsed query string (which is
   // then ignored); filters, sorting and paging apply as usual. Empty: unused.
   Xapian::Query like = {};

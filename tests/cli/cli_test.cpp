@@ -2987,6 +2987,92 @@ TEST_CASE_METHOD(ConfigFixture, "entities file: merge, rename, alias and suppres
                                  ":2: merging european-union into eu makes a cycle of merges"});
 }
 
+TEST_CASE_METHOD(ConfigFixture,
+                 "entities file: folio show and the completions apply it, folio index stores it",
+                 "[cli][config][curation]") {
+  index_corpus();
+  const json eu = search_json({"--org", "eu", "--limit", kEveryHit});
+  const json blinken = search_json({"--person", "antony-blinken", "--limit", kEveryHit});
+  REQUIRE(eu.at("total") > 0);
+  REQUIRE(blinken.at("total") > 0);
+  const std::string id = eu.at("hits").at(0).at("id");
+  auto orgs_of = [&](const json& sections) {
+    NameSet ids;
+    for (const json& section : sections) {
+      for (const json& org : section.at("organisations")) ids.insert(org.at("id").get<std::string>());
+    }
+    return ids;
+  };
+  auto shown = [&](const std::vector<std::string>& args) {
+    const Run run = folio(args);
+    INFO(run);
+    REQUIRE(run.exit_code == 0);
+    return json::parse(run.out).at("sections");
+  };
+  auto completed = [&](const std::string& option, const std::string& prefix) {
+    const Run run = folio({"__complete", "--", "values", "search", option, prefix});
+    INFO(run);
+    REQUIRE(run.exit_code == 0);
+    return run.out;
+  };
+  REQUIRE(orgs_of(shown({"show", id, "--json"})).count("eu") == 1);
+  REQUIRE(contains(completed("--org", "eu"), "eu\t"));
+  write_entities(
+      "merge org:eu into org:european-union\n"
+      "rename org:european-union \"The Union\"\n"
+      "suppress person:antony-blinken\n");
+
+  // Before the next index: show and the completions apply the file.
+  const json section = shown({"show", id, "--json"});
+  CHECK(orgs_of(section).count("eu") == 0);
+  CHECK(orgs_of(section).count("european-union") == 1);
+  CHECK_THAT(section.dump(), Contains("\"The Union\""));
+  CHECK_FALSE(contains(completed("--org", "eu"), "eu\t"));
+  CHECK_THAT(completed("--org", "euro"), Contains("european-union\tThe Union\n"));
+  CHECK_FALSE(contains(completed("--person", "antony"), "antony-blinken"));
+  CHECK_THAT(folio({"--no-config", "__complete", "--", "values", "search", "--person", "antony"}).out,
+             Contains("antony-blinken"));
+
+  // folio index (nothing changed on disk) stores it: without the file, the
+  // index says the same.
+  index_corpus();
+  const json stored = shown({"--no-config", "show", id, "--json"});
+  CHECK(orgs_of(stored) == orgs_of(section));
+  CHECK_THAT(stored.dump(), Contains("\"The Union\""));
+  for (const json& e :
+       json::parse(folio({"--no-config", "entities", "--type", "org", "eu", "--json"}).out).at("entities")) {
+    CHECK(e.at("id") != "eu");
+  }
+  CHECK(folio({"--no-config", "search", "--person", "antony-blinken"}).exit_code == 2);
+  const json merged = search_json({"--no-config", "--org", "european-union", "--limit", kEveryHit});
+  CHECK(merged.at("total") >= eu.at("total"));
+  CHECK(id_set(merged) == id_set(search_json({"--org", "EU", "--limit", kEveryHit})));
+
+  // Without its rules, the next index puts back what was extracted.
+  write_entities("# nothing\n");
+  index_corpus();
+  CHECK(id_set(search_json({"--no-config", "--org", "eu", "--limit", kEveryHit})) == id_set(eu));
+  CHECK(id_set(search_json({"--no-config", "--person", "antony-blinken", "--limit", kEveryHit})) ==
+        id_set(blinken));
+  CHECK(orgs_of(shown({"--no-config", "show", id, "--json"})).count("eu") == 1);
+}
+
+TEST_CASE_METHOD(ConfigFixture, "time limit: seconds, 0 for none, from the command line or the config file",
+                 "[cli][config][limits]") {
+  index_corpus();
+  // The limit does not change what a search finds when it is not reached.
+  const json limited = search_json({"china", "--time-limit", "5", "--limit", kEveryHit});
+  const json unlimited = search_json({"china", "--time-limit", "0", "--limit", kEveryHit});
+  CHECK(limited.at("time_limited") == false);
+  CHECK(unlimited.at("time_limited") == false);
+  CHECK(id_set(limited) == id_set(unlimited));
+  const Run negative = folio({"search", "china", "--time-limit", "-1"});
+  CHECK(negative.exit_code == 2);
+  CHECK_THAT(negative.err, Contains("--time-limit"));
+  write_config("[search]\ntime-limit = 2\n");
+  CHECK(std::regex_search(folio({"config"}).out, std::regex("\ntime-limit = 2 +# .*config:2\n")));
+}
+
 TEST_CASE_METHOD(CliFixture, "names: a country's other names resolve though no article uses them",
                  "[cli][filters][names]") {
   write_file(

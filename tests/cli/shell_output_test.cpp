@@ -337,6 +337,24 @@ TEST_CASE("folio open runs $VISUAL, else $EDITOR, as EDITOR +LINE PATH", "[shell
   CHECK(run.exit_code == 0);
   CHECK(read_file(args) == expected);
 
+  // The filters and ranking flags of search: the N-th hit is the one the
+  // same search shows.
+  const json filtered = c.json_of("search china --place taiwan --sort -date");
+  REQUIRE(filtered.at("hits").size() >= 2);
+  const json& filtered_second = filtered["hits"][1];
+  REQUIRE(filtered_second.at("id") != c.json_of("search china").at("hits")[1].at("id"));
+  fs::remove(args);
+  run = c.sh("folio open --rank 2 china --place taiwan --sort -date", {{"EDITOR", editor.string()}});
+  INFO(run);
+  CHECK(run.exit_code == 0);
+  CHECK(read_file(args) == fmt::format("+{}\n{}\n", filtered_second.at("line").get<int>(),
+                                       filtered_second.at("path").get<std::string>()));
+  // A filter without --rank has no hits to choose from.
+  run = c.sh("folio open " + second.at("id").get<std::string>() + " --place taiwan",
+             {{"EDITOR", editor.string()}});
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("give --rank N") != std::string::npos);
+
   run = c.sh("folio open --rank 999 balloon", {{"EDITOR", editor.string()}});
   CHECK(run.exit_code == 1);
   CHECK(c.sh("folio open 0000000000000000-1", {{"EDITOR", editor.string()}}).exit_code == 1);
@@ -461,6 +479,15 @@ TEST_CASE("folio similar: other articles' sections, best first, with search's ou
       ukraine = ukraine || p.at("country") == "ukraine" || p.at("id") == "ukraine";
     CHECK(ukraine);
   }
+  // The filter flags are search's own: --place-exact and --undated too.
+  const json exact = c.json_of("similar " + id + " --place china --place-exact -n 100");
+  for (const json& hit : exact.at("hits")) {
+    bool china = false;
+    for (const json& p : hit.at("places")) china = china || p.at("id") == "china";
+    CHECK(china);
+  }
+  for (const json& hit : c.json_of("similar " + id + " --undated -n 100").at("hits"))
+    CHECK(hit.at("date").is_null());
   const Run unknown = c.sh("folio similar 0000000000000000-1");
   CHECK(unknown.exit_code == 1);
   CHECK(lines(unknown.err).size() == 1);

@@ -1,7 +1,12 @@
 #include "folio/curation.hpp"
 
+#include <fmt/format.h>
+#include <xapian.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "folio/error.hpp"
@@ -192,4 +197,135 @@ TEST_CASE("curated entities listing: one row for a merge, none for a suppression
   // Sections that mention either, each once.
   CHECK(merged->sections > find(plain, "european-union")->sections);
   CHECK(merged->sections <= find(plain, "european-union")->sections + find(plain, "eu")->sections);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// An index of corpus/ in two shards, updated with or without a curation.
+struct CuratedIndex {
+  folio::test::TempDir tmp;
+  fs::path db = tmp.path() / "db";
+  void run(const Curation* curation) {
+    folio::WritableIndex index = folio::open_for_writing(db, 2);
+    folio::IndexOptions options;
+    options.roots = {folio::test::kSourceDir / "corpus"};
+    options.curation = curation;
+    options.jobs = 1;  // the aliases of a record in the order the files come
+    folio::index_paths(index, options, folio::test::full_reader(), [](const folio::SkippedFile&) {});
+  }
+};
+
+// What an index stores of its sections and entities: each section's data,
+// entity terms and facets value, and every registry key, by shard.
+std::map<std::string, std::string> stored(const fs::path& db) {
+  std::map<std::string, std::string> out;
+  for (std::size_t k = 0; k < 2; ++k) {
+    const Xapian::Database shard((db / folio::schema::shard_name(k)).string());
+    for (auto d = shard.postlist_begin(""); d != shard.postlist_end(""); ++d) {
+      const Xapian::Document doc = shard.get_document(*d);
+      std::string id, terms;
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string term = *t;
+        if (term.starts_with("Q")) id = term;
+        for (const char* prefix : {"XP", "XL", "XO", "XC", "XR"}) {
+          if (term.starts_with(prefix)) terms += term + ' ';
+        }
+      }
+      out[id] = doc.get_data() + '|' + terms + '|' + doc.get_value(folio::schema::kFacetsSlot);
+    }
+    for (auto m = shard.metadata_keys_begin("folio."); m != shard.metadata_keys_end("folio."); ++m) {
+      const std::string key = *m;
+      if (key.starts_with("folio.person:") || key.starts_with("folio.place:") ||
+          key.starts_with("folio.org:") || key.starts_with("folio.raw:")) {
+        out[fmt::format("{} {}", k, key)] = shard.get_metadata(key);
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t sections_with(const fs::path& db, const std::string& term) {
+  return folio::open_for_reading(db).db().get_termfreq(term);
+}
+
+}  // namespace
+
+TEST_CASE("folio index applies the entities file to the records it stores, and undoes a rule that goes",
+          "[curation][ingest]") {
+  CuratedIndex plain;
+  plain.run(nullptr);
+  const auto as_extracted = stored(plain.db);
+  const std::size_t eu = sections_with(plain.db, "XOeu");
+  const std::size_t union_only = sections_with(plain.db, "XOeuropean-union");
+  const std::size_t blinken = sections_with(plain.db, "XPantony-blinken");
+  REQUIRE(eu > 0);
+  REQUIRE(union_only > 0);
+  REQUIRE(blinken > 0);
+  const std::string eu_name = folio::open_for_reading(plain.db).entity(Field::org, "eu")->name;
+
+  const Curation first = parse(
+      "merge org:eu into org:european-union\n"
+      "rename org:european-union \"The European Union\"\n"
+      "suppress person:antony-blinken\n");
+  CuratedIndex index;
+  index.run(nullptr);
+  index.run(&first);  // nothing changed on disk: the rules alone
+  {
+    const folio::Index curated = folio::open_for_reading(index.db);
+    CHECK(sections_with(index.db, "XOeu") == 0);
+    CHECK(sections_with(index.db, "XRXOeu") == eu);
+    CHECK(sections_with(index.db, "XPantony-blinken") == 0);
+    CHECK(sections_with(index.db, "XRXPantony-blinken") == blinken);
+    const std::size_t merged = sections_with(index.db, "XOeuropean-union");
+    CHECK(merged > std::max(eu, union_only));
+    CHECK(merged <= eu + union_only);
+    // The registry: the merged and suppressed have no record; the one
+    // merged into has the new name, and the old ones as aliases.
+    CHECK(!curated.entity(Field::org, "eu"));
+    CHECK(!curated.entity(Field::person, "antony-blinken"));
+    const auto target = curated.entity(Field::org, "european-union");
+    REQUIRE(target);
+    CHECK(target->name == "The European Union");
+    CHECK(std::find(target->aliases.begin(), target->aliases.end(), eu_name) != target->aliases.end());
+    // Sections and facets as stored, searched without the curation.
+    folio::SearchRequest request;
+    request.filters[Field::org] = {"european-union"};
+    request.facets = {folio::parse_facet_spec("org:100"), folio::parse_facet_spec("person:100")};
+    request.limit = 100;
+    const folio::SearchResults results = folio::search(curated, request);
+    CHECK(results.total == merged);
+    for (const folio::Hit& hit : results.hits) {
+      for (const folio::Org& o : hit.section.orgs) {
+        CHECK(o.id != "eu");
+        if (o.id == "european-union") CHECK(o.name == "The European Union");
+      }
+      for (const folio::Person& p : hit.section.people) CHECK(p.id != "antony-blinken");
+    }
+    for (const folio::FacetValue& v : results.facets[0].values) CHECK(v.value != "eu");
+    for (const folio::FacetValue& v : results.facets[1].values) CHECK(v.value != "antony-blinken");
+  }
+
+  SECTION("no rules: the index is again as extracted") {
+    index.run(nullptr);
+    CHECK(stored(index.db) == as_extracted);
+  }
+  SECTION("a rule that goes is undone, the others stay: as an index made with the new rules") {
+    const Curation second = parse(
+        "merge org:eu into org:european-union\n"
+        "alias person:antony-blinken \"Tony Blinken\"\n");
+    index.run(&second);
+    CHECK(sections_with(index.db, "XPantony-blinken") == blinken);
+    CHECK(sections_with(index.db, "XRXPantony-blinken") == 0);
+    CHECK(sections_with(index.db, "XOeu") == 0);
+    const folio::Index curated = folio::open_for_reading(index.db);
+    const auto person = curated.entity(Field::person, "antony-blinken");
+    REQUIRE(person);
+    CHECK(std::find(person->aliases.begin(), person->aliases.end(), "Tony Blinken") != person->aliases.end());
+    CHECK(curated.entity(Field::org, "european-union")->name != "The European Union");
+    CuratedIndex fresh;
+    fresh.run(&second);
+    CHECK(stored(index.db) == stored(fresh.db));
+  }
 }
