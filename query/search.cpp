@@ -198,8 +198,8 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
       index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
   // The snippets weigh the matched terms by the match's own weights, which
   // the MSet carries: no database is read for them, locally or remotely.
-  query::SnippetMaker snippets(known && known->weights ? *known->weights
-                                                       : query::term_weights(mset, matched));
+  query::SnippetMaker snippets(
+      known && known->weights ? *known->weights : query::term_weights(mset, db.get_doccount(), matched));
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
@@ -278,7 +278,7 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
   for (const Page& page : pages) matched.insert(page.terms.matched.begin(), page.terms.matched.end());
   // The same weights for both pages' snippets (the pages' queries are one).
   std::optional<query::TermWeights> weights;
-  if (!pages.empty()) weights = query::term_weights(pages.front().mset, matched);
+  if (!pages.empty()) weights = query::term_weights(pages.front().mset, db.get_doccount(), matched);
   std::vector<Hit> hits;
   for (Page& page : pages) {
     page.terms.matched = matched;

@@ -1,5 +1,7 @@
 #include "snippet.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -289,10 +291,15 @@ struct Window {
   std::size_t off = 0;    // how far its bytes before the first match are from those wanted
 };
 
+// Weights alike but for rounding: a term's weight from remote shards can
+// differ from the local one in its last bits, and must not choose another
+// passage.
+bool alike(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
 bool better(const Window& a, const Window& b) {
-  if (a.distinct != b.distinct) return a.distinct > b.distinct;
+  if (!alike(a.distinct, b.distinct)) return a.distinct > b.distinct;
   if (a.sentence != b.sentence) return a.sentence;
-  if (a.matches != b.matches) return a.matches > b.matches;
+  if (!alike(a.matches, b.matches)) return a.matches > b.matches;
   return a.off < b.off;
 }
 
@@ -428,13 +435,19 @@ Snippet no_words(std::string_view text, std::size_t bytes) {
 
 }  // namespace
 
-TermWeights term_weights(const Xapian::MSet& mset, const std::set<std::string>& terms) {
+TermWeights term_weights(const Xapian::MSet& mset, Xapian::doccount docs,
+                         const std::set<std::string>& terms) {
   TermWeights out;
   double smallest = 0;
   for (const std::string& term : terms) {
     double w = 0;
     try {
-      w = mset.get_termweight(term);
+      // Throws for a term that is not the query's; its frequency is then
+      // not in the MSet either (asking would read the database).
+      (void)mset.get_termweight(term);
+      const double tf = mset.get_termfreq(term);
+      // BM25's idf, kept positive: 1 + (N - n + 0.5) / (n + 0.5).
+      w = std::log(1.0 + (static_cast<double>(docs) - tf + 0.5) / (tf + 0.5));
     } catch (const Xapian::InvalidArgumentError&) {
       // Not a term of the match's query (a wildcard's expansion).
     } catch (const Xapian::InvalidOperationError&) {

@@ -24,12 +24,13 @@ inline constexpr std::size_t kSnippetBytes = 240;
 // folded stem: schema.hpp), each with the weight a passage holding it gains.
 using TermWeights = std::map<std::string, double>;
 
-// The weights of `terms` in the match that made `mset`
-// (MSet::get_termweight: the MSet carries them, from remote shards too, so
-// no database is read). A term the match has no weight for (the stems a
-// wildcard expanded to, a match without relevance) gets the smallest weight
+// The weights of `terms`: their idf over `docs` documents, from the term
+// frequencies the MSet carries for its query's terms (from remote shards
+// too, so no database is read; MSet::get_termweight() is not used: through
+// remote shards it differs from one local database's). A term that is not
+// the query's (the stems a wildcard expanded to) gets the smallest weight
 // of the others, or 1 when none has one.
-TermWeights term_weights(const Xapian::MSet& mset, const std::set<std::string>& terms);
+TermWeights term_weights(const Xapian::MSet& mset, Xapian::doccount docs, const std::set<std::string>& terms);
 
 // Makes the snippets of one search's hits from their section texts, reading
 // no database. A text is split into words as the indexer's TermGenerator

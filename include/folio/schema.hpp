@@ -368,6 +368,8 @@ static_assert([] {
 // ""), and its lists back (views into `value`; a missing one is empty).
 std::string facets_value(const std::array<std::string, kFacetFieldCount>& fields);
 std::array<std::string_view, kFacetFieldCount> split_facets_value(std::string_view value);
+// Views into a temporary would dangle.
+std::array<std::string_view, kFacetFieldCount> split_facets_value(std::string&& value) = delete;
 
 // The term of an entity (or any boolean) field's value: prefix + id,
 // "XPjoe-biden".

@@ -221,7 +221,8 @@ TEST_CASE("the index format the table spells has not changed", "[schema][fields]
     INFO(t);
     CHECK(terms.count(t) == 1);
   }
-  const auto fields = schema::split_facets_value(doc.get_value(schema::kFacetsSlot));
+  const std::string facets = doc.get_value(schema::kFacetsSlot);
+  const auto fields = schema::split_facets_value(facets);
   CHECK(fields[schema::info(schema::Field::country).facet_position] == "china\ntaiwan\n");
   CHECK(fields[schema::info(schema::Field::date).facet_position] == "2023-06-18");
   // Stored section data keeps its keys.
