@@ -101,16 +101,17 @@ int run_search(const GlobalOptions& global, const SearchArgs& args) {
       if (std::chrono::steady_clock::now() > give_up) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * std::min(attempt + 1, 10)));
       index.reset();
+    } catch (const node::ShardChanged&) {
+      // A node committed during the search: again, on its new revision; a
+      // node indexing batch after batch, as a local indexer, for a while.
+      if (std::chrono::steady_clock::now() > give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * std::min(attempt + 1, 10)));
+      index.reset();
     } catch (const Xapian::DatabaseCorruptError&) {
       // Xapian 1.4's glass backend can also report a block that a writer
       // committing meanwhile has reused as corrupt: a damaged index stays
       // damaged at the new revision, so only a few retries.
       if (++corrupt_retries > kCorruptRetries) throw;
-      index.reset();
-    } catch (const node::ShardChanged&) {
-      // A node committed during the search: once more, on its new revision.
-      if (node_retried) throw;
-      node_retried = true;
       index.reset();
     } catch (const Xapian::NetworkError&) {
       // A node went away (or closed an idle connection): opening the
