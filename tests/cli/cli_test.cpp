@@ -3039,8 +3039,8 @@ TEST_CASE_METHOD(ConfigFixture,
   const json stored = shown({"--no-config", "show", id, "--json"});
   CHECK(orgs_of(stored) == orgs_of(section));
   CHECK_THAT(stored.dump(), Contains("\"The Union\""));
-  for (const json& e :
-       json::parse(folio({"--no-config", "entities", "--type", "org", "eu", "--json"}).out).at("entities")) {
+  const json listed = json::parse(folio({"--no-config", "entities", "--type", "org", "eu", "--json"}).out);
+  for (const json& e : listed.at("entities")) {
     CHECK(e.at("id") != "eu");
   }
   CHECK(folio({"--no-config", "search", "--person", "antony-blinken"}).exit_code == 2);

@@ -486,8 +486,8 @@ TEST_CASE("folio similar: other articles' sections, best first, with search's ou
     for (const json& p : hit.at("places")) china = china || p.at("id") == "china";
     CHECK(china);
   }
-  for (const json& hit : c.json_of("similar " + id + " --undated -n 100").at("hits"))
-    CHECK(hit.at("date").is_null());
+  const json undated = c.json_of("similar " + id + " --undated -n 100");
+  for (const json& hit : undated.at("hits")) CHECK(hit.at("date").is_null());
   const Run unknown = c.sh("folio similar 0000000000000000-1");
   CHECK(unknown.exit_code == 1);
   CHECK(lines(unknown.err).size() == 1);
