@@ -520,3 +520,59 @@ TEST_CASE("a folder that is not a folio index is left alone", "[robustness]") {
   }
   CHECK(Xapian::Database(xdb.string()).get_doccount() == 1);
 }
+
+TEST_CASE("a search the time limit cut still prints its page, and says the totals are estimates",
+          "[robustness][limits]") {
+  // A date filter is a boolean match, which Xapian stops once it has the
+  // page when its timer fires. The index grows (sections holding only a
+  // date term) until counting every match takes far longer than a timer.
+  TempDir tmp;
+  const fs::path articles = tmp.path / "articles";
+  const fs::path db = tmp.path / "db";
+  write_articles(articles, 3);
+  REQUIRE(folio(tmp.path, {"--db", db.string(), "index", articles.string()}).status == 0);
+  // Of two years (the articles are of 2023): the match is an OR of posting
+  // lists, whose total Xapian knows only by counting (a single term's total
+  // is its term frequency, exact however early the match stops).
+  Xapian::Document dated[2];
+  dated[0].add_boolean_term("Y2021");
+  dated[1].add_boolean_term("Y2022");
+  const std::vector<std::string> search = {"--db", db.string(), "search",  "--since",
+                                           "2000", "--json",    "--limit", "2"};
+  // The time of the match: a search counting every section, less one that
+  // matches none (start-up, opening), the faster of two runs each.
+  auto fastest = [&](const std::vector<std::string>& args, Run& run) {
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int i = 0; i < 2; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      run = folio(tmp.path, args);
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+    }
+    return best;
+  };
+  Run whole, none;
+  std::vector<std::string> nothing = search;
+  nothing.insert(nothing.end(), {"nosuchwordanywhere", "--time-limit", "0"});
+  std::vector<std::string> everything = search;
+  everything.insert(everything.end(), {"--time-limit", "0"});
+  for (Xapian::doccount sections = 100'000; sections <= 3'200'000; sections *= 2) {
+    {
+      Xapian::WritableDatabase shard((db / "shard0").string());
+      while (shard.get_doccount() < sections) shard.add_document(dated[shard.get_doccount() % 2]);
+      shard.commit();
+    }
+    if (fastest(everything, whole) - fastest(nothing, none) > 100ms) break;
+  }
+  REQUIRE(whole.status == 0);
+  CHECK(nlohmann::json::parse(whole.out).at("time_limited") == false);
+  CHECK(whole.err.empty());
+  std::vector<std::string> limited = search;
+  limited.insert(limited.end(), {"--time-limit", "0.000000001"});
+  const Run cut = folio(tmp.path, limited);
+  REQUIRE(cut.status == 0);
+  const nlohmann::json page = nlohmann::json::parse(cut.out);
+  CHECK(page.at("time_limited") == true);
+  CHECK(page.at("hits").size() == 2);
+  CHECK(page.at("total") <= nlohmann::json::parse(whole.out).at("total"));
+  CHECK(cut.err == "folio: the search took more than 1e-09s: it stopped counting, so totals are estimates\n");
+}
