@@ -584,7 +584,9 @@ class ArticleScan {
     // capitals before one that is not ("LA Lakers"): an abbreviation.
     const bool initial = tok.text.size() == 2 && tok.text[1] == '.' && n > 1 && !ordinary(t[i + 1].key);
     const bool abbreviation = tok.upper && n > 1 && !t[i + n - 1].upper;
-    if (!abbreviation && (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial)) return false;
+    if (!abbreviation && (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial)) {
+      return false;
+    }
     return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
            (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
   }

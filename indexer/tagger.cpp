@@ -637,11 +637,20 @@ constexpr bool allowed_step(std::size_t prev, std::size_t next) {
   if (!opens(prev)) return !continues;
   return continues && state_type(prev) == state_type(next);
 }
+// The allowed steps, and for each state the states it may follow (9 for
+// O, B- and U-; 2 for I- and L-): Viterbi only looks at those.
 struct Steps {
   std::array<std::array<bool, kTagStates>, kTagStates + 1> ok{};
+  std::array<std::array<std::uint8_t, kTagStates>, kTagStates> from{};
+  std::array<std::uint8_t, kTagStates> froms{};
   constexpr Steps() {
     for (std::size_t p = 0; p <= kTagStates; ++p) {
       for (std::size_t y = 0; y < kTagStates; ++y) ok[p][y] = allowed_step(p, y);
+    }
+    for (std::size_t y = 0; y < kTagStates; ++y) {
+      for (std::size_t p = 0; p < kTagStates; ++p) {
+        if (ok[p][y]) from[y][froms[y]++] = static_cast<std::uint8_t>(p);
+      }
     }
   }
 };
@@ -677,7 +686,8 @@ std::vector<std::uint8_t> states_of(const std::vector<std::uint8_t>& labels) {
 
 std::vector<std::uint8_t> labels_of(const std::vector<std::uint8_t>& states) {
   std::vector<std::uint8_t> labels(states.size());
-  for (std::size_t k = 0; k < states.size(); ++k) labels[k] = static_cast<std::uint8_t>(state_label(states[k]));
+  for (std::size_t k = 0; k < states.size(); ++k)
+    labels[k] = static_cast<std::uint8_t>(state_label(states[k]));
   return labels;
 }
 
@@ -703,9 +713,10 @@ void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n
         const std::size_t from = b == 0 ? L : 0;
         if (allowed(from, y)) top = transitions[from * L + y];
       } else {
-        for (std::size_t p = 0; p < L; ++p) {
+        for (std::size_t k = 0; k < kSteps.froms[y]; ++k) {
+          const std::size_t p = kSteps.from[y][k];
           const float prev = best[(i - 1) * L + p];
-          if (prev == kNone || !allowed(p, y)) continue;
+          if (prev == kNone) continue;
           const float v = prev + transitions[p * L + y];
           if (v > top) {
             top = v;

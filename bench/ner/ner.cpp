@@ -36,7 +36,7 @@ struct Sentence {
   std::vector<std::string> keys;
   std::vector<std::uint8_t> gold;    // IOB2 labels
   std::vector<std::uint8_t> states;  // the same as BILOU states, which the model learns
-  folio::TagSentence tag;  // views into texts and keys
+  folio::TagSentence tag;            // views into texts and keys
   std::vector<bool> possessive, comma, quote, hyphen;
   folio::TagFeatures features;
 

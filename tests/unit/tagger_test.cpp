@@ -83,7 +83,7 @@ TEST_CASE("Viterbi never puts an I- label after O or another type", "[tagger]") 
   CHECK(cut[2] != 2);
 }
 
-TEST_CASE("BILOU: a name of one word is U-, of several B- I- L-; none is left open", "[tagger]") {
+TEST_CASE("BILOU: a name of one word is U-, of several B- I- L-, and none is left open", "[tagger]") {
   // IOB2 "Romano/B-PER Prodi/I-PER met/O Kohl/B-PER in/O New/B-LOC York/I-LOC
   // City/I-LOC": states B-PERSON I... L-PERSON, U-PERSON, B- I- L-LOCATION.
   const std::vector<std::uint8_t> labels{1, 2, 0, 1, 0, 3, 4, 4};
