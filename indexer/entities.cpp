@@ -580,9 +580,13 @@ class ArticleScan {
       return true;
     }
     // A given name, a family name written first or an initial ("C. Harris")
-    // opens the name whatever the tagger says of the words.
+    // opens the name whatever the tagger says of the words; not a word in
+    // capitals before one that is not ("LA Lakers"): an abbreviation.
     const bool initial = tok.text.size() == 2 && tok.text[1] == '.' && n > 1 && !ordinary(t[i + 1].key);
-    if (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial) return false;
+    const bool abbreviation = tok.upper && n > 1 && !t[i + n - 1].upper;
+    if (!abbreviation && (lx_.is_given_name(tok.key) || lx_.is_surname_first(tok.key) || initial)) {
+      return false;
+    }
     return ordinary(tok.key) || has_lexicon_word(t, i, n) ||
            (tagged.type == EntityType::organisation && tagged.length == n && !t[i + n - 1].possessive);
   }

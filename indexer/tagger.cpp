@@ -55,9 +55,9 @@ namespace {
 
 constexpr char kMagic[8] = {'F', 'O', 'L', 'I', 'O', 'N', 'E', 'R'};
 constexpr std::size_t kHeaderBytes = 8 + 4 * 5;
-constexpr std::size_t kSlotsOffset = 512;  // the slots start here, aligned
+constexpr std::size_t kSlotsOffset = 2048;  // the slots start here, aligned
 constexpr std::size_t kMaxLexiconPhrase = 4;
-static_assert(kHeaderBytes + (kTagLabels + 1) * kTagLabels * 4 <= kSlotsOffset);
+static_assert(kHeaderBytes + (kTagStates + 1) * kTagStates * 4 <= kSlotsOffset);
 
 // What the lexicon says of a word (TagLexiconCache::word): given name,
 // family name written first, title, demonym, organisation, organisation
@@ -618,17 +618,87 @@ void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocume
   out.begin[n] = static_cast<std::uint32_t>(f.size());
 }
 
-// Decodes the candidates [b, e) of a sentence of n tokens into labels: the
-// run starts after the start or an O, and ends before an O or the end.
+namespace {
+
+// BILOU: a state's type (1-4, 0 for O) and role (0 B, 1 I, 2 L, 3 U).
+constexpr int kRoleBegin = 0;
+constexpr int kRoleInside = 1;
+constexpr int kRoleLast = 2;
+constexpr int kRoleUnit = 3;
+constexpr int state_type(std::size_t s) { return s == 0 ? 0 : static_cast<int>((s - 1) / 4 + 1); }
+constexpr int state_role(std::size_t s) { return static_cast<int>((s - 1) % 4); }
+// Whether a name is open after state s (B- or I-): then only I- or L- of
+// its type may follow. The start (s == kTagStates) and O close.
+constexpr bool opens(std::size_t s) {
+  return s != 0 && s < kTagStates && (state_role(s) == kRoleBegin || state_role(s) == kRoleInside);
+}
+constexpr bool allowed_step(std::size_t prev, std::size_t next) {
+  const bool continues = next != 0 && (state_role(next) == kRoleInside || state_role(next) == kRoleLast);
+  if (!opens(prev)) return !continues;
+  return continues && state_type(prev) == state_type(next);
+}
+// The allowed steps, and for each state the states it may follow (9 for
+// O, B- and U-; 2 for I- and L-): Viterbi only looks at those.
+struct Steps {
+  std::array<std::array<bool, kTagStates>, kTagStates + 1> ok{};
+  std::array<std::array<std::uint8_t, kTagStates>, kTagStates> from{};
+  std::array<std::uint8_t, kTagStates> froms{};
+  constexpr Steps() {
+    for (std::size_t p = 0; p <= kTagStates; ++p) {
+      for (std::size_t y = 0; y < kTagStates; ++y) ok[p][y] = allowed_step(p, y);
+    }
+    for (std::size_t y = 0; y < kTagStates; ++y) {
+      for (std::size_t p = 0; p < kTagStates; ++p) {
+        if (ok[p][y]) from[y][froms[y]++] = static_cast<std::uint8_t>(p);
+      }
+    }
+  }
+};
+constexpr Steps kSteps;
+
+}  // namespace
+
+int state_label(int state) {
+  if (state <= 0) return 0;
+  const auto s = static_cast<std::size_t>(state);
+  const int role = state_role(s);
+  return 2 * state_type(s) - (role == kRoleBegin || role == kRoleUnit ? 1 : 0);
+}
+
+std::vector<std::uint8_t> states_of(const std::vector<std::uint8_t>& labels) {
+  std::vector<std::uint8_t> states(labels.size(), 0);
+  for (const TagSpan& sp : spans_of(labels)) {
+    const int base = 1 + (static_cast<int>(sp.type) - 1) * 4;
+    for (std::size_t k = sp.begin; k < sp.end; ++k) {
+      int role = kRoleInside;
+      if (sp.end - sp.begin == 1) {
+        role = kRoleUnit;
+      } else if (k == sp.begin) {
+        role = kRoleBegin;
+      } else if (k + 1 == sp.end) {
+        role = kRoleLast;
+      }
+      states[k] = static_cast<std::uint8_t>(base + role);
+    }
+  }
+  return states;
+}
+
+std::vector<std::uint8_t> labels_of(const std::vector<std::uint8_t>& states) {
+  std::vector<std::uint8_t> labels(states.size());
+  for (std::size_t k = 0; k < states.size(); ++k)
+    labels[k] = static_cast<std::uint8_t>(state_label(states[k]));
+  return labels;
+}
+
+// Decodes the candidates [b, e) of a sentence of n tokens into BILOU
+// states: the run starts after the start or an O, and ends before an O or
+// the end, so it opens no name at its start and leaves none open.
 void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n, const float* transitions,
                 std::vector<std::uint8_t>& labels) {
   constexpr float kNone = -std::numeric_limits<float>::infinity();
-  constexpr auto L = static_cast<std::size_t>(kTagLabels);
-  auto allowed = [](std::size_t prev, std::size_t next) {
-    // I-X only after B-X or I-X (prev == L: the start).
-    if (next == 0 || next % 2 == 1) return true;
-    return prev != L && prev != 0 && (prev + 1) / 2 == (next + 1) / 2;
-  };
+  constexpr auto L = static_cast<std::size_t>(kTagStates);
+  auto allowed = [](std::size_t prev, std::size_t next) { return kSteps.ok[prev][next]; };
   thread_local std::vector<float> best;
   thread_local std::vector<std::uint8_t> back;
   const std::size_t m = e - b;
@@ -643,9 +713,10 @@ void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n
         const std::size_t from = b == 0 ? L : 0;
         if (allowed(from, y)) top = transitions[from * L + y];
       } else {
-        for (std::size_t p = 0; p < L; ++p) {
+        for (std::size_t k = 0; k < kSteps.froms[y]; ++k) {
+          const std::size_t p = kSteps.from[y][k];
           const float prev = best[(i - 1) * L + p];
-          if (prev == kNone || !allowed(p, y)) continue;
+          if (prev == kNone) continue;
           const float v = prev + transitions[p * L + y];
           if (v > top) {
             top = v;
@@ -658,10 +729,11 @@ void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n
       back[i * L + y] = arg;
     }
   }
-  // Into the O that follows, if one does.
+  // Into the O that follows, if one does; no name left open.
   std::size_t y = 0;
   float top = kNone;
   for (std::size_t k = 0; k < L; ++k) {
+    if (opens(k) || best[(m - 1) * L + k] == kNone) continue;
     const float v = best[(m - 1) * L + k] + (e < n ? transitions[k * L] : 0.0F);
     if (v > top) {
       top = v;
@@ -676,6 +748,11 @@ void decode_run(const float* scores, std::size_t b, std::size_t e, std::size_t n
 
 std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
                                   const float* transitions) {
+  return labels_of(viterbi_states(scores, candidate, transitions));
+}
+
+std::vector<std::uint8_t> viterbi_states(const std::vector<float>& scores, const std::vector<bool>& candidate,
+                                         const float* transitions) {
   const std::size_t n = candidate.size();
   std::vector<std::uint8_t> labels(n, 0);
   // A token that is no candidate is O, so the runs of candidates between
@@ -747,15 +824,15 @@ std::shared_ptr<const TaggerModel> TaggerModel::load(const std::filesystem::path
   std::memcpy(head, bytes + 8, sizeof head);
   std::memcpy(&m->scale_, bytes + 24, sizeof m->scale_);
   if (head[0] != kVersion) throw bad("has format version " + std::to_string(head[0]));
-  if (head[1] != static_cast<std::uint32_t>(kTagLabels) || head[2] > 30) throw bad("is malformed");
+  if (head[1] != static_cast<std::uint32_t>(kTagStates) || head[2] > 30) throw bad("is malformed");
   m->bits_ = head[2];
   m->entries_ = head[3];
   const std::size_t slots = std::size_t{1} << m->bits_;
-  const std::size_t trans = (kTagLabels + 1) * kTagLabels;
+  const std::size_t trans = (kTagStates + 1) * kTagStates;
   if (size != kSlotsOffset + slots * sizeof(Slot)) throw bad("is truncated");
   m->transitions_.resize(trans);
   std::memcpy(m->transitions_.data(), bytes + kHeaderBytes, trans * 4);
-  // The map is page-aligned and the slots start at byte 512.
+  // The map is page-aligned and the slots start at byte 2048.
   m->slots_ = reinterpret_cast<const Slot*>(bytes + kSlotsOffset);
   m->mask_ = slots - 1;
   return m;
@@ -768,7 +845,7 @@ void TaggerModel::add_weights(std::uint64_t f, std::int32_t* sums) const {
     const Slot& e = slots_[slot];
     if (e.key == 0) return;
     if (e.key == key) {
-      for (int l = 0; l < kTagLabels; ++l) sums[l] += static_cast<std::int32_t>(e.weights[l]) << e.shift;
+      for (int l = 0; l < kTagStates; ++l) sums[l] += static_cast<std::int32_t>(e.weights[l]) << e.shift;
       return;
     }
   }
@@ -813,13 +890,13 @@ std::vector<std::uint8_t> TaggerModel::tag(const Lexicon& lexicon, const TagDocu
   if (tf.features.empty()) return std::vector<std::uint8_t>(n, 0);
   // Every feature's slot is fetched at once, then read.
   for (std::uint64_t f : tf.features) __builtin_prefetch(&slots_[f & mask_]);
-  x.sums.assign(n * kTagLabels, 0);
+  x.sums.assign(n * kTagStates, 0);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::uint32_t k = tf.begin[i]; k < tf.begin[i + 1]; ++k) {
-      add_weights(tf.features[k], &x.sums[i * kTagLabels]);
+      add_weights(tf.features[k], &x.sums[i * kTagStates]);
     }
   }
-  x.scores.resize(n * kTagLabels);
+  x.scores.resize(n * kTagStates);
   for (std::size_t k = 0; k < x.sums.size(); ++k) x.scores[k] = scale_ * static_cast<float>(x.sums[k]);
   return viterbi(x.scores, tf.candidate, transitions());
 }
@@ -851,13 +928,13 @@ void TaggerModel::write(const std::filesystem::path& path,
     std::uint8_t shift = 0;
     while (shift < 15 && most / static_cast<float>(1 << shift) > 127.0F) ++shift;
     e.shift = shift;
-    for (int l = 0; l < kTagLabels; ++l) {
+    for (int l = 0; l < kTagStates; ++l) {
       const long q = std::lround(w[static_cast<std::size_t>(l)] / scale / static_cast<float>(1 << shift));
       e.weights[l] = static_cast<std::int8_t>(std::clamp(q, -127L, 127L));
     }
   }
   std::string head(kSlotsOffset, '\0');
-  const std::uint32_t fields[4] = {kVersion, static_cast<std::uint32_t>(kTagLabels), bits,
+  const std::uint32_t fields[4] = {kVersion, static_cast<std::uint32_t>(kTagStates), bits,
                                    static_cast<std::uint32_t>(weights.size())};
   std::memcpy(head.data(), kMagic, sizeof kMagic);
   std::memcpy(head.data() + 8, fields, sizeof fields);

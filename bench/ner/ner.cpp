@@ -29,13 +29,14 @@
 
 namespace {
 
-using folio::kTagLabels;
+using folio::kTagStates;
 
 struct Sentence {
   std::vector<std::string> texts;  // owned text of the tokens
   std::vector<std::string> keys;
-  std::vector<std::uint8_t> gold;
-  folio::TagSentence tag;  // views into texts and keys
+  std::vector<std::uint8_t> gold;    // IOB2 labels
+  std::vector<std::uint8_t> states;  // the same as BILOU states, which the model learns
+  folio::TagSentence tag;            // views into texts and keys
   std::vector<bool> possessive, comma, quote, hyphen;
   folio::TagFeatures features;
 
@@ -126,6 +127,7 @@ std::vector<Document> read_part(const std::string& path) {
           s.gold[i] = static_cast<std::uint8_t>(l - 1);
         }
       }
+      s.states = folio::states_of(s.gold);
       if (docs.empty()) docs.push_back({"doc", {}, {}});
       docs.back().sentences.push_back(std::move(s));
     }
@@ -175,43 +177,43 @@ void prepare(const folio::Lexicon& lx, Document& d, bool headline) {
 
 class Perceptron {
  public:
-  Perceptron() : trans_w_((kTagLabels + 1) * kTagLabels, 0), trans_u_(trans_w_.size(), 0) {}
+  Perceptron() : trans_w_((kTagStates + 1) * kTagStates, 0), trans_u_(trans_w_.size(), 0) {}
 
   std::vector<float> scores(const folio::TagFeatures& tf) const {
-    std::vector<float> sc(tf.candidate.size() * kTagLabels, 0.0F);
+    std::vector<float> sc(tf.candidate.size() * kTagStates, 0.0F);
     for (std::size_t i = 0; i < tf.candidate.size(); ++i) {
       for (std::uint32_t k = tf.begin[i]; k < tf.begin[i + 1]; ++k) {
         const auto it = index_.find(tf.features[k]);
         if (it == index_.end()) continue;
-        const float* w = &w_[it->second * kTagLabels];
-        for (int l = 0; l < kTagLabels; ++l) sc[i * kTagLabels + static_cast<std::size_t>(l)] += w[l];
+        const float* w = &w_[it->second * kTagStates];
+        for (int l = 0; l < kTagStates; ++l) sc[i * kTagStates + static_cast<std::size_t>(l)] += w[l];
       }
     }
     return sc;
   }
 
   std::vector<std::uint8_t> decode(const folio::TagFeatures& tf) const {
-    return folio::viterbi(scores(tf), tf.candidate, trans_w_.data());
+    return folio::viterbi_states(scores(tf), tf.candidate, trans_w_.data());
   }
 
   // One training step on a sentence; returns true if it was wrong.
   bool learn(const Sentence& s) {
     ++clock_;
     const std::vector<std::uint8_t> pred = decode(s.features);
-    if (pred == s.gold) return false;
+    if (pred == s.states) return false;
     const std::size_t n = pred.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t gp = i == 0 ? kTagLabels : s.gold[i - 1];
-      const std::size_t pp = i == 0 ? kTagLabels : pred[i - 1];
-      if (s.gold[i] != pred[i] || gp != pp) {
-        bump_transition(gp * kTagLabels + s.gold[i], 1);
-        bump_transition(pp * kTagLabels + pred[i], -1);
+      const std::size_t gp = i == 0 ? kTagStates : s.states[i - 1];
+      const std::size_t pp = i == 0 ? kTagStates : pred[i - 1];
+      if (s.states[i] != pred[i] || gp != pp) {
+        bump_transition(gp * kTagStates + s.states[i], 1);
+        bump_transition(pp * kTagStates + pred[i], -1);
       }
-      if (s.gold[i] == pred[i]) continue;
+      if (s.states[i] == pred[i]) continue;
       for (std::uint32_t k = s.features.begin[i]; k < s.features.begin[i + 1]; ++k) {
         const std::size_t row = row_of(s.features.features[k]);
-        bump(row * kTagLabels + s.gold[i], 1);
-        bump(row * kTagLabels + pred[i], -1);
+        bump(row * kTagStates + s.states[i], 1);
+        bump(row * kTagStates + pred[i], -1);
       }
     }
     return true;
@@ -241,9 +243,9 @@ class Perceptron {
     for (const Perceptron& r : runs) {
       for (const auto& [f, row] : r.index_) {
         const std::size_t to = m.row_of(f);
-        for (int l = 0; l < kTagLabels; ++l) {
-          m.w_[to * kTagLabels + static_cast<std::size_t>(l)] +=
-              r.w_[row * kTagLabels + static_cast<std::size_t>(l)] / k;
+        for (int l = 0; l < kTagStates; ++l) {
+          m.w_[to * kTagStates + static_cast<std::size_t>(l)] +=
+              r.w_[row * kTagStates + static_cast<std::size_t>(l)] / k;
         }
       }
       for (std::size_t t = 0; t < m.trans_w_.size(); ++t) m.trans_w_[t] += r.trans_w_[t] / k;
@@ -255,10 +257,10 @@ class Perceptron {
   std::vector<std::pair<std::uint64_t, std::vector<float>>> table(float floor) const {
     std::vector<std::pair<std::uint64_t, std::vector<float>>> out;
     for (const auto& [f, row] : index_) {
-      const float* w = &w_[row * kTagLabels];
+      const float* w = &w_[row * kTagStates];
       float top = 0;
-      for (int l = 0; l < kTagLabels; ++l) top = std::max(top, std::fabs(w[l]));
-      if (top >= floor) out.emplace_back(f, std::vector<float>(w, w + kTagLabels));
+      for (int l = 0; l < kTagStates; ++l) top = std::max(top, std::fabs(w[l]));
+      if (top >= floor) out.emplace_back(f, std::vector<float>(w, w + kTagStates));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -270,8 +272,8 @@ class Perceptron {
   std::size_t row_of(std::uint64_t f) {
     const auto [it, fresh] = index_.try_emplace(f, index_.size());
     if (fresh) {
-      w_.resize(w_.size() + kTagLabels, 0);
-      u_.resize(u_.size() + kTagLabels, 0);
+      w_.resize(w_.size() + kTagStates, 0);
+      u_.resize(u_.size() + kTagStates, 0);
     }
     return it->second;
   }
@@ -451,7 +453,7 @@ int run_train(const folio::Lexicon& lexicon, const TrainOptions& o) {
   }
   auto report = [&](const Perceptron& a) {
     const Counts c = score(
-        dev, [&](Document&, Sentence& s) { return a.decode(s.features); }, 0);
+        dev, [&](Document&, Sentence& s) { return folio::labels_of(a.decode(s.features)); }, 0);
     return fmt::format("dev mention F1 person {:.3f} location {:.3f} organisation {:.3f} misc {:.3f}",
                        f1(c.mention.at(1)), f1(c.mention.at(2)), f1(c.mention.at(3)), f1(c.mention.at(4)));
   };

@@ -20,6 +20,16 @@ enum class EntityType : std::uint8_t { none = 0, person, location, organisation,
 // Labels are IOB2: 0 is O, then B- and I- of each type in EntityType order
 // (1 B-PERSON, 2 I-PERSON, 3 B-LOCATION ... 8 I-MISC).
 inline constexpr int kTagLabels = 9;
+// The model's states are BILOU (Ratinov & Roth 2009): 0 is O, then B-
+// (first of several words), I- (inside), L- (last) and U- (a name of one
+// word) of each type in EntityType order: 1 B-PERSON, 2 I-PERSON, 3
+// L-PERSON, 4 U-PERSON, 5 B-LOCATION ... 16 U-MISC. The tagger returns
+// IOB2 labels.
+inline constexpr int kTagStates = 17;
+// A state's IOB2 label; an IOB2 sentence's states; and back.
+int state_label(int state);
+std::vector<std::uint8_t> states_of(const std::vector<std::uint8_t>& labels);
+std::vector<std::uint8_t> labels_of(const std::vector<std::uint8_t>& states);
 inline EntityType label_type(int label) { return static_cast<EntityType>(label == 0 ? 0 : (label + 1) / 2); }
 inline bool label_begins(int label) { return label % 2 == 1; }
 inline int begin_label(EntityType type) { return 2 * static_cast<int>(type) - 1; }
@@ -110,12 +120,16 @@ struct TagFeatures {
 void extract_features(const Lexicon& lx, TagLexiconCache& cache, const TagDocument& doc, const TagSentence& s,
                       TagFeatures& out);
 
-// Viterbi over IOB2 labels: scores holds kTagLabels numbers per token,
-// transitions (kTagLabels + 1) x kTagLabels (the last row: from the start).
-// Tokens that are no candidate are O. An I- label only follows its own
-// type's B- or I-. Returns one label per token.
+// Viterbi over BILOU states: scores holds kTagStates numbers per token,
+// transitions (kTagStates + 1) x kTagStates (the last row: from the
+// start). Tokens that are no candidate are O. After B- or I- of a type
+// only its I- or L- follow, and those follow nothing else; a sentence ends
+// with no name open. Returns one IOB2 label per token (viterbi), or the
+// states (viterbi_states).
 std::vector<std::uint8_t> viterbi(const std::vector<float>& scores, const std::vector<bool>& candidate,
                                   const float* transitions);
+std::vector<std::uint8_t> viterbi_states(const std::vector<float>& scores, const std::vector<bool>& candidate,
+                                         const float* transitions);
 
 // A trained model, memory-mapped. Thread-safe to share.
 class TaggerModel {
@@ -134,22 +148,21 @@ class TaggerModel {
   std::vector<std::uint8_t> tag(const Lexicon& lexicon, const TagDocument& document,
                                 const TagSentence& sentence) const;
   // Adds the weights of one feature, in units of scale(), to
-  // sums[0..kTagLabels).
+  // sums[0..kTagStates).
   void add_weights(std::uint64_t feature, std::int32_t* sums) const;
   float scale() const { return scale_; }
   const float* transitions() const { return transitions_.data(); }
   std::size_t features() const { return entries_; }
 
-  // The file format, version 3 (little-endian): "FOLIONER", u32 version,
-  // u32 labels (9), u32 table bits b, u32 entries, f32 unit, then
-  // (labels + 1) x labels f32 transitions, zeros up to byte 512, then 2^b
-  // slots of 16 bytes: u32 key (0: empty slot; the slot is the low b bits
+  // The file format, version 4 (little-endian): "FOLIONER", u32 version,
+  // u32 states (17), u32 table bits b, u32 entries, f32 unit, then
+  // (states + 1) x states f32 transitions, zeros up to byte 2048, then 2^b
+  // slots of 32 bytes: u32 key (0: empty slot; the slot is the low b bits
   // of the feature hash, linear probing; the key is its high 32 bits, never
-  // 0), labels i8 weights, u8 shift, zeros; a weight is w << shift units.
-  // A slot is a quarter of a cache line: a feature costs one memory access,
-  // and the table stays small enough for the processor's cache.
-  static constexpr std::uint32_t kVersion = 3;
-  // Writes a model: weights per feature (kTagLabels each).
+  // 0), states i8 weights, u8 shift, zeros; a weight is w << shift units.
+  // A slot is half a cache line: a feature costs one memory access.
+  static constexpr std::uint32_t kVersion = 4;
+  // Writes a model: weights per feature (kTagStates each).
   static void write(const std::filesystem::path& path,
                     const std::vector<std::pair<std::uint64_t, std::vector<float>>>& weights,
                     const std::vector<float>& transitions);
@@ -157,11 +170,11 @@ class TaggerModel {
  private:
   struct Slot {
     std::uint32_t key;
-    std::int8_t weights[kTagLabels];
+    std::int8_t weights[kTagStates];
     std::uint8_t shift;
-    std::uint8_t pad[16 - 4 - kTagLabels - 1];
+    std::uint8_t pad[32 - 4 - kTagStates - 1];
   };
-  static_assert(sizeof(Slot) == 16);
+  static_assert(sizeof(Slot) == 32);
   TaggerModel() = default;
   const void* map_ = nullptr;
   std::size_t map_size_ = 0;

@@ -62,14 +62,17 @@ TEST_CASE("a model file of another format or cut short is refused", "[tagger]") 
 }
 
 TEST_CASE("Viterbi never puts an I- label after O or another type", "[tagger]") {
-  // Scores that favour I-PERSON everywhere: the first token must open a span.
+  // Scores (of BILOU states) that favour I-PERSON everywhere: the first
+  // token must open a span, the last close it.
+  constexpr auto S = static_cast<std::size_t>(folio::kTagStates);
   const std::vector<bool> candidate(3, true);
-  std::vector<float> scores(3 * folio::kTagLabels, 0.0F);
-  for (std::size_t i = 0; i < 3; ++i) scores[i * folio::kTagLabels + 2] = 5.0F;  // I-PERSON
-  scores[0 * folio::kTagLabels + 1] = 1.0F;                                      // B-PERSON
-  const std::vector<float> transitions((folio::kTagLabels + 1) * folio::kTagLabels, 0.0F);
+  std::vector<float> scores(3 * S, 0.0F);
+  for (std::size_t i = 0; i < 3; ++i) scores[i * S + 2] = 5.0F;  // I-PERSON
+  scores[0 * S + 1] = 1.0F;                                      // B-PERSON
+  const std::vector<float> transitions((S + 1) * S, 0.0F);
   const auto labels = folio::viterbi(scores, candidate, transitions.data());
   CHECK(labels == std::vector<std::uint8_t>{1, 2, 2});
+  CHECK(folio::viterbi_states(scores, candidate, transitions.data()) == std::vector<std::uint8_t>{1, 2, 3});
   const auto spans = folio::spans_of(labels);
   REQUIRE(spans.size() == 1);
   CHECK(spans[0].type == folio::EntityType::person);
@@ -78,6 +81,32 @@ TEST_CASE("Viterbi never puts an I- label after O or another type", "[tagger]") 
   const auto cut = folio::viterbi(scores, {true, false, true}, transitions.data());
   CHECK(cut[1] == 0);
   CHECK(cut[2] != 2);
+}
+
+TEST_CASE("BILOU: a name of one word is U-, of several B- I- L-, and none is left open", "[tagger]") {
+  // IOB2 "Romano/B-PER Prodi/I-PER met/O Kohl/B-PER in/O New/B-LOC York/I-LOC
+  // City/I-LOC": states B-PERSON I... L-PERSON, U-PERSON, B- I- L-LOCATION.
+  const std::vector<std::uint8_t> labels{1, 2, 0, 1, 0, 3, 4, 4};
+  const std::vector<std::uint8_t> states{1, 3, 0, 4, 0, 5, 6, 7};
+  CHECK(folio::states_of(labels) == states);
+  CHECK(folio::labels_of(states) == labels);
+  // Scores that favour B-PERSON on the last word of a run: in IOB2 a name
+  // could end there; in BILOU it cannot end on B-, so a name of one word
+  // (U-PERSON) it is, or it goes on into I-/L- when a word follows.
+  constexpr auto S = static_cast<std::size_t>(folio::kTagStates);
+  std::vector<float> scores(2 * S, 0.0F);
+  scores[0 * S + 0] = 1.0F;  // O
+  scores[1 * S + 1] = 3.0F;  // B-PERSON
+  scores[1 * S + 4] = 2.0F;  // U-PERSON
+  const std::vector<float> transitions((S + 1) * S, 0.0F);
+  CHECK(folio::viterbi_states(scores, {true, true}, transitions.data()) == std::vector<std::uint8_t>{0, 4});
+  // An L- or I- never follows O or the start, whatever its score.
+  std::vector<float> late(2 * S, 0.0F);
+  late[0 * S + 3] = 9.0F;  // L-PERSON first
+  late[1 * S + 7] = 9.0F;  // L-LOCATION after whatever
+  const auto got = folio::viterbi_states(late, {true, true}, transitions.data());
+  CHECK(got[0] != 3);
+  CHECK((got[1] != 7 || got[0] == 5 || got[0] == 6));
 }
 
 TEST_CASE("label names round-trip", "[tagger]") {
