@@ -103,8 +103,8 @@ std::uint64_t value_hash(std::string_view s) {
 
 }  // namespace
 
-FacetSpy::Counts::Entry& FacetSpy::Counts::find_or_add(std::string_view value) {
-  if (last_ != 0 && entries_[last_ - 1].value == value) return entries_[last_ - 1];
+std::size_t FacetSpy::Counts::find_or_add(std::string_view value) {
+  if (last_ != 0 && entries_[last_ - 1].value == value) return last_ - 1;
   if (2 * (entries_.size() + 1) > slots_.size()) grow();
   const std::uint64_t h = value_hash(value);
   const std::uint64_t tag = h >> 32U << 32U;
@@ -112,17 +112,22 @@ FacetSpy::Counts::Entry& FacetSpy::Counts::find_or_add(std::string_view value) {
   for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) {
-      entries_.push_back({std::string(value), 0, {}});
+      entries_.push_back({std::string(value), 0});
       slots_[i] = tag | entries_.size();
       last_ = entries_.size();
-      return entries_.back();
+      return last_ - 1;
     }
     const auto index = static_cast<std::size_t>(slot & 0xFFFFFFFFULL);
     if ((slot & ~0xFFFFFFFFULL) == tag && entries_[index - 1].value == value) {
       last_ = index;
-      return entries_[index - 1];
+      return index - 1;
     }
   }
+}
+
+std::unordered_set<std::string>& FacetSpy::Counts::articles(std::size_t i) {
+  if (articles_.size() < entries_.size()) articles_.resize(entries_.size());
+  return articles_[i];
 }
 
 void FacetSpy::Counts::grow() {
@@ -142,11 +147,11 @@ FacetSpy::FacetSpy(std::vector<FacetSpec> specs, bool by_article)
 }
 
 void FacetSpy::count(Counts& counts, std::string_view key, const std::string& article) {
-  Counts::Entry& entry = counts.find_or_add(key);
+  const std::size_t i = counts.find_or_add(key);
   if (by_article_) {
-    entry.articles.insert(article);
+    counts.articles(i).insert(article);
   } else {
-    ++entry.sections;
+    ++counts.entry(i).sections;
   }
 }
 
@@ -176,9 +181,11 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
 std::vector<FacetValue> FacetSpy::counts(std::size_t i) const {
   std::vector<FacetValue> values;
   values.reserve(counts_[i].entries().size());
-  for (const Counts::Entry& e : counts_[i].entries()) {
+  const Counts& counts = counts_[i];
+  for (std::size_t k = 0; k < counts.entries().size(); ++k) {
+    const Counts::Entry& e = counts.entries()[k];
     values.push_back(
-        {e.value, {}, by_article_ ? static_cast<Xapian::doccount>(e.articles.size()) : e.sections});
+        {e.value, {}, by_article_ ? static_cast<Xapian::doccount>(counts.articles(k).size()) : e.sections});
   }
   return values;
 }

@@ -41,14 +41,19 @@ class FacetSpy : public Xapian::MatchSpy {
     struct Entry {
       std::string value;
       Xapian::doccount sections = 0;
-      std::unordered_set<std::string> articles;  // --facet-by article
     };
-    Entry& find_or_add(std::string_view value);
+    // The index of the value's entry, added (count 0) if new.
+    std::size_t find_or_add(std::string_view value);
     const std::vector<Entry>& entries() const { return entries_; }
+    Entry& entry(std::size_t i) { return entries_[i]; }
+    // The articles of entry i (--facet-by article; one set per entry).
+    std::unordered_set<std::string>& articles(std::size_t i);
+    const std::unordered_set<std::string>& articles(std::size_t i) const { return articles_[i]; }
 
    private:
     void grow();
-    std::vector<Entry> entries_;
+    std::vector<Entry> entries_;  // small, for the look-ups to stay in the caches
+    std::vector<std::unordered_set<std::string>> articles_;
     // 0: empty; else the hash's upper 32 bits, then the entry's index + 1.
     std::vector<std::uint64_t> slots_;
     std::size_t last_ = 0;  // the entry found last, + 1 (a match's sections repeat values)
