@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <set>
@@ -336,24 +335,12 @@ class CopyKeySpy : public Xapian::MatchSpy {
       others_.insert(key);
       return;
     }
-    push(hash, section + 1);
+    insert(hash, section + 1);
   }
   Xapian::doccount keyed() const { return keyed_; }
-  Xapian::doccount distinct() const {
-    flush();
-    return static_cast<Xapian::doccount>(used_ + others_.size());
-  }
+  Xapian::doccount distinct() const { return static_cast<Xapian::doccount>(used_ + others_.size()); }
 
  private:
-  static constexpr std::array<std::uint8_t, 256> kHexDigit = [] {
-    std::array<std::uint8_t, 256> table{};
-    table.fill(0xff);
-    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
-    for (int c = 'a'; c <= 'f'; ++c)
-      table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
-    return table;
-  }();
-
   struct Slot {
     std::uint64_t hash = 0;
     std::uint64_t section = 0;  // the section index + 1; 0: empty
@@ -366,14 +353,12 @@ class CopyKeySpy : public Xapian::MatchSpy {
         key[kHexDigits] != '-') {
       return false;
     }
-    // One table look-up a digit, and one test for all 16 (0xff: not a digit).
-    std::uint8_t invalid = 0;
     for (std::size_t i = 0; i < kHexDigits; ++i) {
-      const std::uint8_t digit = kHexDigit[static_cast<unsigned char>(key[i])];
-      invalid |= digit;
-      hash = hash << 4U | (digit & 0xFU);
+      const char c = key[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) return false;
+      hash = hash << 4U | static_cast<std::uint64_t>(digit);
     }
-    if ((invalid & 0x80U) != 0) return false;
     for (std::size_t i = kHexDigits + 1; i < key.size(); ++i) {
       if (key[i] < '0' || key[i] > '9') return false;
       section = section * 10 + static_cast<std::uint64_t>(key[i] - '0');
@@ -381,26 +366,8 @@ class CopyKeySpy : public Xapian::MatchSpy {
     return true;
   }
 
-  // A key waits in a batch while its slot is prefetched: the look-ups of a
-  // table larger than the caches (one per match, at random) then wait for
-  // memory together rather than one after the other.
-  void push(std::uint64_t hash, std::uint64_t section) {
-    if (2 * (used_ + pending_ + 1) > slots_.size()) {
-      flush();
-      grow();
-    }
-    __builtin_prefetch(&slots_[mix(hash, section) & (slots_.size() - 1)]);
-    batch_[pending_++] = {hash, section};
-    if (pending_ == batch_.size()) flush();
-  }
-
-  void flush() const {
-    for (std::size_t k = 0; k < pending_; ++k) insert(batch_[k].hash, batch_[k].section);
-    pending_ = 0;
-  }
-
-  // Room for one more key: see push().
-  void insert(std::uint64_t hash, std::uint64_t section) const {
+  void insert(std::uint64_t hash, std::uint64_t section) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = mix(hash, section) & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
@@ -427,11 +394,8 @@ class CopyKeySpy : public Xapian::MatchSpy {
   }
 
   Xapian::doccount keyed_ = 0;
-  // The table and the batch not yet in it: distinct() (const) empties the batch.
-  mutable std::size_t used_ = 0;
-  mutable std::vector<Slot> slots_;
-  mutable std::array<Slot, 16> batch_{};
-  mutable std::size_t pending_ = 0;
+  std::size_t used_ = 0;
+  std::vector<Slot> slots_;
   std::set<std::string> others_;
 };
 
