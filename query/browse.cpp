@@ -53,9 +53,16 @@ std::optional<std::pair<std::size_t, std::size_t>> stored_counts(const Index& in
   return std::make_pair(files, bad);
 }
 
+// The terms with `prefix`, in order. Each step is a skip_to() past the
+// term, not ++: the iterator's ++ walks every chunk of the term's posting
+// list (the year terms' lists hold every dated section), a skip_to() seeks
+// to the next term ("t\0" sorts after t's chunks, before any other term).
 std::vector<std::string> terms_of(const Xapian::Database& db, const std::string& prefix) {
   std::vector<std::string> out;
-  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) out.push_back(*t);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);) {
+    out.push_back(*t);
+    t.skip_to(out.back() + '\0');
+  }
   return out;
 }
 

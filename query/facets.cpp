@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "folio/error.hpp"
@@ -81,18 +82,76 @@ std::size_t date_key_length(DateGranularity g) {
   return g == DateGranularity::year ? 4 : g == DateGranularity::month ? 7 : 10;
 }
 
+// Of a facet value's bytes (ids and dates: short), a word at a time.
+std::uint64_t value_hash(std::string_view s) {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = kMul ^ s.size();
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29U;
+  }
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, n);
+  h = (h ^ w) * kMul;
+  h ^= h >> 32U;
+  return h * kMul;
+}
+
 }  // namespace
 
+std::size_t FacetSpy::Counts::find_or_add(std::string_view value) {
+  if (last_ != 0 && entries_[last_ - 1].value == value) return last_ - 1;
+  if (2 * (entries_.size() + 1) > slots_.size()) grow();
+  const std::uint64_t h = value_hash(value);
+  const std::uint64_t tag = h >> 32U << 32U;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0) {
+      entries_.push_back({std::string(value), 0});
+      slots_[i] = tag | entries_.size();
+      last_ = entries_.size();
+      return last_ - 1;
+    }
+    const auto index = static_cast<std::size_t>(slot & 0xFFFFFFFFULL);
+    if ((slot & ~0xFFFFFFFFULL) == tag && entries_[index - 1].value == value) {
+      last_ = index;
+      return index - 1;
+    }
+  }
+}
+
+std::unordered_set<std::string>& FacetSpy::Counts::articles(std::size_t i) {
+  if (articles_.size() < entries_.size()) articles_.resize(entries_.size());
+  return articles_[i];
+}
+
+void FacetSpy::Counts::grow() {
+  slots_.assign(std::max<std::size_t>(64, 2 * slots_.size()), 0);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    const std::uint64_t h = value_hash(entries_[k].value);
+    std::size_t i = static_cast<std::size_t>(h) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = (h >> 32U << 32U) | (k + 1);
+  }
+}
+
 FacetSpy::FacetSpy(std::vector<FacetSpec> specs, bool by_article)
-    : specs_(std::move(specs)), by_article_(by_article), counts_(specs_.size()) {}
+    : specs_(std::move(specs)), by_article_(by_article), counts_(specs_.size()) {
+  for (const FacetSpec& spec : specs_) positions_.push_back(schema::info(spec.field).facet_position);
+}
 
 void FacetSpy::count(Counts& counts, std::string_view key, const std::string& article) {
-  auto it = counts.find(key);
-  if (it == counts.end()) it = counts.emplace(std::string(key), Counter{}).first;
+  const std::size_t i = counts.find_or_add(key);
   if (by_article_) {
-    it->second.articles.insert(article);
+    counts.articles(i).insert(article);
   } else {
-    ++it->second.sections;
+    ++counts.entry(i).sections;
   }
 }
 
@@ -102,7 +161,7 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
   const auto fields = schema::split_facets_value(value);
   const std::string article = by_article_ ? doc.get_value(schema::kArticleSlot) : std::string();
   for (std::size_t i = 0; i < specs_.size(); ++i) {
-    const std::string_view field = fields[schema::info(specs_[i].field).facet_position];
+    const std::string_view field = fields[positions_[i]];
     if (field.empty()) continue;
     if (is_date(specs_[i].field)) {
       count(counts_[i], field.substr(0, date_key_length(specs_[i].granularity)), article);
@@ -121,9 +180,12 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
 
 std::vector<FacetValue> FacetSpy::counts(std::size_t i) const {
   std::vector<FacetValue> values;
-  values.reserve(counts_[i].size());
-  for (const auto& [key, c] : counts_[i]) {
-    values.push_back({key, {}, by_article_ ? static_cast<Xapian::doccount>(c.articles.size()) : c.sections});
+  values.reserve(counts_[i].entries().size());
+  const Counts& counts = counts_[i];
+  for (std::size_t k = 0; k < counts.entries().size(); ++k) {
+    const Counts::Entry& e = counts.entries()[k];
+    values.push_back(
+        {e.value, {}, by_article_ ? static_cast<Xapian::doccount>(counts.articles(k).size()) : e.sections});
   }
   return values;
 }
