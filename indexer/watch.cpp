@@ -85,7 +85,7 @@ struct Watcher::State {
   Clock::time_point first_change{}, last_change{};
   Clock::time_point next_rescan{}, next_missing_check{};
   std::string fallback;  // why inotify is not used
-  FileStamp entities;     // of options.entities_file when last looked at
+  FileStamp entities;    // of options.entities_file when last looked at
   bool entities_changed = false;
 
   bool is_dir_root(const std::string& root) const {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "folio/database.hpp"
 #include "copies.hpp"
+#include "folio/database.hpp"
 #include "folio/search.hpp"
 #include "query_builder.hpp"
 #include "resolve.hpp"
@@ -33,9 +33,11 @@ struct FacetPass {
 // keys of the matches of `copy_query`, in the same request (a pass of its
 // own unless a pass has that query): the union of every part's. Throws
 // node::NodeError, node::ShardChanged.
-std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(
-    const Index& index, std::vector<FacetPass> passes, bool by_article, const Xapian::Query& copy_query = {},
-    CopyKeys* copy_keys = nullptr);
+std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
+                                                                       std::vector<FacetPass> passes,
+                                                                       bool by_article,
+                                                                       const Xapian::Query& copy_query = {},
+                                                                       CopyKeys* copy_keys = nullptr);
 
 // The copy keys of the matches of `query` over the cluster.
 CopyKeys cluster_copy_keys(const Index& index, const Xapian::Query& query);

@@ -80,7 +80,8 @@ void CopyKeys::insert(std::uint64_t hash, std::uint64_t section) {
 }
 
 void CopyKeys::grow() {
-  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(1024, 2 * slots_.size())));
+  std::vector<Slot> old =
+      std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(1024, 2 * slots_.size())));
   used_ = 0;
   for (const Slot& slot : old) {
     if (slot.section != 0) insert(slot.hash, slot.section);
@@ -214,7 +215,8 @@ HitCopies copies_of_hit(const HitKey& hit, const std::vector<CopyArticle>& artic
 void apply_copies(Hit& hit, HitCopies copies, bool by_article) {
   if (!copies.merged) return;
   hit.copies = std::move(copies.paths);
-  if (by_article && !hit.copies.empty()) hit.other_sections = per_article(copies.collapsed, hit.copies.size());
+  if (by_article && !hit.copies.empty())
+    hit.other_sections = per_article(copies.collapsed, hit.copies.size());
 }
 
 }  // namespace folio::query

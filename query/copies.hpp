@@ -57,7 +57,9 @@ class CopyKeys {
 // Counts the copy keys of every match it sees.
 class CopyKeySpy : public Xapian::MatchSpy {
  public:
-  void operator()(const Xapian::Document& doc, double) override { keys_.add(doc.get_value(schema::kCopySlot)); }
+  void operator()(const Xapian::Document& doc, double) override {
+    keys_.add(doc.get_value(schema::kCopySlot));
+  }
   const CopyKeys& keys() const { return keys_; }
 
  private:
@@ -98,9 +100,9 @@ struct HitKey {
 // What merge_copies() gives a hit, from the articles with its content key
 // over the whole cluster (every part's copy_articles_of(), concatenated).
 struct HitCopies {
-  bool merged = false;              // a copy matched: the hit stands for it
-  std::vector<std::string> paths;   // of the other articles, sorted
-  Xapian::doccount collapsed = 0;   // by article: matching sections of all of them, less one
+  bool merged = false;             // a copy matched: the hit stands for it
+  std::vector<std::string> paths;  // of the other articles, sorted
+  Xapian::doccount collapsed = 0;  // by article: matching sections of all of them, less one
 };
 HitCopies copies_of_hit(const HitKey& hit, const std::vector<CopyArticle>& articles, bool by_article);
 // Applies it as merge_copies() does.

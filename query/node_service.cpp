@@ -62,8 +62,8 @@ void write_facets(Writer& w, const Xapian::Database& db, Reader& r) {
   const std::uint64_t copy_pass = r.get_uint();
   if (copy_pass > passes.size()) throw Error("a malformed message: copy keys of no pass");
   query::CopyKeys keys;
-  const auto counts =
-      query::facet_counts_of(db, passes, by_article, copy_pass > 0 ? copy_pass - 1 : 0, copy_pass > 0 ? &keys : nullptr);
+  const auto counts = query::facet_counts_of(db, passes, by_article, copy_pass > 0 ? copy_pass - 1 : 0,
+                                             copy_pass > 0 ? &keys : nullptr);
   w.put_uint(counts.size());
   for (const auto& pass : counts) {
     for (const std::vector<FacetValue>& values : pass) {
@@ -93,8 +93,9 @@ void write_hits(Writer& w, const Xapian::Database& db, Reader& r) {
   const std::string copy_query = r.get_string();
   const std::vector<std::string> content_keys = r.get_strings();
   query::write_copy_articles(
-      w, content_keys.empty() ? std::vector<std::vector<query::CopyArticle>>{}
-                              : query::copy_articles_of(db, Xapian::Query::unserialise(copy_query), content_keys));
+      w, content_keys.empty()
+             ? std::vector<std::vector<query::CopyArticle>>{}
+             : query::copy_articles_of(db, Xapian::Query::unserialise(copy_query), content_keys));
 }
 
 void write_stats(Writer& w, const Index& index) {

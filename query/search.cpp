@@ -194,10 +194,10 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
                            const query::HitTerms* known = nullptr) {
   const Xapian::Database& db = index.db();
   // A cluster's nodes find the terms (and count the collapsed sections) of their hits.
-  const query::HitTerms cluster = known ? *known
-                                  : index.is_cluster()
-                                      ? query::cluster_hit_terms(index, enquire, mset, words, by_article, dedupe)
-                                      : query::HitTerms{};
+  const query::HitTerms cluster =
+      known                ? *known
+      : index.is_cluster() ? query::cluster_hit_terms(index, enquire, mset, words, by_article, dedupe)
+                           : query::HitTerms{};
   const std::set<std::string> matched =
       index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
   // The snippets weigh the matched terms by the match's own weights, which
@@ -458,7 +458,8 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     CopyMerger relaxed_copies(request, index);
     relaxed_copies.attach(second);
     Match more = run_match(db, second, offset, room, request.time_limit);
-    if (query::CopyKeys* keys = relaxed_copies.on_nodes()) *keys = query::cluster_copy_keys(index, second.get_query());
+    if (query::CopyKeys* keys = relaxed_copies.on_nodes())
+      *keys = query::cluster_copy_keys(index, second.get_query());
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     const Xapian::doccount relaxed_merged = relaxed_copies.copies();

@@ -232,12 +232,15 @@ json normalised(json results) {
 
 // As normalised(), with copies merged: which copy stands for the others may
 // differ between two layouts (their scores are equal), so each hit is
-// compared by the sorted paths of it and its copies.
-json normalised_copies(json results) {
+// compared by the sorted paths of it and its copies. Without `paths`, by
+// its content alone: a page of --no-dedupe hits may end between copies of
+// equal scores, and which of them it shows depends on the layout.
+json normalised_copies(json results, bool paths_too = true) {
   for (json& h : results["hits"]) {
     std::vector<std::string> paths{h.at("path").get<std::string>()};
     for (const json& p : h.at("copies")) paths.push_back(p.get<std::string>());
     std::sort(paths.begin(), paths.end());
+    if (!paths_too) paths.assign(paths.size(), "");
     h["copies"] = paths;
     h["id"] = paths.front();
     for (const char* key : {"path", "line"}) h.erase(key);
@@ -283,7 +286,9 @@ TEST_CASE("a cluster merges copies as one local index does, on a node and across
       INFO(remote);
       REQUIRE(remote.status == local.status);
       if (local.status > 1) continue;
-      const json want = normalised_copies(json::parse(local.out)), got = normalised_copies(json::parse(remote.out));
+      const bool paths = dedupe || std::find(args.begin(), args.end(), "--offset") == args.end();
+      const json want = normalised_copies(json::parse(local.out), paths);
+      const json got = normalised_copies(json::parse(remote.out), paths);
       for (const json& h : want["hits"]) {
         if (h["copies"].size() > 1) ++merged;
       }
@@ -297,7 +302,8 @@ TEST_CASE("a cluster merges copies as one local index does, on a node and across
   }
   // Copies were merged, and --no-dedupe lists them one by one.
   CHECK(merged > 10);
-  const json all = json::parse(c.on(c.cluster(), {"search", "\"core concerns\"", "--no-dedupe", "--json"}).out);
+  const json all =
+      json::parse(c.on(c.cluster(), {"search", "\"core concerns\"", "--no-dedupe", "--json"}).out);
   const json one = json::parse(c.on(c.cluster(), {"search", "\"core concerns\"", "--json"}).out);
   CHECK(all.at("total") == 4);
   CHECK(one.at("total") == 1);

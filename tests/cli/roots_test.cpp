@@ -288,7 +288,8 @@ TEST_CASE("watch: the entities file's new rules are stored from the next batch",
         "Charlie\n\nPresident Joe Biden met Prime Minister Rishi Sunak in London on Tuesday.\n");
   // Its folder is not there yet: the file may come later.
   const fs::path entities = fx.root / "rules" / "entities";
-  const pid_t watcher = fx.spawn({"index", "--watch", "news"}, "watch", {"FOLIO_ENTITIES=" + entities.string()});
+  const pid_t watcher =
+      fx.spawn({"index", "--watch", "news"}, "watch", {"FOLIO_ENTITIES=" + entities.string()});
   REQUIRE(eventually([&] { return slurp(fx.root / "watch.err").find("watching") != std::string::npos; }));
   // The people the index stores: --no-config reads no entities file.
   auto people = [&] {

@@ -143,9 +143,9 @@ TEST_CASE("copy keys are made and parsed by the schema", "[schema][copies]") {
   CHECK(key->section == 12);
   CHECK(schema::parse_copy_key("ffffffffffffffff-999999999") ==
         schema::CopyKey{0xffffffffffffffffULL, 999999999});
-  for (const char* bad : {"", "0123456789abcdef", "0123456789abcdef-", "0123456789abcde-1",
-                          "0123456789ABCDEF-1", "0123456789abcdef+1", "0123456789abcdef-1x",
-                          "0123456789abcdef-1234567890", "0123456789abcdefg-1"}) {
+  for (const char* bad :
+       {"", "0123456789abcdef", "0123456789abcdef-", "0123456789abcde-1", "0123456789ABCDEF-1",
+        "0123456789abcdef+1", "0123456789abcdef-1x", "0123456789abcdef-1234567890", "0123456789abcdefg-1"}) {
     INFO(bad);
     CHECK_FALSE(schema::parse_copy_key(bad));
   }
