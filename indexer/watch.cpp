@@ -302,7 +302,7 @@ struct Watcher::State {
 Watcher::Watcher(std::vector<std::string> roots, WatchOptions options) : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.roots = std::move(roots);
-  s.options = options;
+  s.options = std::move(options);
   s.next_rescan = Clock::now() + s.options.rescan;
   s.next_missing_check = Clock::now();
   s.entities = stamp_of(s.options.entities_file);
