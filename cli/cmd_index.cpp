@@ -161,7 +161,10 @@ int watch(const GlobalOptions& global, const IndexArgs& args, IndexOptions optio
     watch_options.poll = true;
   }
   watch_options.max_watches = test_max_watches();
+  watch_options.entities_file = global.entities;
   Watcher watcher(roots, watch_options);
+  // The entities file's rules, read again when it changes.
+  std::optional<Curation> curation;
   if (!watcher.fallback_reason().empty()) print_error(watcher.fallback_reason());
   if (!args.quiet && !args.json) {
     print_error(fmt::format("watching {} folder{} for changes; Ctrl-C stops", watcher.watches(),
@@ -177,6 +180,18 @@ int watch(const GlobalOptions& global, const IndexArgs& args, IndexOptions optio
       print_error(last_fallback);
     }
     const auto start = Clock::now();
+    if (pending->entities_changed) {
+      try {
+        curation = load_curation(global);
+        options.curation = &*curation;
+        if (!args.quiet && !args.json) {
+          print_error(fmt::format("{} changed: its rules apply from this batch", global.entities.string()));
+        }
+      } catch (const Error& e) {
+        // As `folio search` would refuse it; the rules read before stay.
+        print_error(fmt::format("{}; the earlier rules stay until it is fixed", e.what()));
+      }
+    }
     options.within = pending->rescan ? std::vector<std::filesystem::path>{} : pending->paths;
     IndexReport report;
     try {
@@ -193,12 +208,14 @@ int watch(const GlobalOptions& global, const IndexArgs& args, IndexOptions optio
       if (g_interrupted.load()) return kExitInterrupted;
       continue;
     }
+    const bool entities_batch = pending->entities_changed;
     pending.reset();
     for (const std::string& root : report.missing_roots) {
       print_error(fmt::format("{} is not there: its articles are kept; watching for it to come back",
                               display_path(root, cwd)));
     }
-    const bool changed = report.added + report.updated + report.removed + report.skipped.size() > 0;
+    const bool changed =
+        report.added + report.updated + report.removed + report.skipped.size() > 0 || entities_batch;
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (changed && (args.json || !args.quiet)) {
       make_printer(global, args.json)->index_report(report, seconds, false);

@@ -60,6 +60,33 @@ std::optional<Field> field_named(std::string_view name) {
   return std::nullopt;
 }
 
+std::string content_key(std::uint64_t content_hash) { return to_hex(content_hash); }
+
+std::string copy_key(std::string_view content_key, int section_index) {
+  return fmt::format("{}-{}", content_key, section_index);
+}
+
+std::optional<CopyKey> parse_copy_key(std::string_view value) {
+  constexpr std::size_t kHexDigits = 16;
+  constexpr std::size_t kMaxIndexDigits = 9;
+  if (value.size() < kHexDigits + 2 || value.size() > kHexDigits + 1 + kMaxIndexDigits ||
+      value[kHexDigits] != '-') {
+    return std::nullopt;
+  }
+  CopyKey key;
+  for (std::size_t i = 0; i < kHexDigits; ++i) {
+    const char c = value[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    key.content_hash = key.content_hash << 4U | static_cast<std::uint64_t>(digit);
+  }
+  for (std::size_t i = kHexDigits + 1; i < value.size(); ++i) {
+    if (value[i] < '0' || value[i] > '9') return std::nullopt;
+    key.section = key.section * 10 + static_cast<std::uint32_t>(value[i] - '0');
+  }
+  return key;
+}
+
 std::string section_id_term(std::string_view section_id) {
   return fmt::format("{}{}", kSectionIdPrefix, section_id);
 }

@@ -1,6 +1,5 @@
 // Turning one section of an article into its Xapian document, following
 // include/folio/schema.hpp.
-#include <fmt/format.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -53,7 +52,7 @@ std::string content_key(const Article& article) {
     content += '\x1f';
     content += s.text;
   }
-  return fmt::format("{:016x}", fnv1a64(content));
+  return schema::content_key(fnv1a64(content));
 }
 
 }  // namespace
@@ -139,7 +138,7 @@ Xapian::Document make_section_document(const Article& article, const Section& se
     last = {&article, article.sections.data(), article.sections.size(), article.path, content_key(article)};
   }
   const std::string& copies = last.key;
-  doc.add_value(schema::kCopySlot, fmt::format("{}-{}", copies, section.index));
+  doc.add_value(schema::kCopySlot, schema::copy_key(copies, section.index));
   doc.add_value(schema::kArticleCopySlot, copies);
   doc.add_boolean_term(std::string(schema::kCopyPrefix) + copies);
 

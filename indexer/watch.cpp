@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "folio/error.hpp"
 #include "folio/formats.hpp"
@@ -46,6 +47,30 @@ std::string system_max_watches() {
   return value.empty() ? "?" : value;
 }
 
+// What tells a file's versions apart: a file replaced by a rename has
+// another inode, one written in place another size or time.
+struct FileStamp {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stamp_of(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  constexpr std::int64_t kNs = 1000000000;
+  return {true,
+          st.st_dev,
+          st.st_ino,
+          st.st_size,
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * kNs + st.st_mtim.tv_nsec,
+          static_cast<std::int64_t>(st.st_ctim.tv_sec) * kNs + st.st_ctim.tv_nsec};
+}
+
 }  // namespace
 
 struct Watcher::State {
@@ -60,6 +85,8 @@ struct Watcher::State {
   Clock::time_point first_change{}, last_change{};
   Clock::time_point next_rescan{}, next_missing_check{};
   std::string fallback;  // why inotify is not used
+  FileStamp entities;    // of options.entities_file when last looked at
+  bool entities_changed = false;
 
   bool is_dir_root(const std::string& root) const {
     struct stat st {};
@@ -240,6 +267,21 @@ struct Watcher::State {
     }
   }
 
+  // The entities file is looked at once a second: one stat(), wherever it
+  // is (its folder need not exist), whatever an editor does to save it.
+  void check_entities() {
+    if (options.entities_file.empty()) return;
+    const FileStamp now = stamp_of(options.entities_file);
+    if (now == entities) return;
+    entities = now;
+    entities_changed = true;
+    // Every file's people and places may change: all of them looked at.
+    if (changed.empty() && !rescan) first_change = Clock::now();
+    last_change = Clock::now();
+    changed.clear();
+    rescan = true;
+  }
+
   // Roots that came back are watched and looked at again.
   void check_missing() {
     if (missing.empty()) return;
@@ -260,9 +302,10 @@ struct Watcher::State {
 Watcher::Watcher(std::vector<std::string> roots, WatchOptions options) : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.roots = std::move(roots);
-  s.options = options;
+  s.options = std::move(options);
   s.next_rescan = Clock::now() + s.options.rescan;
   s.next_missing_check = Clock::now();
+  s.entities = stamp_of(s.options.entities_file);
   s.fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (s.fd < 0) {
     s.fall_back(fmt::format("inotify is not available ({}): rescanning every {} s instead",
@@ -287,12 +330,14 @@ std::optional<WatchBatch> Watcher::next(const std::atomic<bool>& stop) {
     const auto now = Clock::now();
     if (now >= s.next_missing_check) {
       s.check_missing();
+      s.check_entities();
       s.next_missing_check = now + std::chrono::seconds(1);
     }
     const bool pending = s.rescan || !s.changed.empty();
     if (pending && (now - s.last_change >= s.options.settle || now - s.first_change >= s.options.max_delay)) {
       WatchBatch batch;
       batch.rescan = s.rescan;
+      batch.entities_changed = std::exchange(s.entities_changed, false);
       if (!s.rescan) batch.paths.assign(s.changed.begin(), s.changed.end());
       s.changed.clear();
       s.rescan = false;
@@ -304,6 +349,7 @@ std::optional<WatchBatch> Watcher::next(const std::atomic<bool>& stop) {
       if (s.fd < 0 && s.fallback.empty()) s.fallback = "inotify is not used";
       WatchBatch batch;
       batch.rescan = true;
+      batch.entities_changed = std::exchange(s.entities_changed, false);
       s.changed.clear();
       s.rescan = false;
       return batch;

@@ -1,6 +1,7 @@
 #include "cluster.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -34,19 +35,76 @@ struct PartHits {
   std::vector<std::size_t> ranks;     // positions in the MSet
 };
 
+// The hits of a page with their content keys, and those keys once each.
+struct HitCopyKeys {
+  std::vector<HitKey> hits;
+  std::vector<std::size_t> key_of;  // per hit, its key in `keys` (keys.size(): none)
+  std::vector<std::string> keys;
+};
+
+HitCopyKeys hit_copy_keys(const Xapian::MSet& mset) {
+  HitCopyKeys out;
+  std::map<std::string, std::size_t> seen;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const Xapian::Document doc = it.get_document();
+    HitKey hit{doc.get_value(schema::kArticleSlot), doc.get_value(schema::kArticleCopySlot), 0};
+    const std::optional<schema::CopyKey> key = schema::parse_copy_key(doc.get_value(schema::kCopySlot));
+    if (key) hit.section = key->section;
+    if (hit.content_key.empty()) {
+      out.key_of.push_back(std::numeric_limits<std::size_t>::max());
+    } else {
+      const auto [where, added] = seen.emplace(hit.content_key, out.keys.size());
+      if (added) out.keys.push_back(hit.content_key);
+      out.key_of.push_back(where->second);
+    }
+    out.hits.push_back(std::move(hit));
+  }
+  return out;
+}
+
+std::vector<std::vector<CopyArticle>> read_copy_articles(node::Reader& r) {
+  std::vector<std::vector<CopyArticle>> out(r.get_uint());
+  for (std::vector<CopyArticle>& articles : out) {
+    articles.resize(r.get_uint());
+    for (CopyArticle& a : articles) {
+      a.article = r.get_string();
+      a.path = r.get_string();
+      a.matched.resize(r.get_uint());
+      for (std::uint32_t& section : a.matched) section = static_cast<std::uint32_t>(r.get_uint());
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void write_copy_articles(node::Writer& w, const std::vector<std::vector<CopyArticle>>& copies) {
+  w.put_uint(copies.size());
+  for (const std::vector<CopyArticle>& articles : copies) {
+    w.put_uint(articles.size());
+    for (const CopyArticle& a : articles) {
+      w.put_string(a.article).put_string(a.path).put_uint(a.matched.size());
+      for (const std::uint32_t section : a.matched) w.put_uint(section);
+    }
+  }
+}
 
 std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::Database& db,
                                                                   const std::vector<FacetPass>& passes,
-                                                                  bool by_article) {
+                                                                  bool by_article, std::size_t copy_pass,
+                                                                  CopyKeys* copy_keys) {
   std::vector<std::vector<std::vector<FacetValue>>> out;
-  for (const FacetPass& pass : passes) {
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    const FacetPass& pass = passes[p];
     FacetSpy spy(pass.specs, by_article);
+    CopyKeySpy keys;
     Xapian::Enquire enquire(db);
     enquire.set_time_limit(kSearchTimeLimit);
     enquire.set_query(pass.query);
     enquire.add_matchspy(&spy);
+    if (copy_keys != nullptr && p == copy_pass) enquire.add_matchspy(&keys);
     enquire.get_mset(0, 0, db.get_doccount());
+    if (copy_keys != nullptr && p == copy_pass) *copy_keys = keys.keys();
     std::vector<std::vector<FacetValue>> counts;
     for (std::size_t i = 0; i < pass.specs.size(); ++i) counts.push_back(spy.counts(i));
     out.push_back(std::move(counts));
@@ -95,12 +153,24 @@ std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database
 }
 
 std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
-                                                                       const std::vector<FacetPass>& passes,
-                                                                       bool by_article) {
+                                                                       std::vector<FacetPass> passes,
+                                                                       bool by_article,
+                                                                       const Xapian::Query& copy_query,
+                                                                       CopyKeys* copy_keys) {
+  // The copy keys are counted in the pass of their query: one match for both.
+  std::size_t copy_pass = 0;
+  if (copy_keys != nullptr) {
+    *copy_keys = {};
+    const std::string serialised = copy_query.serialise();
+    while (copy_pass < passes.size() && passes[copy_pass].query.serialise() != serialised) ++copy_pass;
+    if (copy_pass == passes.size()) passes.push_back({copy_query, {}});
+  }
   Counts sum(passes.size());
   for (std::size_t p = 0; p < passes.size(); ++p) sum[p].resize(passes[p].specs.size());
   for (const Xapian::Database& shard : index.local_shards()) {
-    add_counts(sum, facet_counts_of(shard, passes, by_article));
+    CopyKeys keys;
+    add_counts(sum, facet_counts_of(shard, passes, by_article, copy_pass, copy_keys ? &keys : nullptr));
+    if (copy_keys != nullptr) copy_keys->merge(keys);
   }
   node::Writer w;
   w.put_uint(static_cast<std::uint8_t>(node::Request::facets))
@@ -113,6 +183,7 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
           .put_uint(static_cast<std::uint64_t>(spec.granularity));
     }
   }
+  w.put_uint(copy_keys != nullptr ? copy_pass + 1 : 0);
   std::mutex mutex;
   index.for_each_node([&](const IndexNode& node) {
     const std::string response = node.service->call(w.data());
@@ -129,8 +200,11 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
         }
       }
     }
+    std::optional<CopyKeys> keys;
+    if (copy_keys != nullptr) keys = CopyKeys::read(r);
     const std::lock_guard lock(mutex);
     add_counts(sum, part);
+    if (keys) copy_keys->merge(*keys);
   });
   std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
   for (std::size_t p = 0; p < passes.size(); ++p) {
@@ -143,8 +217,14 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
   return out;
 }
 
+CopyKeys cluster_copy_keys(const Index& index, const Xapian::Query& query) {
+  CopyKeys keys;
+  cluster_facet_counts(index, {}, false, query, &keys);
+  return keys;
+}
+
 std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
-                                  NameResolver& resolver) {
+                                  NameResolver& resolver, CopyKeys* copy_keys) {
   auto own_filter = [&](const FacetSpec& spec) {
     return request.disjunctive && built.filters.count(filter_of(spec.field)) != 0;
   };
@@ -159,8 +239,9 @@ std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& reque
       where.emplace_back(0, passes.front().specs.size() - 1);
     }
   }
+  if (request.facets.empty() && copy_keys == nullptr) return {};
+  auto counts = cluster_facet_counts(index, passes, request.facet_by_article, built.combined(), copy_keys);
   if (request.facets.empty()) return {};
-  auto counts = cluster_facet_counts(index, passes, request.facet_by_article);
   // The names of the values shown, in one request per node and field.
   for (std::size_t k = 0; k < request.facets.size(); ++k) {
     const FacetSpec& spec = request.facets[k];
@@ -185,7 +266,7 @@ std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& reque
 }
 
 HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                           const Xapian::Query& words, bool by_article) {
+                           const Xapian::Query& words, bool by_article, bool dedupe) {
   // Xapian's get_matching_terms: the query's terms a document has.
   const Xapian::Query& match = enquire.get_query();
   const std::set<std::string> query_terms(match.get_unique_terms_begin(), match.get_unique_terms_end());
@@ -211,6 +292,20 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
     part.docids.push_back(static_cast<Xapian::docid>((d - 1) / parts + 1));
     part.ranks.push_back(rank);
   }
+  // With dedupe, every part finds the articles with the hits' content keys.
+  const HitCopyKeys copy_keys = dedupe ? hit_copy_keys(mset) : HitCopyKeys{};
+  const std::string copy_query = copy_keys.keys.empty() ? std::string() : match.serialise();
+  std::vector<std::vector<CopyArticle>> copies(copy_keys.keys.size());
+  auto add_copies = [&copies](std::vector<std::vector<CopyArticle>> part) {
+    for (std::size_t k = 0; k < part.size() && k < copies.size(); ++k) {
+      for (CopyArticle& a : part[k]) copies[k].push_back(std::move(a));
+    }
+  };
+  if (!copy_keys.keys.empty()) {
+    for (const Xapian::Database& shard : index.local_shards()) {
+      add_copies(copy_articles_of(shard, match, copy_keys.keys));
+    }
+  }
   for (std::size_t position = 0; position < parts; ++position) {
     const Xapian::Database* local = index.local_part(position);
     if (local == nullptr) continue;
@@ -225,7 +320,7 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
   std::mutex mutex;
   index.for_each_node([&](const IndexNode& node) {
     const PartHits& part = by_part[node.position];
-    if (part.docids.empty()) return;
+    if (part.docids.empty() && copy_keys.keys.empty()) return;
     node::Writer w;
     w.put_uint(static_cast<std::uint8_t>(node::Request::hits))
         .put_string(serialised)
@@ -233,6 +328,7 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
         .put_strings(patterns)
         .put_uint(part.docids.size());
     for (Xapian::docid d : part.docids) w.put_uint(d);
+    w.put_string(copy_query).put_strings(copy_keys.keys);
     const std::string response = node.service->call(w.data());
     node::Reader r(response);
     read_states(index, node, r);
@@ -243,12 +339,21 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
       found.push_back(r.get_strings());
       others.push_back(static_cast<Xapian::doccount>(r.get_uint()));
     }
+    std::vector<std::vector<CopyArticle>> node_copies = read_copy_articles(r);
     const std::lock_guard lock(mutex);
+    add_copies(std::move(node_copies));
     for (std::size_t k = 0; k < found.size() && k < part.ranks.size(); ++k) {
       out.matched.insert(found[k].begin(), found[k].end());
       out.other_sections[part.ranks[k]] = others[k];
     }
   });
+  if (dedupe) {
+    for (std::size_t k = 0; k < copy_keys.hits.size(); ++k) {
+      const std::size_t key = copy_keys.key_of[k];
+      out.copies.push_back(key < copies.size() ? copies_of_hit(copy_keys.hits[k], copies[key], by_article)
+                                               : HitCopies{});
+    }
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "copies.hpp"
 #include "folio/database.hpp"
 #include "folio/search.hpp"
 #include "query_builder.hpp"
@@ -28,11 +29,18 @@ struct FacetPass {
 
 // The counts of each pass's specs ([pass][spec]), unnamed and unordered,
 // summed over the local shards and every node (an article lives whole in
-// one shard, so article counts add too). Throws node::NodeError,
-// node::ShardChanged.
+// one shard, so article counts add too). With `copy_keys`, also the copy
+// keys of the matches of `copy_query`, in the same request (a pass of its
+// own unless a pass has that query): the union of every part's. Throws
+// node::NodeError, node::ShardChanged.
 std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
-                                                                       const std::vector<FacetPass>& passes,
-                                                                       bool by_article);
+                                                                       std::vector<FacetPass> passes,
+                                                                       bool by_article,
+                                                                       const Xapian::Query& copy_query = {},
+                                                                       CopyKeys* copy_keys = nullptr);
+
+// The copy keys of the matches of `query` over the cluster.
+CopyKeys cluster_copy_keys(const Index& index, const Xapian::Query& query);
 
 // What make_hits needs of each hit beyond its document.
 struct HitTerms {
@@ -40,30 +48,39 @@ struct HitTerms {
   std::vector<Xapian::doccount> other_sections;  // per hit, with a collapse query
   // The weights of the snippets' terms, when several pages share them.
   std::optional<TermWeights> weights = std::nullopt;
+  // Per hit, with dedupe: its copies over the cluster (apply_copies()).
+  std::vector<HitCopies> copies = {};
 };
 
 // As search.cpp's matched_terms(): the user's own `words` that the hits
 // matched, and the terms the wildcards of `words` expanded to in them; with
-// `by_article`, the other matching sections of each hit's article.
+// `by_article`, the other matching sections of each hit's article; with
+// `dedupe`, the copies of each hit (as merge_copies() finds them locally),
+// from every part of the cluster in the same requests.
 HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                           const Xapian::Query& words, bool by_article);
+                           const Xapian::Query& words, bool by_article, bool dedupe = false);
 
 // The facets of a search (search.cpp's FacetCounter) over a cluster: one
-// pass with the query, one for each facet counted without its own filter.
+// pass with the query, one for each facet counted without its own filter;
+// with `copy_keys`, the copy keys of the query's matches too.
 std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
-                                  NameResolver& resolver);
+                                  NameResolver& resolver, CopyKeys* copy_keys = nullptr);
 
 // The same, on one database (a node's, a local shard), as the folio
-// service answers them.
+// service answers them; with `copy_keys`, the copy keys of the matches of
+// passes[copy_pass].
 std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::Database& db,
                                                                   const std::vector<FacetPass>& passes,
-                                                                  bool by_article);
+                                                                  bool by_article, std::size_t copy_pass = 0,
+                                                                  CopyKeys* copy_keys = nullptr);
 struct DocTerms {
   std::vector<std::string> terms;  // of `terms`, and of the patterns
   Xapian::doccount other_sections = 0;
 };
 DocTerms doc_terms_of(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms,
                       const std::vector<std::string>& patterns, const Xapian::Query& collapse);
+// The copies' part of a hits answer (copy_articles_of()'s).
+void write_copy_articles(node::Writer& w, const std::vector<std::vector<CopyArticle>>& copies);
 std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database& db,
                                                           const std::vector<std::string>& terms);
 

@@ -58,7 +58,12 @@ void write_facets(Writer& w, const Xapian::Database& db, Reader& r) {
     pass.specs.resize(r.get_uint());
     for (FacetSpec& spec : pass.specs) spec = read_spec(r);
   }
-  const auto counts = query::facet_counts_of(db, passes, by_article);
+  // 0, or 1 + the pass whose matches' copy keys are counted too.
+  const std::uint64_t copy_pass = r.get_uint();
+  if (copy_pass > passes.size()) throw Error("a malformed message: copy keys of no pass");
+  query::CopyKeys keys;
+  const auto counts = query::facet_counts_of(db, passes, by_article, copy_pass > 0 ? copy_pass - 1 : 0,
+                                             copy_pass > 0 ? &keys : nullptr);
   w.put_uint(counts.size());
   for (const auto& pass : counts) {
     for (const std::vector<FacetValue>& values : pass) {
@@ -66,11 +71,13 @@ void write_facets(Writer& w, const Xapian::Database& db, Reader& r) {
       for (const FacetValue& v : values) w.put_string(v.value).put_uint(v.count);
     }
   }
+  if (copy_pass > 0) keys.write(w);
 }
 
 // Per hit: which of the terms it has, the terms it has that start with one
 // of the patterns, and (with a query) how many other sections of its
-// article match the query.
+// article match the query. Then, per content key, the articles that have
+// it and their sections that match the copy query (the hits' copies).
 void write_hits(Writer& w, const Xapian::Database& db, Reader& r) {
   const std::string serialised = r.get_string();
   const Xapian::Query q = serialised.empty() ? Xapian::Query() : Xapian::Query::unserialise(serialised);
@@ -83,6 +90,12 @@ void write_hits(Writer& w, const Xapian::Database& db, Reader& r) {
     const query::DocTerms t = query::doc_terms_of(db, docid, terms, patterns, q);
     w.put_strings(t.terms).put_uint(t.other_sections);
   }
+  const std::string copy_query = r.get_string();
+  const std::vector<std::string> content_keys = r.get_strings();
+  query::write_copy_articles(
+      w, content_keys.empty()
+             ? std::vector<std::vector<query::CopyArticle>>{}
+             : query::copy_articles_of(db, Xapian::Query::unserialise(copy_query), content_keys));
 }
 
 void write_stats(Writer& w, const Index& index) {

@@ -96,9 +96,11 @@ class FacetCounter {
     if (!inline_specs().empty() && !index.is_cluster()) enquire.add_matchspy(&inline_spy_);
   }
 
-  // After the main match: every facet, in the order requested.
-  std::vector<Facet> results(const Index& index, query::NameResolver& resolver) const {
-    if (index.is_cluster()) return query::cluster_facets(index, request_, built_, resolver);
+  // After the main match: every facet, in the order requested. On a
+  // cluster, the nodes count `copy_keys` (if any) in the same request.
+  std::vector<Facet> results(const Index& index, query::NameResolver& resolver,
+                             query::CopyKeys* copy_keys) const {
+    if (index.is_cluster()) return query::cluster_facets(index, request_, built_, resolver, copy_keys);
     const Xapian::Database& db = index.db();
     std::vector<Facet> facets;
     std::size_t next_inline = 0;
@@ -185,15 +187,17 @@ std::set<std::string> matched_terms(const Xapian::Database& db, const Xapian::En
 
 // `words`: the user's query (both forms, for the snippets to highlight).
 // `known`: a cluster's terms of these hits, when already asked for.
+// `dedupe`: a cluster's hits get their copies (query::merge_copies() does a
+// local index's).
 std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                           const Xapian::Query& words, bool by_article,
+                           const Xapian::Query& words, bool by_article, bool dedupe,
                            const query::HitTerms* known = nullptr) {
   const Xapian::Database& db = index.db();
   // A cluster's nodes find the terms (and count the collapsed sections) of their hits.
-  const query::HitTerms cluster = known ? *known
-                                  : index.is_cluster()
-                                      ? query::cluster_hit_terms(index, enquire, mset, words, by_article)
-                                      : query::HitTerms{};
+  const query::HitTerms cluster =
+      known                ? *known
+      : index.is_cluster() ? query::cluster_hit_terms(index, enquire, mset, words, by_article, dedupe)
+                           : query::HitTerms{};
   const std::set<std::string> matched =
       index.is_cluster() ? cluster.matched : matched_terms(db, enquire, mset, words);
   // The snippets weigh the matched terms by the match's own weights, which
@@ -212,6 +216,9 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
                          : index.is_cluster() ? cluster.other_sections[hits.size()]
                                               : it.get_collapse_count();
     hit.snippet = snippets(hit.section.text);
+    if (dedupe && hits.size() < cluster.copies.size()) {
+      query::apply_copies(hit, cluster.copies[hits.size()], by_article);
+    }
     hits.push_back(std::move(hit));
   }
   return hits;
@@ -239,16 +246,19 @@ Match run_match(const Xapian::Database& db, Xapian::Enquire& enquire, Xapian::do
 // --sort date over a cluster: sorted by the date value, the undated
 // sections (no value) come first, not last as UndatedLast puts them. The
 // page is taken from after them, then from them; `docs` gets its documents.
+// `total`: the matches (copies merged); `merge_copies`: the pages collapse
+// copies of a section into one hit.
 std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire, bool ranked_weight,
-                              const Match& whole, const Xapian::Query& words, const SearchRequest& request,
-                              std::vector<Xapian::Document>& docs) {
+                              Xapian::doccount total, bool merge_copies, const Xapian::Query& words,
+                              const SearchRequest& request, std::vector<Xapian::Document>& docs) {
   const Xapian::Database& db = index.db();
   Xapian::Enquire undated = make_enquire(index,
                                          Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
                                                        Xapian::Query(std::string(schema::kUndatedTerm))),
                                          request);
-  const Xapian::doccount u = undated.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
-  const Xapian::doccount n = whole.mset.get_matches_estimated();
+  Xapian::doccount u = undated.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+  if (merge_copies) u -= std::min(u, query::cluster_copy_keys(index, undated.get_query()).copies());
+  const Xapian::doccount n = total;
   const Xapian::doccount dated = n > u ? n - u : 0;
   // Both pages' terms highlight the snippets, as they do those of one page.
   struct Page {
@@ -263,8 +273,10 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
     // documents: one Enquire per page.
     Page page{make_enquire(index, enquire.get_query(), request), {}, {}};
     if (ranked_weight) page.enquire.set_weighting_scheme(query::ranked_weight());
+    if (merge_copies) page.enquire.set_collapse_key(schema::kCopySlot);
     page.mset = page.enquire.get_mset(first, count, db.get_doccount());
-    page.terms = query::cluster_hit_terms(index, page.enquire, page.mset, words, request.by_article);
+    page.terms =
+        query::cluster_hit_terms(index, page.enquire, page.mset, words, request.by_article, request.dedupe);
     pages.push_back(std::move(page));
   };
   const Xapian::doccount offset = request.offset;
@@ -283,7 +295,8 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
   for (Page& page : pages) {
     page.terms.matched = matched;
     page.terms.weights = weights;
-    for (Hit& hit : make_hits(index, page.enquire, page.mset, words, request.by_article, &page.terms)) {
+    for (Hit& hit :
+         make_hits(index, page.enquire, page.mset, words, request.by_article, request.dedupe, &page.terms)) {
       hits.push_back(std::move(hit));
     }
     for (auto it = page.mset.begin(); it != page.mset.end(); ++it) docs.push_back(it.get_document());
@@ -318,106 +331,28 @@ bool has_every_unit(const Xapian::Document& doc, const std::vector<std::vector<s
   return true;
 }
 
-// The copy keys (schema::kCopySlot) of every match: how many matches have
-// one, and how many distinct keys there are. A key is "<16 hex digits>-<n>"
-// as the indexer writes it: held as two numbers in an open-addressing
-// table, no allocation per match (Xapian's ValueCountMatchSpy keeps a
-// std::map of strings: on a broad query at a million sections that map was
-// most of a search's time). Any other key is kept as a string.
-class CopyKeySpy : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::string key = doc.get_value(schema::kCopySlot);
-    if (key.empty()) return;
-    ++keyed_;
-    std::uint64_t hash = 0, section = 0;
-    if (!parse(key, hash, section)) {
-      others_.insert(key);
-      return;
-    }
-    insert(hash, section + 1);
-  }
-  Xapian::doccount keyed() const { return keyed_; }
-  Xapian::doccount distinct() const { return static_cast<Xapian::doccount>(used_ + others_.size()); }
-
- private:
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::uint64_t section = 0;  // the section index + 1; 0: empty
-  };
-
-  static bool parse(const std::string& key, std::uint64_t& hash, std::uint64_t& section) {
-    constexpr std::size_t kHexDigits = 16;
-    constexpr std::size_t kMaxIndexDigits = 9;
-    if (key.size() < kHexDigits + 2 || key.size() > kHexDigits + 1 + kMaxIndexDigits ||
-        key[kHexDigits] != '-') {
-      return false;
-    }
-    for (std::size_t i = 0; i < kHexDigits; ++i) {
-      const char c = key[i];
-      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (digit < 0) return false;
-      hash = hash << 4U | static_cast<std::uint64_t>(digit);
-    }
-    for (std::size_t i = kHexDigits + 1; i < key.size(); ++i) {
-      if (key[i] < '0' || key[i] > '9') return false;
-      section = section * 10 + static_cast<std::uint64_t>(key[i] - '0');
-    }
-    return true;
-  }
-
-  void insert(std::uint64_t hash, std::uint64_t section) {
-    if (2 * (used_ + 1) > slots_.size()) grow();
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = mix(hash, section) & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
-      if (slot.section == 0) {
-        slot = {hash, section};
-        ++used_;
-        return;
-      }
-      if (slot.hash == hash && slot.section == section) return;
-    }
-  }
-
-  void grow() {
-    std::vector<Slot> old =
-        std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(1024, 2 * slots_.size())));
-    used_ = 0;
-    for (const Slot& slot : old) {
-      if (slot.section != 0) insert(slot.hash, slot.section);
-    }
-  }
-
-  static std::size_t mix(std::uint64_t hash, std::uint64_t section) {
-    return static_cast<std::size_t>(hash ^ (section * 0x9E3779B97F4A7C15ULL));
-  }
-
-  Xapian::doccount keyed_ = 0;
-  std::size_t used_ = 0;
-  std::vector<Slot> slots_;
-  std::set<std::string> others_;
-};
-
 // Section hits with the copies of an article merged (dedupe without
 // by_article). A collapse key makes Xapian skip matches it cannot show,
 // which spies then miss and totals only estimate; so the match counts
 // every copy, exactly, and a spy counts their copy keys. Only when the
 // matches hold copies does a second match, collapsed on kCopySlot, make
 // the page, and the total drops by the copies.
+// A cluster's nodes count the keys (query::copy_keys_of()): through
+// Xapian's remote backend a date-sorted match makes a spy count some twice.
 class CopyMerger {
  public:
-  // Not on a cluster: through Xapian's remote backend, a date-sorted match
-  // makes the spy count some keys twice (copies stay separate hits there).
   CopyMerger(const SearchRequest& request, const Index& index)
-      : on_(request.dedupe && !request.by_article && !index.is_cluster()) {}
+      : on_(request.dedupe && !request.by_article), cluster_(index.is_cluster()) {}
 
   void attach(Xapian::Enquire& enquire) {
-    if (on_) enquire.add_matchspy(&keys_);
+    if (on_ && !cluster_) enquire.add_matchspy(&spy_);
   }
+  // On a cluster, where the nodes' keys go: counted with the facets, in
+  // their request (nullptr: none to count).
+  query::CopyKeys* on_nodes() { return on_ && cluster_ ? &nodes_ : nullptr; }
 
   // After `match` of `enquire`: the copies merged into other hits.
-  Xapian::doccount copies() const { return on_ ? keys_.keyed() - keys_.distinct() : 0; }
+  Xapian::doccount copies() const { return !on_ ? 0 : cluster_ ? nodes_.copies() : spy_.keys().copies(); }
 
   // `match` again, collapsed, when there are copies; `enquire` is then the
   // one that made it.
@@ -430,7 +365,9 @@ class CopyMerger {
 
  private:
   bool on_;
-  CopyKeySpy keys_;
+  bool cluster_;
+  query::CopyKeySpy spy_;
+  query::CopyKeys nodes_;
 };
 
 std::vector<Xapian::doccount> collapse_counts(const Xapian::MSet& mset) {
@@ -478,7 +415,7 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   Match match = run_match(db, enquire, request.offset, request.limit, request.time_limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
-  results.facets = facets.results(index, resolver);
+  results.facets = facets.results(index, resolver, copies.on_nodes());
   if (request.histogram && request.by_article) {
     Xapian::Enquire pass(db);
     pass.set_time_limit(request.time_limit);
@@ -492,11 +429,11 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   copies.merge(enquire, match, request.offset, request.limit);
   std::vector<Xapian::Document> docs;  // of the hits, when not those of match.mset
   if (index.is_cluster() && request.sort == SortOrder::date) {
-    results.hits = undated_last(index, enquire, request.mode == MatchMode::any && ranked, match, own_words,
-                                request, docs);
+    results.hits = undated_last(index, enquire, request.mode == MatchMode::any && ranked, results.total,
+                                merged > 0, own_words, request, docs);
   } else {
-    results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article);
-    if (request.dedupe)
+    results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article, request.dedupe);
+    if (request.dedupe && !index.is_cluster())
       query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
   }
   if (request.mode == MatchMode::any && ranked) {
@@ -521,14 +458,18 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     CopyMerger relaxed_copies(request, index);
     relaxed_copies.attach(second);
     Match more = run_match(db, second, offset, room, request.time_limit);
+    if (query::CopyKeys* keys = relaxed_copies.on_nodes())
+      *keys = query::cluster_copy_keys(index, second.get_query());
     results.relaxed = true;
     results.relaxed_total = more.mset.get_matches_estimated();
     const Xapian::doccount relaxed_merged = relaxed_copies.copies();
     results.relaxed_total -= std::min(relaxed_merged, results.relaxed_total);
     relaxed_copies.merge(second, more, offset, room);
     results.time_limited = results.time_limited || more.time_limited;
-    std::vector<Hit> relaxed_hits = make_hits(index, second, more.mset, own_words, request.by_article);
-    if (request.dedupe) query::merge_copies(db, relaxed_hits, collapse_counts(more.mset), request.by_article);
+    std::vector<Hit> relaxed_hits =
+        make_hits(index, second, more.mset, own_words, request.by_article, request.dedupe);
+    if (request.dedupe && !index.is_cluster())
+      query::merge_copies(db, relaxed_hits, collapse_counts(more.mset), request.by_article);
     for (Hit& hit : relaxed_hits) {
       hit.rank += results.total;
       hit.all_words = false;

@@ -197,6 +197,10 @@ struct WatchOptions {
   // Behave as if the system allowed this many inotify watches (0: as many
   // as it allows); for tests of the fallback.
   std::size_t max_watches = 0;
+  // The entities file (curation.hpp), watched too: created, written,
+  // replaced (renamed over) or deleted, it makes a batch with
+  // WatchBatch::entities_changed, a second after at most. "": none.
+  std::filesystem::path entities_file = {};
 };
 
 // What changed since the last batch.
@@ -205,6 +209,9 @@ struct WatchBatch {
   // may have changed), for IndexOptions::within. Empty with `rescan`.
   std::vector<std::filesystem::path> paths;
   bool rescan = false;  // look at everything: events were lost, or a periodic rescan
+  // The entities file changed (with `rescan`): read it again, its rules
+  // apply from this batch on.
+  bool entities_changed = false;
 };
 
 // Watches the folders under some roots with inotify: file created,

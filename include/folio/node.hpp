@@ -14,7 +14,7 @@
 namespace folio::node {
 
 // Bumped when a message changes; a node of another version is refused.
-inline constexpr std::uint64_t kProtocolVersion = 1;
+inline constexpr std::uint64_t kProtocolVersion = 2;  // 2: copy keys (facets, hits)
 // No message is longer (a registry of a million entities is far less).
 inline constexpr std::uint32_t kMaxMessage = 1u << 30;
 
@@ -23,8 +23,11 @@ enum class Request : std::uint8_t {
   hello = 1,            // version -> version, tcpsrv port, schema version, shard states
   metadata = 2,         // prefix, exact -> states, (key, value) pairs of every shard
   count_metadata = 3,   // prefix -> states, how many keys start with it over the shards
-  facets = 4,           // facet passes (query, specs) -> states, counts per pass and spec
-  hits = 5,             // query, terms, patterns, docids -> states, per hit: its terms, collapse count
+  facets = 4,           // facet passes (query, specs), copy pass -> states, counts per pass
+                        // and spec, the copy pass's copy keys (version 2)
+  hits = 5,             // query, terms, patterns, docids, copy query, content keys -> states,
+                        // per hit: its terms, collapse count; per content key: its articles
+                        // and their matching sections (version 2)
   termfreqs = 6,        // terms -> states, each term's frequency
   stats = 7,            // -> states, the node's part of `folio stats`
   entity_counts = 8,    // groups of entity terms -> states, sections and articles of each

@@ -389,6 +389,22 @@ struct SectionRef {
 // nullopt for anything else, such as an article id alone.
 std::optional<SectionRef> parse_section_id(std::string_view id);
 
+// The copy keys (kArticleCopySlot, kCopySlot; version 9). content_key():
+// the article's content key, 16 hex digits of `content_hash` (FNV-1a-64 of
+// its title and sections, indexer/document.cpp). copy_key(): the kCopySlot
+// value of section `section_index` of it, "<content-key>-<n>".
+std::string content_key(std::uint64_t content_hash);
+std::string copy_key(std::string_view content_key, int section_index);
+// A kCopySlot value as two numbers, for counting keys without a string each.
+struct CopyKey {
+  std::uint64_t content_hash = 0;
+  std::uint32_t section = 0;
+  bool operator==(const CopyKey&) const = default;
+};
+// Parses a copy_key() value without allocating; nullopt for anything else
+// (not 16 lower-case hex digits, '-', 1 to 9 decimal digits).
+std::optional<CopyKey> parse_copy_key(std::string_view value);
+
 std::string section_id_term(std::string_view section_id);
 std::string article_term(std::string_view article_id);
 // Lower-cases ASCII and collapses white space: "Jane  DOE" -> "Ajane doe".

@@ -103,9 +103,11 @@ int free_port_pair() {
 
 // A temp folder: corpus/ split into a/, b/ and c/; a reference index of the
 // three in ref/; nodes serving a/ and b/, c/ indexed locally; the cluster.
+// `with_copies`: copies of some articles too, on one node, across nodes and
+// in the local index.
 class Cluster {
  public:
-  Cluster() {
+  explicit Cluster(bool with_copies = false) {
     std::string pattern = (fs::temp_directory_path() / "folio-remote-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
     root = fs::canonical(pattern);
@@ -117,6 +119,18 @@ class Cluster {
     for (const char* part : {"a", "b", "c"}) fs::create_directories(root / part);
     for (std::size_t k = 0; k < files.size(); ++k) {
       fs::copy_file(files[k], root / std::string(1, static_cast<char>('a' + k % 3)) / files[k].filename());
+    }
+    if (with_copies) {
+      // files[k] is in part 'a' + k % 3.
+      auto copy_as = [&](std::size_t k, const char* part, const std::string& prefix) {
+        fs::copy_file(files.at(k), root / part / (prefix + files[k].filename().string()));
+      };
+      copy_as(0, "a", "dup-");    // the sample article: a copy on its node (2 shards),
+      copy_as(0, "b", "copy-");   // one on the other node,
+      copy_as(0, "c", "again-");  // one in the local index
+      copy_as(3, "b", "copy-");   // across nodes
+      copy_as(2, "a", "copy-");   // from the local index to a node
+      copy_as(5, "b", "copy-");   // undated, across
     }
     must({"--db", (root / "ref").string(), "index", "--shards", "2", (root / "a").string(),
           (root / "b").string(), (root / "c").string()});
@@ -216,7 +230,92 @@ json normalised(json results) {
   return results;
 }
 
+// As normalised(), with copies merged: which copy stands for the others may
+// differ between two layouts (their scores are equal), so each hit is
+// compared by the sorted paths of it and its copies. Without `paths`, by
+// its content alone: a page of --no-dedupe hits may end between copies of
+// equal scores, and which of them it shows depends on the layout.
+json normalised_copies(json results, bool paths_too = true) {
+  for (json& h : results["hits"]) {
+    std::vector<std::string> paths{h.at("path").get<std::string>()};
+    for (const json& p : h.at("copies")) paths.push_back(p.get<std::string>());
+    std::sort(paths.begin(), paths.end());
+    if (!paths_too) paths.assign(paths.size(), "");
+    h["copies"] = paths;
+    h["id"] = paths.front();
+    for (const char* key : {"path", "line"}) h.erase(key);
+  }
+  return normalised(results);
+}
+
+// How many hits of a text output say they merged copies.
+std::size_t merged_lines(const std::string& out) {
+  std::size_t n = 0;
+  for (std::size_t at = out.find(" cop"); at != std::string::npos; at = out.find(" cop", at + 1)) {
+    if (out.compare(at, 6, " copy)") == 0 || out.compare(at, 8, " copies)") == 0) ++n;
+  }
+  return n;
+}
+
 }  // namespace
+
+TEST_CASE("a cluster merges copies as one local index does, on a node and across nodes", "[remote][copies]") {
+  Cluster c(true);
+  const std::vector<std::vector<std::string>> searches = {
+      {"search", "china", "-n", "100"},
+      {"search", "\"core concerns\"", "-n", "100"},
+      {"search", "climate", "--facet", "person,place", "-n", "100"},
+      {"search", "summit", "-n", "3", "--offset", "1"},
+      {"search", "china", "--by-article", "-n", "100"},
+      {"search", "summit", "--by-article", "--facet", "place", "-n", "100"},
+      {"search", "china", "--sort", "date", "-n", "100"},
+      {"search", "china", "--sort", "date", "-n", "4", "--offset", "3"},
+      {"search", "the", "--sort", "-date", "-n", "100"},
+      {"search", "--any", "what did the summit agree", "-n", "100"},
+      {"search", "summit", "talks", "climate", "-n", "100"},
+  };
+  std::size_t merged = 0;
+  for (const auto& args : searches) {
+    for (const bool dedupe : {true, false}) {
+      std::vector<std::string> with_json = args;
+      with_json.emplace_back("--json");
+      if (!dedupe) with_json.emplace_back("--no-dedupe");
+      const Run local = c.on(c.root / "ref", with_json);
+      const Run remote = c.on(c.cluster(), with_json);
+      INFO(local);
+      INFO(remote);
+      REQUIRE(remote.status == local.status);
+      if (local.status > 1) continue;
+      const bool paths = dedupe || std::find(args.begin(), args.end(), "--offset") == args.end();
+      const json want = normalised_copies(json::parse(local.out), paths);
+      const json got = normalised_copies(json::parse(remote.out), paths);
+      for (const json& h : want["hits"]) {
+        if (h["copies"].size() > 1) ++merged;
+      }
+      if (got != want) {
+        std::string line;
+        for (const std::string& a : with_json) line += a + " ";
+        FAIL_CHECK("the cluster answers otherwise: " << line << "\n"
+                                                     << json::diff(want, got).dump().substr(0, 2000));
+      }
+    }
+  }
+  // Copies were merged, and --no-dedupe lists them one by one.
+  CHECK(merged > 10);
+  const json all =
+      json::parse(c.on(c.cluster(), {"search", "\"core concerns\"", "--no-dedupe", "--json"}).out);
+  const json one = json::parse(c.on(c.cluster(), {"search", "\"core concerns\"", "--json"}).out);
+  CHECK(all.at("total") == 4);
+  CHECK(one.at("total") == 1);
+  REQUIRE(one.at("hits").size() == 1);
+  CHECK(one["hits"][0].at("copies").size() == 3);
+
+  const std::vector<std::string> text = {"search", "china", "-n", "100", "--color", "never"};
+  const Run text_local = c.on(c.root / "ref", text), text_remote = c.on(c.cluster(), text);
+  CHECK(merged_lines(text_local.out) > 0);
+  CHECK(merged_lines(text_remote.out) == merged_lines(text_local.out));
+  CHECK_THAT(text_remote.out, Contains("(+3 copies)"));
+}
 
 TEST_CASE("a cluster of two nodes and a local index answers as one local index", "[remote]") {
   Cluster c;

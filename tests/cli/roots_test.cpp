@@ -16,6 +16,7 @@
 #include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -279,6 +280,48 @@ TEST_CASE("watch: files created and edited and moved and deleted are searchable 
   CHECK(r.status == 130);
   CHECK_THAT(r.out, Contains("1 added"));
   CHECK(fx.stats().at("articles") == 1);
+}
+
+TEST_CASE("watch: the entities file's new rules are stored from the next batch", "[watch][entities]") {
+  Fixture fx;
+  write(fx.root / "news" / "c.txt",
+        "Charlie\n\nPresident Joe Biden met Prime Minister Rishi Sunak in London on Tuesday.\n");
+  // Its folder is not there yet: the file may come later.
+  const fs::path entities = fx.root / "rules" / "entities";
+  const pid_t watcher =
+      fx.spawn({"index", "--watch", "news"}, "watch", {"FOLIO_ENTITIES=" + entities.string()});
+  REQUIRE(eventually([&] { return slurp(fx.root / "watch.err").find("watching") != std::string::npos; }));
+  // The people the index stores: --no-config reads no entities file.
+  auto people = [&] {
+    std::set<std::string> ids;
+    const Run r = fx.folio({"--no-config", "entities", "--json"});
+    if (r.status != 0) return ids;
+    const json list = json::parse(r.out);
+    for (const json& e : list.at("entities")) {
+      if (e.at("type") == "person") ids.insert(e.at("id").get<std::string>());
+    }
+    return ids;
+  };
+  const std::set<std::string> both{"joe-biden", "rishi-sunak"};
+  REQUIRE(people() == both);
+
+  write(entities, "suppress person:joe-biden\n");  // created
+  CHECK(eventually([&] { return people() == std::set<std::string>{"rishi-sunak"}; }));
+  // Replaced by a rename, as editors save.
+  write(fx.root / "rules" / ".entities.swp", "merge person:rishi-sunak into person:joe-biden\n");
+  fs::rename(fx.root / "rules" / ".entities.swp", entities);
+  CHECK(eventually([&] { return people() == std::set<std::string>{"joe-biden"}; }));
+  const Run merged = fx.folio({"--no-config", "search", "--person", "joe-biden", "--json"});
+  REQUIRE(merged.status == 0);
+  CHECK(json::parse(merged.out).at("hits").at(0).at("people").size() == 1);
+  fs::remove(entities);  // deleted: the people as extracted
+  CHECK(eventually([&] { return people() == both; }));
+
+  ::kill(watcher, SIGINT);
+  const Run r = fx.wait_for(watcher, "watch");
+  INFO(r.err);
+  CHECK(r.status == 130);
+  CHECK_THAT(r.err, Contains(entities.string() + " changed: its rules apply from this batch"));
 }
 
 TEST_CASE("watch: at the inotify watch limit it says so and rescans instead", "[watch]") {

@@ -2,11 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "folio/error.hpp"
 #include "folio/ingest.hpp"
+#include "folio/text.hpp"
 
 namespace schema = folio::schema;
 
@@ -129,6 +131,35 @@ TEST_CASE("copies of an article have the same copy keys, another text another", 
   edited.sections.back().text += " One more sentence.";
   const Xapian::Document three = folio::make_section_document(edited, edited.sections[1], id);
   CHECK(three.get_value(schema::kCopySlot) != one.get_value(schema::kCopySlot));
+}
+
+TEST_CASE("copy keys are made and parsed by the schema", "[schema][copies]") {
+  CHECK(schema::content_key(0x0123456789abcdefULL) == "0123456789abcdef");
+  CHECK(schema::content_key(0) == "0000000000000000");
+  CHECK(schema::copy_key("0123456789abcdef", 12) == "0123456789abcdef-12");
+  const std::optional<schema::CopyKey> key = schema::parse_copy_key("0123456789abcdef-12");
+  REQUIRE(key);
+  CHECK(key->content_hash == 0x0123456789abcdefULL);
+  CHECK(key->section == 12);
+  CHECK(schema::parse_copy_key("ffffffffffffffff-999999999") ==
+        schema::CopyKey{0xffffffffffffffffULL, 999999999});
+  for (const char* bad :
+       {"", "0123456789abcdef", "0123456789abcdef-", "0123456789abcde-1", "0123456789ABCDEF-1",
+        "0123456789abcdef+1", "0123456789abcdef-1x", "0123456789abcdef-1234567890", "0123456789abcdefg-1"}) {
+    INFO(bad);
+    CHECK_FALSE(schema::parse_copy_key(bad));
+  }
+  // The writer's values, byte for byte as version 9 stores them: FNV-1a-64
+  // of the title, then each section's heading and text after '\x1f'.
+  const folio::Article a = sample_article();
+  std::string content = a.title;
+  for (const folio::Section& s : a.sections) content += "\x1f" + s.heading + "\x1f" + s.text;
+  const Xapian::Document doc = folio::make_section_document(a, a.sections[1], schema::article_id(a.path));
+  const std::string hex = fmt::format("{:016x}", folio::fnv1a64(content));
+  CHECK(doc.get_value(schema::kArticleCopySlot) == hex);
+  CHECK(doc.get_value(schema::kCopySlot) == hex + "-1");
+  CHECK(schema::parse_copy_key(doc.get_value(schema::kCopySlot)) ==
+        schema::CopyKey{folio::fnv1a64(content), 1});
 }
 
 TEST_CASE("heading words weigh more than body words", "[schema][writer]") {
