@@ -39,8 +39,7 @@ namespace {
 // nullopt when a shard has none or stale ones.
 std::optional<std::pair<std::size_t, std::size_t>> stored_counts(const Index& index) {
   std::size_t files = 0, bad = 0;
-  for (std::size_t k = 0; k < index.shard_count(); ++k) {
-    const Xapian::Database shard((index.dir() / schema::shard_name(k)).string());
+  for (const Xapian::Database& shard : index.local_shards()) {
     const std::string counts = shard.get_metadata(std::string(schema::kCountsKey));
     unsigned long long f = 0, b = 0, sections = 0;
     if (std::sscanf(counts.c_str(), "%llu %llu %llu", &f, &b, &sections) != 3 ||
@@ -140,10 +139,29 @@ IndexStats index_stats(const Index& index) {
   stats.latest = iso_of_day_key(latest);
   stats.undated_sections = db.get_termfreq(std::string(schema::kUndatedTerm));
   stats.schema_version = std::stoi(db.get_metadata(std::string(schema::kVersionKey)));
-  stats.roots = schema::stored_roots(db);
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(index.dir(), ec)) {
-    if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);
+  // Each index of a stub over several (`folio join --local`) keeps its own
+  // folders: a metadata read of the combined database sees the first one's.
+  for (const Xapian::Database& shard : index.local_shards()) {
+    for (schema::RootRecord& root : schema::stored_roots(shard)) {
+      const bool known = std::any_of(stats.roots.begin(), stats.roots.end(),
+                                     [&](const schema::RootRecord& r) { return r.path == root.path; });
+      if (!known) stats.roots.push_back(std::move(root));
+    }
+  }
+  std::sort(stats.roots.begin(), stats.roots.end(),
+            [](const schema::RootRecord& a, const schema::RootRecord& b) { return a.path < b.path; });
+  // The index folder, and the shards a stub names outside it (`folio join
+  // --local`: other indexes' shards).
+  auto add_size = [&](const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+      if (entry.is_regular_file(ec)) stats.size_bytes += entry.file_size(ec);
+    }
+  };
+  add_size(index.dir());
+  for (const std::filesystem::path& shard : index.local_shard_paths()) {
+    const auto [end, _] = std::mismatch(index.dir().begin(), index.dir().end(), shard.begin(), shard.end());
+    if (end != index.dir().end()) add_size(shard);
   }
   return stats;
 }

@@ -64,11 +64,13 @@ struct Fixture {
     fs::remove_all(root, ec);
   }
 
-  // Starts folio --db <root>/db ARGS... in `root`; output to files.
+  // Starts folio [--db <root>/db] ARGS... in `root`; output to files.
   pid_t spawn(const std::vector<std::string>& args, const std::string& tag = "run",
               const std::vector<std::string>& env = {}) const {
     const std::string out = (root / (tag + ".out")).string(), err = (root / (tag + ".err")).string();
-    std::vector<std::string> copy{FOLIO_BINARY, "--db", (root / "db").string()};
+    // <root>/db unless ARGS name another index first.
+    std::vector<std::string> copy{FOLIO_BINARY};
+    if (args.empty() || args.front() != "--db") copy.insert(copy.end(), {"--db", (root / "db").string()});
     copy.insert(copy.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& a : copy) argv.push_back(a.data());
@@ -175,6 +177,32 @@ TEST_CASE("roots: folio index without PATH updates every folder the index holds"
   CHECK(r.status == 0);
   CHECK_THAT(r.err, Contains("other is not there") && Contains("folio forget"));
   CHECK(fx.found("okapi").size() == 1);
+}
+
+TEST_CASE("roots: a stub over other indexes' shards shows every index's folders and size", "[roots]") {
+  Fixture fx;
+  write(fx.root / "other" / "c.txt", article("Charlie", "okapi"));
+  REQUIRE(fx.folio({"index", "news"}).status == 0);
+  REQUIRE(fx.folio({"--db", fx.path("db2"), "index", "other"}).status == 0);
+  const Run joined =
+      fx.folio({"--db", fx.path("both"), "join", "--local", fx.path("db"), "--local", fx.path("db2")});
+  INFO(joined.err);
+  REQUIRE(joined.status == 0);
+  const Run r = fx.folio({"--db", fx.path("both"), "stats", "--json"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json st = json::parse(r.out);
+  CHECK(st.at("articles") == 3);
+  CHECK(st.at("shards") == 2);
+  REQUIRE(st.at("roots").size() == 2);
+  CHECK(st.at("roots")[0].at("path") == fx.path("news"));
+  CHECK(st.at("roots")[1].at("path") == fx.path("other"));
+  auto size_of = [&](const std::string& db) {
+    return json::parse(fx.folio({"--db", fx.path(db), "stats", "--json"}).out)
+        .at("size_bytes")
+        .get<std::uint64_t>();
+  };
+  CHECK(st.at("size_bytes").get<std::uint64_t>() > size_of("db") + size_of("db2"));
 }
 
 TEST_CASE("roots: a folder reached through a link or as ./x is indexed once and shown as given", "[roots]") {
