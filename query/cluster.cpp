@@ -1,6 +1,7 @@
 #include "cluster.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -54,6 +55,21 @@ std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::
   return out;
 }
 
+void write_document(node::Writer& w, const Xapian::Document& doc) {
+  w.put_string(doc.get_data()).put_uint(doc.values_count());
+  for (auto v = doc.values_begin(); v != doc.values_end(); ++v) w.put_uint(v.get_valueno()).put_string(*v);
+}
+
+Xapian::Document read_document(node::Reader& r) {
+  Xapian::Document doc;
+  doc.set_data(r.get_string());
+  for (std::uint64_t n = r.get_uint(); n > 0; --n) {
+    const auto slot = static_cast<Xapian::valueno>(r.get_uint());
+    doc.add_value(slot, r.get_string());
+  }
+  return doc;
+}
+
 DocTerms doc_terms_of(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms,
                       const std::vector<std::string>& patterns, const Xapian::Query& collapse) {
   DocTerms out;
@@ -94,14 +110,42 @@ std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database
   return {static_cast<Xapian::doccount>(sections.size()), articles.size()};
 }
 
-std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
-                                                                       const std::vector<FacetPass>& passes,
-                                                                       bool by_article) {
+namespace {
+
+std::vector<std::vector<std::vector<FacetValue>>> counts_of(const std::vector<FacetPass>& passes,
+                                                            const Counts& sum) {
+  std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
+  for (std::size_t p = 0; p < passes.size() && p < sum.size(); ++p) {
+    for (const auto& counts : sum[p]) {
+      std::vector<FacetValue> values;
+      for (const auto& [value, count] : counts) values.push_back({value, {}, count});
+      out[p].push_back(std::move(values));
+    }
+  }
+  return out;
+}
+
+Counts empty_counts(const std::vector<FacetPass>& passes) {
   Counts sum(passes.size());
   for (std::size_t p = 0; p < passes.size(); ++p) sum[p].resize(passes[p].specs.size());
+  return sum;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::vector<FacetValue>>> local_facet_counts(const Index& index,
+                                                                     const std::vector<FacetPass>& passes,
+                                                                     bool by_article) {
+  Counts sum = empty_counts(passes);
   for (const Xapian::Database& shard : index.local_shards()) {
     add_counts(sum, facet_counts_of(shard, passes, by_article));
   }
+  return counts_of(passes, sum);
+}
+
+namespace {
+
+std::string facets_request(const std::vector<FacetPass>& passes, bool by_article) {
   node::Writer w;
   w.put_uint(static_cast<std::uint8_t>(node::Request::facets))
       .put_uint(by_article ? 1 : 0)
@@ -113,73 +157,133 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
           .put_uint(static_cast<std::uint64_t>(spec.granularity));
     }
   }
-  std::mutex mutex;
-  index.for_each_node([&](const IndexNode& node) {
-    const std::string response = node.service->call(w.data());
-    node::Reader r(response);
-    read_states(index, node, r);
-    std::vector<std::vector<std::vector<FacetValue>>> part(r.get_uint());
-    for (std::size_t p = 0; p < part.size() && p < passes.size(); ++p) {
-      part[p].resize(passes[p].specs.size());
-      for (std::vector<FacetValue>& values : part[p]) {
-        values.resize(r.get_uint());
-        for (FacetValue& v : values) {
-          v.value = r.get_string();
-          v.count = static_cast<Xapian::doccount>(r.get_uint());
-        }
-      }
-    }
-    const std::lock_guard lock(mutex);
-    add_counts(sum, part);
-  });
-  std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
-  for (std::size_t p = 0; p < passes.size(); ++p) {
-    for (const auto& counts : sum[p]) {
-      std::vector<FacetValue> values;
-      for (const auto& [value, count] : counts) values.push_back({value, {}, count});
-      out[p].push_back(std::move(values));
-    }
-  }
-  return out;
+  return w.take();
 }
 
-std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
-                                  NameResolver& resolver) {
-  auto own_filter = [&](const FacetSpec& spec) {
-    return request.disjunctive && built.filters.count(filter_of(spec.field)) != 0;
-  };
-  std::vector<FacetPass> passes{{built.combined(), {}}};
-  std::vector<std::pair<std::size_t, std::size_t>> where;  // per facet: its pass and spec
-  for (const FacetSpec& spec : request.facets) {
-    if (own_filter(spec)) {
-      passes.push_back({built.combined(filter_of(spec.field)), {spec}});
-      where.emplace_back(passes.size() - 1, 0);
-    } else {
-      passes.front().specs.push_back(spec);
-      where.emplace_back(0, passes.front().specs.size() - 1);
+std::vector<std::vector<std::vector<FacetValue>>> read_facets(const Index& index, const IndexNode& node,
+                                                              const std::vector<FacetPass>& passes,
+                                                              const std::string& response) {
+  node::Reader r(response);
+  read_states(index, node, r);
+  std::vector<std::vector<std::vector<FacetValue>>> part(r.get_uint());
+  for (std::size_t p = 0; p < part.size() && p < passes.size(); ++p) {
+    part[p].resize(passes[p].specs.size());
+    for (std::vector<FacetValue>& values : part[p]) {
+      values.resize(r.get_uint());
+      for (FacetValue& v : values) {
+        v.value = r.get_string();
+        v.count = static_cast<Xapian::doccount>(r.get_uint());
+      }
     }
   }
-  if (request.facets.empty()) return {};
-  auto counts = cluster_facet_counts(index, passes, request.facet_by_article);
-  // The names of the values shown, in one request per node and field.
-  for (std::size_t k = 0; k < request.facets.size(); ++k) {
-    const FacetSpec& spec = request.facets[k];
+  return part;
+}
+
+std::string termfreqs_request(const std::vector<std::string>& terms) {
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::termfreqs)).put_strings(terms);
+  return w.take();
+}
+
+std::vector<Xapian::doccount> read_termfreqs(const Index& index, const IndexNode& node,
+                                             const std::string& response) {
+  node::Reader r(response);
+  read_states(index, node, r);
+  std::vector<Xapian::doccount> part(r.get_uint());
+  for (Xapian::doccount& f : part) f = static_cast<Xapian::doccount>(r.get_uint());
+  return part;
+}
+
+}  // namespace
+
+ClusterPrefetch::ClusterPrefetch(const Index& index, const SearchRequest& request, const BuiltQuery& built,
+                                 std::vector<std::string> terms)
+    : index_(index), request_(request), terms_(std::move(terms)) {
+  passes_.push_back({built.combined(), {}});
+  for (const FacetSpec& spec : request.facets) {
+    if (request.disjunctive && built.filters.count(filter_of(spec.field)) != 0) {
+      passes_.push_back({built.combined(filter_of(spec.field)), {spec}});
+      where_.emplace_back(passes_.size() - 1, 0);
+    } else {
+      passes_.front().specs.push_back(spec);
+      where_.emplace_back(0, passes_.front().specs.size() - 1);
+    }
+  }
+  if ((request.facets.empty() && terms_.empty()) || index.nodes().empty()) return;
+  std::vector<std::string> requests;
+  if (!request.facets.empty()) requests.push_back(facets_request(passes_, request.facet_by_article));
+  if (!terms_.empty()) requests.push_back(termfreqs_request(terms_));
+  pending_ = std::async(std::launch::async, [this, requests = std::move(requests)] {
+    Answers answers;
+    Counts sum = empty_counts(passes_);
+    answers.termfreqs.resize(terms_.size());
+    std::mutex mutex;
+    index_.for_each_node([&](const IndexNode& node) {
+      const std::vector<std::string> responses = node.service->call_all(requests);
+      std::size_t next = 0;
+      std::vector<std::vector<std::vector<FacetValue>>> facets;
+      if (!request_.facets.empty()) facets = read_facets(index_, node, passes_, responses[next++]);
+      std::vector<Xapian::doccount> termfreqs;
+      if (!terms_.empty()) termfreqs = read_termfreqs(index_, node, responses[next++]);
+      const std::lock_guard lock(mutex);
+      add_counts(sum, facets);
+      for (std::size_t k = 0; k < termfreqs.size() && k < answers.termfreqs.size(); ++k) {
+        answers.termfreqs[k] += termfreqs[k];
+      }
+    });
+    answers.facets = counts_of(passes_, sum);
+    return answers;
+  });
+}
+
+ClusterPrefetch::~ClusterPrefetch() {
+  // The nodes' answers, or their failure, are not wanted any more.
+  if (pending_.valid()) pending_.wait();
+}
+
+void ClusterPrefetch::wait() {
+  if (answers_) return;
+  answers_ = pending_.valid() ? pending_.get() : Answers{};
+  std::vector<Xapian::doccount> termfreqs = answers_->termfreqs;
+  termfreqs.resize(terms_.size());
+  for (const Xapian::Database& shard : index_.local_shards()) {
+    for (std::size_t k = 0; k < terms_.size(); ++k) termfreqs[k] += shard.get_termfreq(terms_[k]);
+  }
+  for (std::size_t k = 0; k < terms_.size(); ++k) known_[terms_[k]] = termfreqs[k] > 0;
+}
+
+const std::map<std::string, bool>& ClusterPrefetch::known_terms() {
+  wait();
+  return known_;
+}
+
+std::vector<Facet> ClusterPrefetch::facets(NameResolver& resolver) {
+  wait();
+  if (request_.facets.empty()) return {};
+  Counts sum = empty_counts(passes_);
+  add_counts(sum, local_facet_counts(index_, passes_, request_.facet_by_article));
+  add_counts(sum, answers_->facets);
+  auto counts = counts_of(passes_, sum);
+  // The names of the values shown, of every field in one request per node.
+  std::vector<std::pair<schema::EntityRecord::Type, std::string>> names;
+  for (std::size_t k = 0; k < request_.facets.size(); ++k) {
+    const FacetSpec& spec = request_.facets[k];
     const std::optional<schema::Field> registry = schema::info(spec.field).named_by;
     if (!registry) continue;
-    std::vector<FacetValue> top = counts[where[k].first][where[k].second];
+    std::vector<FacetValue> top = counts[where_[k].first][where_[k].second];
     std::sort(top.begin(), top.end(), [](const FacetValue& a, const FacetValue& b) {
       return a.count != b.count ? a.count > b.count : a.value < b.value;
     });
     if (top.size() > spec.limit) top.resize(spec.limit);
-    std::vector<std::string> ids;
-    for (const FacetValue& v : top) ids.push_back(v.value);
-    index.prefetch_entities(*registry, ids);
+    for (const FacetValue& v : top) names.emplace_back(*registry, v.value);
   }
+  index_.prefetch_entities(names);
   std::vector<Facet> facets;
-  for (std::size_t k = 0; k < request.facets.size(); ++k) {
-    const FacetSpec& spec = request.facets[k];
-    facets.push_back(FacetSpy::make_facet(spec, request.facet_by_article, own_filter(spec),
-                                          std::move(counts[where[k].first][where[k].second]), resolver));
+  for (std::size_t k = 0; k < request_.facets.size(); ++k) {
+    const FacetSpec& spec = request_.facets[k];
+    const bool own_filter = where_[k].first != 0;  // counted in a pass without its filter
+    facets.push_back(FacetSpy::make_facet(spec, request_.facet_by_article, own_filter,
+                                          std::move(counts[where_[k].first][where_[k].second]), resolver));
   }
   return facets;
 }
@@ -196,12 +300,12 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
   std::vector<std::string> patterns;
   wildcard_patterns(words, patterns);
   const Xapian::Query collapse = by_article ? match : Xapian::Query();
-  // The documents' data and values come in one batch, not one by one.
-  // Xapian 1.4's MSet::fetch() of an MSet that does not start at the
-  // first match reads outside it: those fetch one document at a time.
-  if (mset.get_firstitem() == 0) mset.fetch();
+  // The nodes' hits' documents come with their terms: Xapian 1.4's remote
+  // backend reads a document per round trip (MSet::fetch() does not batch
+  // them), a page of ten was ten round trips in a row.
   HitTerms out;
   out.other_sections.resize(mset.size());
+  out.docs.resize(mset.size());
   const std::size_t parts = index.parts();
   std::vector<PartHits> by_part(parts);
   std::size_t rank = 0;
@@ -239,14 +343,17 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
     const std::uint64_t n = r.get_uint();
     std::vector<std::vector<std::string>> found;
     std::vector<Xapian::doccount> others;
+    std::vector<Xapian::Document> docs;
     for (std::uint64_t k = 0; k < n; ++k) {
       found.push_back(r.get_strings());
       others.push_back(static_cast<Xapian::doccount>(r.get_uint()));
+      docs.push_back(read_document(r));
     }
     const std::lock_guard lock(mutex);
     for (std::size_t k = 0; k < found.size() && k < part.ranks.size(); ++k) {
       out.matched.insert(found[k].begin(), found[k].end());
       out.other_sections[part.ranks[k]] = others[k];
+      out.docs[part.ranks[k]] = std::move(docs[k]);
     }
   });
   return out;
