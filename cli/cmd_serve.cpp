@@ -154,6 +154,8 @@ void serve_connection(const std::filesystem::path& dir, std::uint16_t tcpsrv_por
   } catch (const std::exception& e) {
     why = e.what();
   }
+  // On stdio (ssh) stderr is the searching user's terminal: no log there.
+  if (peer == "stdio") return;
   fmt::print(stderr, "folio serve: {} {} after {} request{}\n", peer, why, requests,
              requests == 1 ? "" : "s");
 }

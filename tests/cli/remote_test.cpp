@@ -419,7 +419,7 @@ namespace {
 // A stand-in for ssh: drops the host and runs the rest of the command, as
 // ssh runs it on the far side (with folio installed there).
 fs::path write_ssh_stand_in(const fs::path& dir) {
-  const fs::path ssh = dir / "ssh";
+  fs::path ssh = dir / "ssh";
   std::ofstream(ssh) << "#!/bin/sh\nshift\nPATH=\"" << fs::path(FOLIO_BINARY).parent_path().string()
                      << ":$PATH\" exec \"$@\"\n";
   fs::permissions(ssh, fs::perms::owner_all);
@@ -489,6 +489,7 @@ TEST_CASE(
     INFO(remote);
     REQUIRE(remote.status == local.status);
     CHECK(normalised(json::parse(remote.out)) == normalised(json::parse(local.out)));
+    CHECK(remote.err.empty());  // the far side's service logs nothing on the user's terminal
   }
   const Run stats = c.on(cluster, {"stats", "--json"});
   INFO(stats);
