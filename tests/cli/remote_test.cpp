@@ -148,6 +148,8 @@ class Cluster {
     const fs::path err = root / ("node" + std::to_string(k) + ".err");
     for (int attempt = 0; attempt < 5; ++attempt) {
       if (ports[k] == 0 || attempt > 0) ports[k] = free_port_pair();
+      // The log of a start before says "serving" until the child truncates it.
+      fs::remove(err);
       pids[k] =
           spawn({"--db", (root / db).string(), "serve", "--listen", address(k)}, root / "node.out", err);
       // Ready once it says so; gone if its ports were taken meanwhile.
@@ -460,7 +462,7 @@ void write_ssh_cluster(const fs::path& cluster, const std::string& ssh, const st
 }  // namespace
 
 TEST_CASE(
-    "nodes reached through ssh (the program form, xapian-progsrv) answer as one local index; a missing "
+    "nodes reached through ssh (the program form, xapian-progsrv) answer as one local index, and a missing "
     "program fails in one line",
     "[remote]") {
   Cluster c;
