@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -153,6 +154,8 @@ void serve_connection(const std::filesystem::path& dir, std::uint16_t tcpsrv_por
   } catch (const std::exception& e) {
     why = e.what();
   }
+  // On stdio (ssh) stderr is the searching user's terminal: no log there.
+  if (peer == "stdio") return;
   fmt::print(stderr, "folio serve: {} {} after {} request{}\n", peer, why, requests,
              requests == 1 ? "" : "s");
 }
@@ -207,6 +210,11 @@ int run_serve(const GlobalOptions& global, const ServeArgs& args) {
     if (r <= 0 || (fds[0].revents & POLLIN) == 0) continue;
     const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    // A client sends several requests before it reads (Connection::call_all):
+    // Nagle's algorithm would hold each answer after the first until the
+    // client's delayed ACK of it, tens of milliseconds.
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const std::string peer = peer_name(fd);
     fmt::print(stderr, "folio serve: {} connected\n", peer);
     std::thread([dir, port = tcpsrv_at.port, fd, peer] {

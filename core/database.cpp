@@ -313,6 +313,7 @@ void Index::open_nodes(const std::vector<std::string>& remotes, std::vector<Xapi
     std::exception_ptr error;
   };
   std::vector<Opened> opened(remotes.size());
+  node::ignore_broken_pipes();
   for (std::size_t k = 0; k < remotes.size(); ++k) {
     auto it = services.find(remotes[k]);
     opened[k].node.remote = remotes[k];
@@ -320,17 +321,28 @@ void Index::open_nodes(const std::vector<std::string>& remotes, std::vector<Xapi
         it != services.end() ? it->second : default_service(dir_, remotes[k]), timeout_ms);
   }
   auto open_one = [&](Opened& o) {
-    try {
-      o.node.shards = hello(*o.node.service);
+    // The service's hello and Xapian's own connection (xapian-tcpsrv forks
+    // and opens the shards) at the same time; the service's failure first.
+    std::exception_ptr remote_error;
+    {
+      std::jthread remote([&] {
+        try {
+          o.db = open_remote(o.node.remote, timeout_ms);
+        } catch (const Xapian::NetworkError& e) {
+          remote_error = std::make_exception_ptr(
+              node::NodeError(o.node.name(), fmt::format("node {} is not answering (remote {}): {}",
+                                                         o.node.name(), o.node.remote, e.get_msg())));
+        } catch (...) {
+          remote_error = std::current_exception();
+        }
+      });
       try {
-        o.db = open_remote(o.node.remote, timeout_ms);
-      } catch (const Xapian::NetworkError& e) {
-        throw node::NodeError(o.node.name(), fmt::format("node {} is not answering (remote {}): {}",
-                                                         o.node.name(), o.node.remote, e.get_msg()));
+        o.node.shards = hello(*o.node.service);
+      } catch (...) {
+        o.error = std::current_exception();
       }
-    } catch (...) {
-      o.error = std::current_exception();
     }
+    if (!o.error) o.error = remote_error;
   };
   {
     std::vector<std::jthread> threads;
@@ -481,11 +493,14 @@ std::optional<schema::EntityRecord> Index::entity(schema::EntityRecord::Type typ
   return merged;
 }
 
-void Index::prefetch_entities(schema::EntityRecord::Type type, const std::vector<std::string>& ids) const {
+void Index::prefetch_entities(
+    const std::vector<std::pair<schema::EntityRecord::Type, std::string>>& ids) const {
   std::vector<std::string> keys;
-  for (const std::string& id : ids) {
+  for (const auto& [type, id] : ids) {
     std::string key = schema::entity_key(type, id);
-    if (node_entities_.count(key) == 0) keys.push_back(std::move(key));
+    if (node_entities_.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      keys.push_back(std::move(key));
+    }
   }
   if (keys.empty() || nodes_.empty()) return;
   node::Writer w;

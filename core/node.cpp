@@ -62,6 +62,33 @@ void set_nosigpipe() {
   (void)once;
 }
 
+// A message with its length before it.
+std::string frame_of(std::string_view message) {
+  if (message.size() > kMaxMessage) throw Error("a message too long for the folio protocol");
+  const auto n = static_cast<std::uint32_t>(message.size());
+  std::string frame;
+  frame.reserve(message.size() + 4);
+  frame += static_cast<char>(n >> 24);
+  frame += static_cast<char>((n >> 16) & 0xff);
+  frame += static_cast<char>((n >> 8) & 0xff);
+  frame += static_cast<char>(n & 0xff);
+  frame.append(message);
+  return frame;
+}
+
+void write_all(int fd, std::string_view bytes) {
+  set_nosigpipe();
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t w = ::write(fd, bytes.data() + sent, bytes.size() - sent);
+    if (w < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw Error(fmt::format("cannot write: {}", std::strerror(errno)));
+    }
+    sent += static_cast<std::size_t>(w);
+  }
+}
+
 }  // namespace
 
 Writer& Writer::put_uint(std::uint64_t v) {
@@ -182,27 +209,9 @@ bool read_message(int fd, std::string& message, int timeout_ms) {
   return true;
 }
 
-void write_message(int fd, std::string_view message) {
-  set_nosigpipe();
-  if (message.size() > kMaxMessage) throw Error("a message too long for the folio protocol");
-  const auto n = static_cast<std::uint32_t>(message.size());
-  std::string frame;
-  frame.reserve(message.size() + 4);
-  frame += static_cast<char>(n >> 24);
-  frame += static_cast<char>((n >> 16) & 0xff);
-  frame += static_cast<char>((n >> 8) & 0xff);
-  frame += static_cast<char>(n & 0xff);
-  frame.append(message);
-  std::size_t sent = 0;
-  while (sent < frame.size()) {
-    const ssize_t w = ::write(fd, frame.data() + sent, frame.size() - sent);
-    if (w < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      throw Error(fmt::format("cannot write: {}", std::strerror(errno)));
-    }
-    sent += static_cast<std::size_t>(w);
-  }
-}
+void write_message(int fd, std::string_view message) { write_all(fd, frame_of(message)); }
+
+void ignore_broken_pipes() { set_nosigpipe(); }
 
 std::string ok_response(std::string_view payload) {
   std::string out(1, '\0');
@@ -236,29 +245,47 @@ void Connection::close() {
 void Connection::open() {
   set_nosigpipe();
   if (endpoint_.host.empty()) {
-    // A command (ssh ...): its stdin and stdout are the connection.
-    int to_child[2], from_child[2];
-    if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) {
+    // A command (ssh ...): its stdin and stdout are the connection. A
+    // failed exec writes its errno to `exec_failed`, which an exec closes.
+    int to_child[2], from_child[2], exec_failed[2];
+    if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0 ||
+        ::pipe2(exec_failed, O_CLOEXEC) != 0) {
       throw NodeError(endpoint_.name(),
                       fmt::format("cannot start '{}': {}", endpoint_.name(), std::strerror(errno)));
     }
+    // Made before fork(): another thread may hold malloc's lock.
+    std::vector<char*> argv;
+    for (const std::string& word : endpoint_.command) argv.push_back(const_cast<char*>(word.c_str()));
+    argv.push_back(nullptr);
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::dup2(to_child[0], 0);
       ::dup2(from_child[1], 1);
-      std::vector<char*> argv;
-      for (const std::string& word : endpoint_.command) argv.push_back(const_cast<char*>(word.c_str()));
-      argv.push_back(nullptr);
       ::execvp(argv[0], argv.data());
+      const int error = errno;
+      [[maybe_unused]] const ssize_t n = ::write(exec_failed[1], &error, sizeof error);
       ::_exit(127);
     }
     ::close(to_child[0]);
     ::close(from_child[1]);
-    if (pid < 0) {
+    ::close(exec_failed[1]);
+    int error = 0;
+    if (pid > 0) {
+      ssize_t n = 0;
+      while ((n = ::read(exec_failed[0], &error, sizeof error)) < 0 && errno == EINTR) {
+      }
+      if (n != static_cast<ssize_t>(sizeof error)) error = 0;
+      if (error != 0) ::waitpid(pid, nullptr, 0);
+    } else {
+      error = errno;
+    }
+    ::close(exec_failed[0]);
+    if (pid < 0 || error != 0) {
       ::close(to_child[1]);
       ::close(from_child[0]);
       throw NodeError(endpoint_.name(),
-                      fmt::format("cannot start '{}': {}", endpoint_.name(), std::strerror(errno)));
+                      fmt::format("node {} is not answering: cannot run '{}': {}", endpoint_.name(),
+                                  endpoint_.command.front(), std::strerror(error)));
     }
     child_ = pid;
     in_ = from_child[0];
@@ -304,21 +331,28 @@ void Connection::open() {
   throw NodeError(endpoint_.name(), fmt::format("node {} is not answering: {}", endpoint_.name(), reason));
 }
 
-std::string Connection::exchange(const std::string& request) {
+std::vector<std::string> Connection::exchange(const std::vector<std::string>& requests) {
   if (in_ < 0) open();
-  write_message(out_, request);
-  std::string response;
-  if (!read_message(in_, response, timeout_ms_)) throw Error("the node closed the connection");
-  return response;
+  // One write for all the frames: a single segment on the wire.
+  std::string frames;
+  for (const std::string& request : requests) frames += frame_of(request);
+  write_all(out_, frames);
+  std::vector<std::string> responses(requests.size());
+  for (std::string& response : responses) {
+    if (!read_message(in_, response, timeout_ms_)) throw Error("the node closed the connection");
+  }
+  return responses;
 }
 
-std::string Connection::call(const std::string& request) {
-  std::string response;
+std::string Connection::call(const std::string& request) { return call_all({request}).front(); }
+
+std::vector<std::string> Connection::call_all(const std::vector<std::string>& requests) {
+  std::vector<std::string> responses;
   // A connection the node closed while idle fails once: open it again.
   for (int attempt = 0;; ++attempt) {
     const bool fresh = in_ < 0;
     try {
-      response = exchange(request);
+      responses = exchange(requests);
       break;
     } catch (const NodeError&) {
       close();
@@ -331,11 +365,14 @@ std::string Connection::call(const std::string& request) {
       }
     }
   }
-  if (response.empty()) malformed();
-  if (response[0] != '\0') {
-    throw Error(fmt::format("node {}: {}", endpoint_.name(), std::string_view(response).substr(1)));
+  for (std::string& response : responses) {
+    if (response.empty()) malformed();
+    if (response[0] != '\0') {
+      throw Error(fmt::format("node {}: {}", endpoint_.name(), std::string_view(response).substr(1)));
+    }
+    response.erase(0, 1);
   }
-  return response.substr(1);
+  return responses;
 }
 
 }  // namespace folio::node

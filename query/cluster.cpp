@@ -1,6 +1,7 @@
 #include "cluster.hpp"
 
 #include <algorithm>
+#include <future>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -42,11 +43,14 @@ struct HitCopyKeys {
   std::vector<std::string> keys;
 };
 
-HitCopyKeys hit_copy_keys(const Xapian::MSet& mset) {
+// `docs`: per hit, its document if a node sent it (a local shard's is read).
+HitCopyKeys hit_copy_keys(const Xapian::MSet& mset,
+                          const std::vector<std::optional<Xapian::Document>>& docs) {
   HitCopyKeys out;
   std::map<std::string, std::size_t> seen;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const Xapian::Document doc = it.get_document();
+  std::size_t rank = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+    const Xapian::Document doc = rank < docs.size() && docs[rank] ? *docs[rank] : it.get_document();
     HitKey hit{doc.get_value(schema::kArticleSlot), doc.get_value(schema::kArticleCopySlot), 0};
     const std::optional<schema::CopyKey> key = schema::parse_copy_key(doc.get_value(schema::kCopySlot));
     if (key) hit.section = key->section;
@@ -72,6 +76,51 @@ std::vector<std::vector<CopyArticle>> read_copy_articles(node::Reader& r) {
       a.matched.resize(r.get_uint());
       for (std::uint32_t& section : a.matched) section = static_cast<std::uint32_t>(r.get_uint());
     }
+  }
+  return out;
+}
+
+// Per hit, its copies over the cluster: every part (also one without hits on
+// the page) finds the articles with the page's content keys, one request
+// per node, after the hits' documents (which hold the keys) have come.
+std::vector<HitCopies> cluster_hit_copies(const Index& index, const Xapian::MSet& mset,
+                                          const std::vector<std::optional<Xapian::Document>>& docs,
+                                          const Xapian::Query& match, bool by_article) {
+  const HitCopyKeys copy_keys = hit_copy_keys(mset, docs);
+  std::vector<std::vector<CopyArticle>> copies(copy_keys.keys.size());
+  auto add_copies = [&copies](std::vector<std::vector<CopyArticle>> part) {
+    for (std::size_t k = 0; k < part.size() && k < copies.size(); ++k) {
+      for (CopyArticle& a : part[k]) copies[k].push_back(std::move(a));
+    }
+  };
+  if (!copy_keys.keys.empty()) {
+    for (const Xapian::Database& shard : index.local_shards()) {
+      add_copies(copy_articles_of(shard, match, copy_keys.keys));
+    }
+    node::Writer w;
+    w.put_uint(static_cast<std::uint8_t>(node::Request::hits))
+        .put_string(std::string())
+        .put_strings({})
+        .put_strings({})
+        .put_uint(0)
+        .put_string(match.serialise())
+        .put_strings(copy_keys.keys);
+    std::mutex mutex;
+    index.for_each_node([&](const IndexNode& node) {
+      const std::string response = node.service->call(w.data());
+      node::Reader r(response);
+      read_states(index, node, r);
+      r.get_uint();  // no hits asked
+      std::vector<std::vector<CopyArticle>> node_copies = read_copy_articles(r);
+      const std::lock_guard lock(mutex);
+      add_copies(std::move(node_copies));
+    });
+  }
+  std::vector<HitCopies> out;
+  for (std::size_t k = 0; k < copy_keys.hits.size(); ++k) {
+    const std::size_t key = copy_keys.key_of[k];
+    out.push_back(key < copies.size() ? copies_of_hit(copy_keys.hits[k], copies[key], by_article)
+                                      : HitCopies{});
   }
   return out;
 }
@@ -110,6 +159,21 @@ std::vector<std::vector<std::vector<FacetValue>>> facet_counts_of(const Xapian::
     out.push_back(std::move(counts));
   }
   return out;
+}
+
+void write_document(node::Writer& w, const Xapian::Document& doc) {
+  w.put_string(doc.get_data()).put_uint(doc.values_count());
+  for (auto v = doc.values_begin(); v != doc.values_end(); ++v) w.put_uint(v.get_valueno()).put_string(*v);
+}
+
+Xapian::Document read_document(node::Reader& r) {
+  Xapian::Document doc;
+  doc.set_data(r.get_string());
+  for (std::uint64_t n = r.get_uint(); n > 0; --n) {
+    const auto slot = static_cast<Xapian::valueno>(r.get_uint());
+    doc.add_value(slot, r.get_string());
+  }
+  return doc;
 }
 
 DocTerms doc_terms_of(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms,
@@ -152,26 +216,43 @@ std::pair<Xapian::doccount, std::size_t> entity_counts_of(const Xapian::Database
   return {static_cast<Xapian::doccount>(sections.size()), articles.size()};
 }
 
-std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Index& index,
-                                                                       std::vector<FacetPass> passes,
-                                                                       bool by_article,
-                                                                       const Xapian::Query& copy_query,
-                                                                       CopyKeys* copy_keys) {
-  // The copy keys are counted in the pass of their query: one match for both.
-  std::size_t copy_pass = 0;
-  if (copy_keys != nullptr) {
-    *copy_keys = {};
-    const std::string serialised = copy_query.serialise();
-    while (copy_pass < passes.size() && passes[copy_pass].query.serialise() != serialised) ++copy_pass;
-    if (copy_pass == passes.size()) passes.push_back({copy_query, {}});
+namespace {
+
+std::vector<std::vector<std::vector<FacetValue>>> counts_of(const std::vector<FacetPass>& passes,
+                                                            const Counts& sum) {
+  std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
+  for (std::size_t p = 0; p < passes.size() && p < sum.size(); ++p) {
+    for (const auto& counts : sum[p]) {
+      std::vector<FacetValue> values;
+      for (const auto& [value, count] : counts) values.push_back({value, {}, count});
+      out[p].push_back(std::move(values));
+    }
   }
+  return out;
+}
+
+Counts empty_counts(const std::vector<FacetPass>& passes) {
   Counts sum(passes.size());
   for (std::size_t p = 0; p < passes.size(); ++p) sum[p].resize(passes[p].specs.size());
+  return sum;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::vector<FacetValue>>> local_facet_counts(const Index& index,
+                                                                     const std::vector<FacetPass>& passes,
+                                                                     bool by_article) {
+  Counts sum = empty_counts(passes);
   for (const Xapian::Database& shard : index.local_shards()) {
-    CopyKeys keys;
-    add_counts(sum, facet_counts_of(shard, passes, by_article, copy_pass, copy_keys ? &keys : nullptr));
-    if (copy_keys != nullptr) copy_keys->merge(keys);
+    add_counts(sum, facet_counts_of(shard, passes, by_article, 0, nullptr));
   }
+  return counts_of(passes, sum);
+}
+
+namespace {
+
+// `copy_pass`: the pass whose matches' copy keys the nodes count, + 1 (0: none).
+std::string facets_request(const std::vector<FacetPass>& passes, bool by_article, std::size_t copy_pass) {
   node::Writer w;
   w.put_uint(static_cast<std::uint8_t>(node::Request::facets))
       .put_uint(by_article ? 1 : 0)
@@ -183,84 +264,184 @@ std::vector<std::vector<std::vector<FacetValue>>> cluster_facet_counts(const Ind
           .put_uint(static_cast<std::uint64_t>(spec.granularity));
     }
   }
-  w.put_uint(copy_keys != nullptr ? copy_pass + 1 : 0);
-  std::mutex mutex;
-  index.for_each_node([&](const IndexNode& node) {
-    const std::string response = node.service->call(w.data());
-    node::Reader r(response);
-    read_states(index, node, r);
-    std::vector<std::vector<std::vector<FacetValue>>> part(r.get_uint());
-    for (std::size_t p = 0; p < part.size() && p < passes.size(); ++p) {
-      part[p].resize(passes[p].specs.size());
-      for (std::vector<FacetValue>& values : part[p]) {
-        values.resize(r.get_uint());
-        for (FacetValue& v : values) {
-          v.value = r.get_string();
-          v.count = static_cast<Xapian::doccount>(r.get_uint());
-        }
-      }
-    }
-    std::optional<CopyKeys> keys;
-    if (copy_keys != nullptr) keys = CopyKeys::read(r);
-    const std::lock_guard lock(mutex);
-    add_counts(sum, part);
-    if (keys) copy_keys->merge(*keys);
-  });
-  std::vector<std::vector<std::vector<FacetValue>>> out(passes.size());
-  for (std::size_t p = 0; p < passes.size(); ++p) {
-    for (const auto& counts : sum[p]) {
-      std::vector<FacetValue> values;
-      for (const auto& [value, count] : counts) values.push_back({value, {}, count});
-      out[p].push_back(std::move(values));
-    }
-  }
-  return out;
+  w.put_uint(copy_pass);
+  return w.take();
 }
 
+// With `copy_keys`, the copy keys that follow the counts go there.
+std::vector<std::vector<std::vector<FacetValue>>> read_facets(const Index& index, const IndexNode& node,
+                                                              const std::vector<FacetPass>& passes,
+                                                              const std::string& response,
+                                                              CopyKeys* copy_keys) {
+  node::Reader r(response);
+  read_states(index, node, r);
+  std::vector<std::vector<std::vector<FacetValue>>> part(r.get_uint());
+  for (std::size_t p = 0; p < part.size() && p < passes.size(); ++p) {
+    part[p].resize(passes[p].specs.size());
+    for (std::vector<FacetValue>& values : part[p]) {
+      values.resize(r.get_uint());
+      for (FacetValue& v : values) {
+        v.value = r.get_string();
+        v.count = static_cast<Xapian::doccount>(r.get_uint());
+      }
+    }
+  }
+  if (copy_keys != nullptr) *copy_keys = CopyKeys::read(r);
+  return part;
+}
+
+std::string termfreqs_request(const std::vector<std::string>& terms) {
+  node::Writer w;
+  w.put_uint(static_cast<std::uint8_t>(node::Request::termfreqs)).put_strings(terms);
+  return w.take();
+}
+
+std::vector<Xapian::doccount> read_termfreqs(const Index& index, const IndexNode& node,
+                                             const std::string& response) {
+  node::Reader r(response);
+  read_states(index, node, r);
+  std::vector<Xapian::doccount> part(r.get_uint());
+  for (Xapian::doccount& f : part) f = static_cast<Xapian::doccount>(r.get_uint());
+  return part;
+}
+
+}  // namespace
+
 CopyKeys cluster_copy_keys(const Index& index, const Xapian::Query& query) {
+  const std::vector<FacetPass> passes{{query, {}}};
   CopyKeys keys;
-  cluster_facet_counts(index, {}, false, query, &keys);
+  for (const Xapian::Database& shard : index.local_shards()) {
+    CopyKeys part;
+    facet_counts_of(shard, passes, false, 0, &part);
+    keys.merge(part);
+  }
+  const std::string request = facets_request(passes, false, 1);
+  std::mutex mutex;
+  index.for_each_node([&](const IndexNode& node) {
+    CopyKeys part;
+    read_facets(index, node, passes, node.service->call(request), &part);
+    const std::lock_guard lock(mutex);
+    keys.merge(part);
+  });
   return keys;
 }
 
-std::vector<Facet> cluster_facets(const Index& index, const SearchRequest& request, const BuiltQuery& built,
-                                  NameResolver& resolver, CopyKeys* copy_keys) {
-  auto own_filter = [&](const FacetSpec& spec) {
-    return request.disjunctive && built.filters.count(filter_of(spec.field)) != 0;
-  };
-  std::vector<FacetPass> passes{{built.combined(), {}}};
-  std::vector<std::pair<std::size_t, std::size_t>> where;  // per facet: its pass and spec
+ClusterPrefetch::ClusterPrefetch(const Index& index, const SearchRequest& request, const BuiltQuery& built,
+                                 std::vector<std::string> terms, const Xapian::Query* copy_query)
+    : index_(index), request_(request), count_copies_(copy_query != nullptr), terms_(std::move(terms)) {
+  passes_.push_back({built.combined(), {}});
   for (const FacetSpec& spec : request.facets) {
-    if (own_filter(spec)) {
-      passes.push_back({built.combined(filter_of(spec.field)), {spec}});
-      where.emplace_back(passes.size() - 1, 0);
+    if (request.disjunctive && built.filters.count(filter_of(spec.field)) != 0) {
+      passes_.push_back({built.combined(filter_of(spec.field)), {spec}});
+      where_.emplace_back(passes_.size() - 1, 0);
     } else {
-      passes.front().specs.push_back(spec);
-      where.emplace_back(0, passes.front().specs.size() - 1);
+      passes_.front().specs.push_back(spec);
+      where_.emplace_back(0, passes_.front().specs.size() - 1);
     }
   }
-  if (request.facets.empty() && copy_keys == nullptr) return {};
-  auto counts = cluster_facet_counts(index, passes, request.facet_by_article, built.combined(), copy_keys);
-  if (request.facets.empty()) return {};
-  // The names of the values shown, in one request per node and field.
-  for (std::size_t k = 0; k < request.facets.size(); ++k) {
-    const FacetSpec& spec = request.facets[k];
+  // The copy keys are counted in the pass of their query: one match for both.
+  if (count_copies_) {
+    const std::string serialised = copy_query->serialise();
+    while (copy_pass_ < passes_.size() && passes_[copy_pass_].query.serialise() != serialised) ++copy_pass_;
+    if (copy_pass_ == passes_.size()) passes_.push_back({*copy_query, {}});
+  }
+  const bool facets = !request.facets.empty() || count_copies_;
+  if ((!facets && terms_.empty()) || index.nodes().empty()) return;
+  std::vector<std::string> requests;
+  if (facets) {
+    requests.push_back(facets_request(passes_, request.facet_by_article, count_copies_ ? copy_pass_ + 1 : 0));
+  }
+  if (!terms_.empty()) requests.push_back(termfreqs_request(terms_));
+  pending_ = std::async(std::launch::async, [this, facets, requests = std::move(requests)] {
+    Answers answers;
+    Counts sum = empty_counts(passes_);
+    answers.termfreqs.resize(terms_.size());
+    std::mutex mutex;
+    index_.for_each_node([&](const IndexNode& node) {
+      const std::vector<std::string> responses = node.service->call_all(requests);
+      std::size_t next = 0;
+      std::vector<std::vector<std::vector<FacetValue>>> counts;
+      CopyKeys keys;
+      if (facets) {
+        counts = read_facets(index_, node, passes_, responses[next++], count_copies_ ? &keys : nullptr);
+      }
+      std::vector<Xapian::doccount> termfreqs;
+      if (!terms_.empty()) termfreqs = read_termfreqs(index_, node, responses[next++]);
+      const std::lock_guard lock(mutex);
+      add_counts(sum, counts);
+      answers.copy_keys.merge(keys);
+      for (std::size_t k = 0; k < termfreqs.size() && k < answers.termfreqs.size(); ++k) {
+        answers.termfreqs[k] += termfreqs[k];
+      }
+    });
+    answers.facets = counts_of(passes_, sum);
+    return answers;
+  });
+}
+
+ClusterPrefetch::~ClusterPrefetch() {
+  // The nodes' answers, or their failure, are not wanted any more.
+  if (pending_.valid()) pending_.wait();
+}
+
+void ClusterPrefetch::wait() {
+  if (answers_) return;
+  answers_ = pending_.valid() ? pending_.get() : Answers{};
+  std::vector<Xapian::doccount> termfreqs = answers_->termfreqs;
+  termfreqs.resize(terms_.size());
+  for (const Xapian::Database& shard : index_.local_shards()) {
+    for (std::size_t k = 0; k < terms_.size(); ++k) termfreqs[k] += shard.get_termfreq(terms_[k]);
+  }
+  for (std::size_t k = 0; k < terms_.size(); ++k) known_[terms_[k]] = termfreqs[k] > 0;
+  // The local shards' facets and copy keys, in the same matches.
+  Counts sum = empty_counts(passes_);
+  copy_keys_ = answers_->copy_keys;
+  if (!request_.facets.empty() || count_copies_) {
+    for (const Xapian::Database& shard : index_.local_shards()) {
+      CopyKeys keys;
+      add_counts(sum, facet_counts_of(shard, passes_, request_.facet_by_article, copy_pass_,
+                                      count_copies_ ? &keys : nullptr));
+      copy_keys_.merge(keys);
+    }
+  }
+  add_counts(sum, answers_->facets);
+  counts_ = counts_of(passes_, sum);
+}
+
+const std::map<std::string, bool>& ClusterPrefetch::known_terms() {
+  wait();
+  return known_;
+}
+
+const CopyKeys& ClusterPrefetch::copy_keys() {
+  wait();
+  return copy_keys_;
+}
+
+std::vector<Facet> ClusterPrefetch::facets(NameResolver& resolver) {
+  wait();
+  if (request_.facets.empty()) return {};
+  auto counts = counts_;
+  // The names of the values shown, of every field in one request per node.
+  std::vector<std::pair<schema::EntityRecord::Type, std::string>> names;
+  for (std::size_t k = 0; k < request_.facets.size(); ++k) {
+    const FacetSpec& spec = request_.facets[k];
     const std::optional<schema::Field> registry = schema::info(spec.field).named_by;
     if (!registry) continue;
-    std::vector<FacetValue> top = counts[where[k].first][where[k].second];
+    std::vector<FacetValue> top = counts[where_[k].first][where_[k].second];
     std::sort(top.begin(), top.end(), [](const FacetValue& a, const FacetValue& b) {
       return a.count != b.count ? a.count > b.count : a.value < b.value;
     });
     if (top.size() > spec.limit) top.resize(spec.limit);
-    std::vector<std::string> ids;
-    for (const FacetValue& v : top) ids.push_back(v.value);
-    index.prefetch_entities(*registry, ids);
+    for (const FacetValue& v : top) names.emplace_back(*registry, v.value);
   }
+  index_.prefetch_entities(names);
   std::vector<Facet> facets;
-  for (std::size_t k = 0; k < request.facets.size(); ++k) {
-    const FacetSpec& spec = request.facets[k];
-    facets.push_back(FacetSpy::make_facet(spec, request.facet_by_article, own_filter(spec),
-                                          std::move(counts[where[k].first][where[k].second]), resolver));
+  for (std::size_t k = 0; k < request_.facets.size(); ++k) {
+    const FacetSpec& spec = request_.facets[k];
+    const bool own_filter = where_[k].first != 0;  // counted in a pass without its filter
+    facets.push_back(FacetSpy::make_facet(spec, request_.facet_by_article, own_filter,
+                                          std::move(counts[where_[k].first][where_[k].second]), resolver));
   }
   return facets;
 }
@@ -277,12 +458,12 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
   std::vector<std::string> patterns;
   wildcard_patterns(words, patterns);
   const Xapian::Query collapse = by_article ? match : Xapian::Query();
-  // The documents' data and values come in one batch, not one by one.
-  // Xapian 1.4's MSet::fetch() of an MSet that does not start at the
-  // first match reads outside it: those fetch one document at a time.
-  if (mset.get_firstitem() == 0) mset.fetch();
+  // The nodes' hits' documents come with their terms: Xapian 1.4's remote
+  // backend reads a document per round trip (MSet::fetch() does not batch
+  // them), a page of ten was ten round trips in a row.
   HitTerms out;
   out.other_sections.resize(mset.size());
+  out.docs.resize(mset.size());
   const std::size_t parts = index.parts();
   std::vector<PartHits> by_part(parts);
   std::size_t rank = 0;
@@ -291,20 +472,6 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
     PartHits& part = by_part[(d - 1) % parts];
     part.docids.push_back(static_cast<Xapian::docid>((d - 1) / parts + 1));
     part.ranks.push_back(rank);
-  }
-  // With dedupe, every part finds the articles with the hits' content keys.
-  const HitCopyKeys copy_keys = dedupe ? hit_copy_keys(mset) : HitCopyKeys{};
-  const std::string copy_query = copy_keys.keys.empty() ? std::string() : match.serialise();
-  std::vector<std::vector<CopyArticle>> copies(copy_keys.keys.size());
-  auto add_copies = [&copies](std::vector<std::vector<CopyArticle>> part) {
-    for (std::size_t k = 0; k < part.size() && k < copies.size(); ++k) {
-      for (CopyArticle& a : part[k]) copies[k].push_back(std::move(a));
-    }
-  };
-  if (!copy_keys.keys.empty()) {
-    for (const Xapian::Database& shard : index.local_shards()) {
-      add_copies(copy_articles_of(shard, match, copy_keys.keys));
-    }
   }
   for (std::size_t position = 0; position < parts; ++position) {
     const Xapian::Database* local = index.local_part(position);
@@ -320,7 +487,7 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
   std::mutex mutex;
   index.for_each_node([&](const IndexNode& node) {
     const PartHits& part = by_part[node.position];
-    if (part.docids.empty() && copy_keys.keys.empty()) return;
+    if (part.docids.empty()) return;
     node::Writer w;
     w.put_uint(static_cast<std::uint8_t>(node::Request::hits))
         .put_string(serialised)
@@ -328,32 +495,28 @@ HitTerms cluster_hit_terms(const Index& index, const Xapian::Enquire& enquire, c
         .put_strings(patterns)
         .put_uint(part.docids.size());
     for (Xapian::docid d : part.docids) w.put_uint(d);
-    w.put_string(copy_query).put_strings(copy_keys.keys);
+    w.put_string(std::string()).put_strings({});  // no content keys yet
     const std::string response = node.service->call(w.data());
     node::Reader r(response);
     read_states(index, node, r);
     const std::uint64_t n = r.get_uint();
     std::vector<std::vector<std::string>> found;
     std::vector<Xapian::doccount> others;
+    std::vector<Xapian::Document> docs;
     for (std::uint64_t k = 0; k < n; ++k) {
       found.push_back(r.get_strings());
       others.push_back(static_cast<Xapian::doccount>(r.get_uint()));
+      docs.push_back(read_document(r));
     }
-    std::vector<std::vector<CopyArticle>> node_copies = read_copy_articles(r);
+    read_copy_articles(r);
     const std::lock_guard lock(mutex);
-    add_copies(std::move(node_copies));
     for (std::size_t k = 0; k < found.size() && k < part.ranks.size(); ++k) {
       out.matched.insert(found[k].begin(), found[k].end());
       out.other_sections[part.ranks[k]] = others[k];
+      out.docs[part.ranks[k]] = std::move(docs[k]);
     }
   });
-  if (dedupe) {
-    for (std::size_t k = 0; k < copy_keys.hits.size(); ++k) {
-      const std::size_t key = copy_keys.key_of[k];
-      out.copies.push_back(key < copies.size() ? copies_of_hit(copy_keys.hits[k], copies[key], by_article)
-                                               : HitCopies{});
-    }
-  }
+  if (dedupe) out.copies = cluster_hit_copies(index, mset, out.docs, match, by_article);
   return out;
 }
 

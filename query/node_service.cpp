@@ -75,9 +75,10 @@ void write_facets(Writer& w, const Xapian::Database& db, Reader& r) {
 }
 
 // Per hit: which of the terms it has, the terms it has that start with one
-// of the patterns, and (with a query) how many other sections of its
-// article match the query. Then, per content key, the articles that have
-// it and their sections that match the copy query (the hits' copies).
+// of the patterns, (with a query) how many other sections of its article
+// match the query, and its document's data and values. Then, per content
+// key, the articles that have it and their sections that match the copy
+// query (the hits' copies).
 void write_hits(Writer& w, const Xapian::Database& db, Reader& r) {
   const std::string serialised = r.get_string();
   const Xapian::Query q = serialised.empty() ? Xapian::Query() : Xapian::Query::unserialise(serialised);
@@ -89,6 +90,7 @@ void write_hits(Writer& w, const Xapian::Database& db, Reader& r) {
     const auto docid = static_cast<Xapian::docid>(r.get_uint());
     const query::DocTerms t = query::doc_terms_of(db, docid, terms, patterns, q);
     w.put_strings(t.terms).put_uint(t.other_sections);
+    query::write_document(w, db.get_document(docid, Xapian::DOC_ASSUME_VALID));
   }
   const std::string copy_query = r.get_string();
   const std::vector<std::string> content_keys = r.get_strings();
@@ -166,6 +168,10 @@ std::string Service::dispatch(const std::string& request) {
         .put_uint(tcpsrv_port_)
         .put_uint(static_cast<std::uint64_t>(schema::kVersion))
         .put_states(states_of(index_));
+    // The shards' folders, for `folio join --ssh` to name them to xapian-progsrv.
+    std::vector<std::string> paths;
+    for (const std::filesystem::path& p : index_.local_shard_paths()) paths.push_back(p.string());
+    w.put_strings(paths);
     return w.take();
   }
   w.put_states(states_of(index_));

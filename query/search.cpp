@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -87,20 +88,22 @@ Xapian::Enquire make_enquire(const Index& index, const Xapian::Query& query, con
 // that filter, and all facets need one when hits are collapsed by article.
 class FacetCounter {
  public:
-  FacetCounter(const SearchRequest& request, const query::BuiltQuery& built)
-      : request_(request), built_(built), inline_spy_(inline_specs(), request.facet_by_article) {}
+  // `cluster`: a cluster's nodes count their facets in passes of their own
+  // (a match spy of folio's cannot run in xapian-tcpsrv), asked for before
+  // the main match.
+  FacetCounter(const SearchRequest& request, const query::BuiltQuery& built, query::ClusterPrefetch* cluster)
+      : request_(request),
+        built_(built),
+        inline_spy_(inline_specs(), request.facet_by_article),
+        cluster_(cluster) {}
 
-  // A cluster's nodes count their facets in passes of their own: a match
-  // spy of folio's cannot run in xapian-tcpsrv.
-  void attach(Xapian::Enquire& enquire, const Index& index) {
-    if (!inline_specs().empty() && !index.is_cluster()) enquire.add_matchspy(&inline_spy_);
+  void attach(Xapian::Enquire& enquire) {
+    if (cluster_ == nullptr && !inline_specs().empty()) enquire.add_matchspy(&inline_spy_);
   }
 
-  // After the main match: every facet, in the order requested. On a
-  // cluster, the nodes count `copy_keys` (if any) in the same request.
-  std::vector<Facet> results(const Index& index, query::NameResolver& resolver,
-                             query::CopyKeys* copy_keys) const {
-    if (index.is_cluster()) return query::cluster_facets(index, request_, built_, resolver, copy_keys);
+  // After the main match: every facet, in the order requested.
+  std::vector<Facet> results(const Index& index, query::NameResolver& resolver) const {
+    if (cluster_ != nullptr) return cluster_->facets(resolver);
     const Xapian::Database& db = index.db();
     std::vector<Facet> facets;
     std::size_t next_inline = 0;
@@ -141,6 +144,7 @@ class FacetCounter {
   const SearchRequest& request_;
   const query::BuiltQuery& built_;
   query::FacetSpy inline_spy_;
+  query::ClusterPrefetch* cluster_;
 };
 
 // The terms the hits matched, for the snippets to highlight: the words of
@@ -206,14 +210,17 @@ std::vector<Hit> make_hits(const Index& index, const Xapian::Enquire& enquire, c
       known && known->weights ? *known->weights : query::term_weights(mset, db.get_doccount(), matched));
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const Xapian::Document doc = it.get_document();
+    // A node's hit: its document came with its terms, not one round trip each.
+    const std::size_t k = hits.size();
+    const Xapian::Document doc =
+        k < cluster.docs.size() && cluster.docs[k] ? *cluster.docs[k] : it.get_document();
     Hit hit;
     hit.rank = it.get_rank() + 1;
     hit.score = it.get_weight();
     hit.section = schema::SectionData::from_json(doc.get_data());
     hit.id = schema::section_id(doc.get_value(schema::kArticleSlot), hit.section.index);
     hit.other_sections = !by_article          ? 0
-                         : index.is_cluster() ? cluster.other_sections[hits.size()]
+                         : index.is_cluster() ? cluster.other_sections[k]
                                               : it.get_collapse_count();
     hit.snippet = snippets(hit.section.text);
     if (dedupe && hits.size() < cluster.copies.size()) {
@@ -275,8 +282,8 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
     if (ranked_weight) page.enquire.set_weighting_scheme(query::ranked_weight());
     if (merge_copies) page.enquire.set_collapse_key(schema::kCopySlot);
     page.mset = page.enquire.get_mset(first, count, db.get_doccount());
-    page.terms =
-        query::cluster_hit_terms(index, page.enquire, page.mset, words, request.by_article, request.dedupe);
+    page.terms = query::cluster_hit_terms(index, page.enquire, page.mset, words, request.by_article,
+                                          request.dedupe && (request.by_article || merge_copies));
     pages.push_back(std::move(page));
   };
   const Xapian::doccount offset = request.offset;
@@ -299,7 +306,10 @@ std::vector<Hit> undated_last(const Index& index, const Xapian::Enquire& enquire
          make_hits(index, page.enquire, page.mset, words, request.by_article, request.dedupe, &page.terms)) {
       hits.push_back(std::move(hit));
     }
-    for (auto it = page.mset.begin(); it != page.mset.end(); ++it) docs.push_back(it.get_document());
+    // Only --any reads them (their terms): one round trip each otherwise.
+    if (ranked_weight) {
+      for (auto it = page.mset.begin(); it != page.mset.end(); ++it) docs.push_back(it.get_document());
+    }
   }
   for (std::size_t k = 0; k < hits.size(); ++k) hits[k].rank = request.offset + static_cast<unsigned>(k) + 1;
   return hits;
@@ -404,18 +414,28 @@ SearchResults search(const Index& index, const SearchRequest& request) {
   const query::BuiltQuery& main = request.mode == MatchMode::any ? any : built;
   Xapian::Enquire enquire = make_enquire(index, main.combined(), request);
   if (request.mode == MatchMode::any && ranked) enquire.set_weighting_scheme(query::ranked_weight());
-  FacetCounter facets(request, main);
-  facets.attach(enquire, index);
+  CopyMerger copies(request, index);
+  // A cluster's nodes are asked for what does not need the match's hits now,
+  // to answer while it runs: the facets, the suggestion's terms, the copy
+  // keys of the matches.
+  std::optional<query::ClusterPrefetch> prefetch;
+  if (index.is_cluster()) {
+    const Xapian::Query copy_query = main.combined();
+    prefetch.emplace(index, request, main, query::suggestion_terms(request.query),
+                     copies.on_nodes() != nullptr ? &copy_query : nullptr);
+  }
+  FacetCounter facets(request, main, prefetch ? &*prefetch : nullptr);
+  facets.attach(enquire);
   // --histogram: every match's date (in a pass of its own when hits are
   // collapsed by article: the collapsed match skips some).
   Xapian::ValueCountMatchSpy dates(schema::kDateSlot);
   if (request.histogram && !request.by_article) enquire.add_matchspy(&dates);
-  CopyMerger copies(request, index);
   copies.attach(enquire);
   Match match = run_match(db, enquire, request.offset, request.limit, request.time_limit);
   results.total = match.mset.get_matches_estimated();
   results.time_limited = match.time_limited;
-  results.facets = facets.results(index, resolver, copies.on_nodes());
+  results.facets = facets.results(index, resolver);
+  if (query::CopyKeys* keys = copies.on_nodes()) *keys = prefetch->copy_keys();
   if (request.histogram && request.by_article) {
     Xapian::Enquire pass(db);
     pass.set_time_limit(request.time_limit);
@@ -432,7 +452,9 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     results.hits = undated_last(index, enquire, request.mode == MatchMode::any && ranked, results.total,
                                 merged > 0, own_words, request, docs);
   } else {
-    results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article, request.dedupe);
+    // Without by_article, a hit has copies to merge only if the matches do.
+    results.hits = make_hits(index, enquire, match.mset, own_words, request.by_article,
+                             request.dedupe && (request.by_article || merged > 0));
     if (request.dedupe && !index.is_cluster())
       query::merge_copies(db, results.hits, collapse_counts(match.mset), request.by_article);
   }
@@ -466,8 +488,8 @@ SearchResults search(const Index& index, const SearchRequest& request) {
     results.relaxed_total -= std::min(relaxed_merged, results.relaxed_total);
     relaxed_copies.merge(second, more, offset, room);
     results.time_limited = results.time_limited || more.time_limited;
-    std::vector<Hit> relaxed_hits =
-        make_hits(index, second, more.mset, own_words, request.by_article, request.dedupe);
+    std::vector<Hit> relaxed_hits = make_hits(index, second, more.mset, own_words, request.by_article,
+                                              request.dedupe && (request.by_article || relaxed_merged > 0));
     if (request.dedupe && !index.is_cluster())
       query::merge_copies(db, relaxed_hits, collapse_counts(more.mset), request.by_article);
     for (Hit& hit : relaxed_hits) {
@@ -476,7 +498,8 @@ SearchResults search(const Index& index, const SearchRequest& request) {
       results.hits.push_back(std::move(hit));
     }
   }
-  results.suggestion = query::spelling_suggestion(db, request.query);
+  results.suggestion =
+      query::spelling_suggestion(db, request.query, prefetch ? &prefetch->known_terms() : nullptr);
   return results;
 }
 

@@ -99,10 +99,21 @@ std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer
   return best.empty() ? best : word_of_stem(db, stemmer, best, z);
 }
 
-}  // namespace
-
-std::string spelling_suggestion(const Xapian::Database& db, const std::string& query) {
+// spelling_suggestion(); with `probes`, only the terms it looks up first,
+// into `probes`, taken as found.
+std::string suggest(const Xapian::Database* db, const std::string& query,
+                    const std::map<std::string, bool>* known, std::vector<std::string>* probes) {
   const Xapian::Stem stemmer = schema::text_stemmer();
+  auto exists = [&](const std::string& term) {
+    if (probes != nullptr) {
+      probes->push_back(term);
+      return true;
+    }
+    if (known != nullptr) {
+      if (const auto it = known->find(term); it != known->end()) return it->second;
+    }
+    return db->term_exists(term);
+  };
   const std::string z(schema::kStemPrefix);
   std::string out;
   bool changed = false;
@@ -143,13 +154,13 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
         next_prefix = z + std::string(schema::info(*f).prefix);
       }
     }
-    if (prefix && !operator_word && !field && !special && !db.term_exists(*prefix + stemmer(lower))) {
+    if (prefix && !operator_word && !field && !special && !exists(*prefix + stemmer(lower))) {
       if (++unknown > kMaxUnknownWords) return std::string();
-      std::string fix = one_edit_away(db, stemmer, strip_accents(lower), *prefix);
+      std::string fix = one_edit_away(*db, stemmer, strip_accents(lower), *prefix);
       // Only words that are in the index: the first one written with the stem.
-      if (!fix.empty()) fix = word_of_stem(db, stemmer, stemmer(fix), *prefix, fix);
-      if (fix.empty()) fix = closest_word(db, stemmer, lower, *prefix);
-      if (!fix.empty() && db.term_exists(*prefix + stemmer(fix))) {
+      if (!fix.empty()) fix = word_of_stem(*db, stemmer, stemmer(fix), *prefix, fix);
+      if (fix.empty()) fix = closest_word(*db, stemmer, lower, *prefix);
+      if (!fix.empty() && db->term_exists(*prefix + stemmer(fix))) {
         out += fix;
         changed = true;
         i = j;
@@ -160,6 +171,19 @@ std::string spelling_suggestion(const Xapian::Database& db, const std::string& q
     i = j;
   }
   return changed ? out : std::string();
+}
+
+}  // namespace
+
+std::string spelling_suggestion(const Xapian::Database& db, const std::string& query,
+                                const std::map<std::string, bool>* known) {
+  return suggest(&db, query, known, nullptr);
+}
+
+std::vector<std::string> suggestion_terms(const std::string& query) {
+  std::vector<std::string> probes;
+  suggest(nullptr, query, nullptr, &probes);
+  return probes;
 }
 
 }  // namespace folio::query

@@ -4,13 +4,23 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace folio::query {
 
 // The query with each plain word that is not in the index replaced by the
 // closest word that is, or "" when every word is there or has no
 // replacement. Field values (person:..., title:...) and operators are kept.
-std::string spelling_suggestion(const Xapian::Database& db, const std::string& query);
+// `known`: whether some terms are in the index, already looked up (a
+// cluster asks its nodes for suggestion_terms() in one request each, not
+// one round trip per word and node); the others are looked up in `db`.
+std::string spelling_suggestion(const Xapian::Database& db, const std::string& query,
+                                const std::map<std::string, bool>* known = nullptr);
+
+// The terms spelling_suggestion() looks up for every query, one per word it
+// could replace (the word's stem under its field's prefix).
+std::vector<std::string> suggestion_terms(const std::string& query);
 
 }  // namespace folio::query

@@ -89,10 +89,10 @@ class Index {
   std::size_t count_metadata(std::string_view prefix) const;
   // An entity's registry entry, its aliases merged over the shards.
   std::optional<schema::EntityRecord> entity(schema::EntityRecord::Type type, std::string_view id) const;
-  // A cluster index: reads the registry entries of these ids from every
-  // node in one request each, for entity() to answer without one. A local
-  // index needs none: does nothing.
-  void prefetch_entities(schema::EntityRecord::Type type, const std::vector<std::string>& ids) const;
+  // A cluster index: reads the registry entries of these (type, id) pairs
+  // from every node in one request each, for entity() to answer without
+  // one. A local index needs none: does nothing.
+  void prefetch_entities(const std::vector<std::pair<schema::EntityRecord::Type, std::string>>& ids) const;
   // Every registry entry of a type, merged over the shards, by id.
   std::vector<schema::EntityRecord> entities(schema::EntityRecord::Type type) const;
 

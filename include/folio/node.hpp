@@ -14,20 +14,20 @@
 namespace folio::node {
 
 // Bumped when a message changes; a node of another version is refused.
-inline constexpr std::uint64_t kProtocolVersion = 2;  // 2: copy keys (facets, hits)
+inline constexpr std::uint64_t kProtocolVersion = 3;  // 3: copy keys (facets, hits), hits' documents
 // No message is longer (a registry of a million entities is far less).
 inline constexpr std::uint32_t kMaxMessage = 1u << 30;
 
 // The first byte of a request: what it asks. The requests only read.
 enum class Request : std::uint8_t {
-  hello = 1,            // version -> version, tcpsrv port, schema version, shard states
+  hello = 1,            // version -> version, tcpsrv port, schema version, shard states, shard paths
   metadata = 2,         // prefix, exact -> states, (key, value) pairs of every shard
   count_metadata = 3,   // prefix -> states, how many keys start with it over the shards
   facets = 4,           // facet passes (query, specs), copy pass -> states, counts per pass
-                        // and spec, the copy pass's copy keys (version 2)
+                        // and spec, the copy pass's copy keys
   hits = 5,             // query, terms, patterns, docids, copy query, content keys -> states,
-                        // per hit: its terms, collapse count; per content key: its articles
-                        // and their matching sections (version 2)
+                        // per hit: terms, collapse count, doc; per content key: its articles
+                        // and their matching sections
   termfreqs = 6,        // terms -> states, each term's frequency
   stats = 7,            // -> states, the node's part of `folio stats`
   entity_counts = 8,    // groups of entity terms -> states, sections and articles of each
@@ -124,11 +124,14 @@ class Connection {
   // Throws NodeError when the node cannot be reached or does not answer in
   // time, folio::Error with the node's message when it refuses the request.
   std::string call(const std::string& request);
+  // Sends every request before reading any response (one round trip for
+  // all of them) and returns the responses in order. Throws as call().
+  std::vector<std::string> call_all(const std::vector<std::string>& requests);
 
  private:
   void open();
   void close();
-  std::string exchange(const std::string& request);
+  std::vector<std::string> exchange(const std::vector<std::string>& requests);
 
   Endpoint endpoint_;
   int timeout_ms_;
@@ -136,6 +139,10 @@ class Connection {
   int out_ = -1;  // written to (the same socket as in_ for TCP)
   int child_ = -1;
 };
+
+// Makes a peer that went away an error of the write to it, not a SIGPIPE
+// that kills the process (Xapian's remote backend writes to pipes too).
+void ignore_broken_pipes();
 
 // Framing, for the service side: reads one message from `fd` (false at a
 // clean end of input), writes one. Throw folio::Error on a broken stream.

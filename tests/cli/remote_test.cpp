@@ -162,6 +162,8 @@ class Cluster {
     const fs::path err = root / ("node" + std::to_string(k) + ".err");
     for (int attempt = 0; attempt < 5; ++attempt) {
       if (ports[k] == 0 || attempt > 0) ports[k] = free_port_pair();
+      // The log of a start before says "serving" until the child truncates it.
+      fs::remove(err);
       pids[k] =
           spawn({"--db", (root / db).string(), "serve", "--listen", address(k)}, root / "node.out", err);
       // Ready once it says so; gone if its ports were taken meanwhile.
@@ -511,4 +513,97 @@ TEST_CASE("a node killed during searches, and a node re-indexing during searches
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+namespace {
+
+// A stand-in for ssh: drops the host and runs the rest of the command, as
+// ssh runs it on the far side (with folio installed there).
+fs::path write_ssh_stand_in(const fs::path& dir) {
+  fs::path ssh = dir / "ssh";
+  std::ofstream(ssh) << "#!/bin/sh\nshift\nPATH=\"" << fs::path(FOLIO_BINARY).parent_path().string()
+                     << ":$PATH\" exec \"$@\"\n";
+  fs::permissions(ssh, fs::perms::owner_all);
+  return ssh;
+}
+
+// The shard folders an index's stub names, absolute.
+std::vector<std::string> shard_paths(const fs::path& index) {
+  std::vector<std::string> out;
+  std::ifstream in(index / "XAPIANDB");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("auto ")) out.push_back((index / line.substr(5)).string());
+  }
+  return out;
+}
+
+// A cluster folder whose nodes are reached through `ssh` (the program
+// form): `remote :SSH HOST xapian-progsrv SHARD...` lines and each node's
+// folio service as `SSH HOST folio --db DIR serve --stdio`.
+void write_ssh_cluster(const fs::path& cluster, const std::string& ssh, const std::vector<fs::path>& nodes,
+                       const fs::path& local) {
+  fs::create_directories(cluster);
+  std::ofstream stub(cluster / "XAPIANDB");
+  json file = {{"version", 1}, {"nodes", json::array()}};
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    const std::string host = "node" + std::to_string(k);
+    std::string remote = ":" + ssh + " " + host + " xapian-progsrv";
+    for (const std::string& shard : shard_paths(nodes[k])) remote += " " + shard;
+    stub << "remote " << remote << "\n";
+    file["nodes"].push_back(
+        {{"remote", remote},
+         {"service_command", {ssh, host, "folio", "--db", nodes[k].string(), "serve", "--stdio"}}});
+  }
+  for (const std::string& shard : shard_paths(local)) stub << "auto " << shard << "\n";
+  std::ofstream(cluster / "folio-cluster.json") << file.dump(2) << "\n";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "nodes reached through ssh (the program form, xapian-progsrv) answer as one local index, and a missing "
+    "program fails in one line",
+    "[remote]") {
+  Cluster c;
+  const fs::path ssh = write_ssh_stand_in(c.root);
+  const fs::path cluster = c.root / "over-ssh";
+  c.must({"--db", cluster.string(), "join", "--ssh", "node0:" + (c.root / "na").string(), "--ssh",
+          "node1:" + (c.root / "nb").string(), "--ssh-program", ssh.string(), "--local",
+          (c.root / "nc").string()});
+  const std::string stub = slurp(cluster / "XAPIANDB");
+  INFO(stub);
+  CHECK_THAT(stub, Contains("remote :" + ssh.string() + " node0 xapian-progsrv " + (c.root / "na").string()));
+  CHECK_THAT(slurp(cluster / "folio-cluster.json"), Contains("--stdio"));
+  const std::vector<std::vector<std::string>> searches = {
+      {"search", "china", "-n", "100"},
+      {"search", "balloon", "--facet", "person,place,date:year", "-n", "100"},
+      {"search", "china", "--by-article", "--facet", "person", "--facet-by", "article", "-n", "100"},
+      {"search", "china", "--sort", "-date", "-n", "5"},
+      {"search", "negotiatons"},
+  };
+  for (const auto& args : searches) {
+    std::vector<std::string> with_json = args;
+    with_json.emplace_back("--json");
+    const Run local = c.on(c.root / "ref", with_json);
+    const Run remote = c.on(cluster, with_json);
+    INFO(local);
+    INFO(remote);
+    REQUIRE(remote.status == local.status);
+    CHECK(normalised(json::parse(remote.out)) == normalised(json::parse(local.out)));
+    CHECK(remote.err.empty());  // the far side's service logs nothing on the user's terminal
+  }
+  const Run stats = c.on(cluster, {"stats", "--json"});
+  INFO(stats);
+  REQUIRE(stats.status == 0);
+  CHECK(json::parse(stats.out)["sections"] ==
+        json::parse(c.on(c.root / "ref", {"stats", "--json"}).out)["sections"]);
+
+  // A program that is not there: one line naming it, exit 2.
+  const fs::path missing = c.root / "no-ssh";
+  write_ssh_cluster(missing, (c.root / "no-such-ssh").string(), {c.root / "na"}, c.root / "nc");
+  const Run run = c.on(missing, {"search", "china"});
+  INFO(run);
+  CHECK(run.status == 2);
+  CHECK_THAT(run.err, Contains("no-such-ssh") && Contains("No such file or directory"));
+  CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
 }
