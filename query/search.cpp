@@ -498,8 +498,14 @@ SearchResults search(const Index& index, const SearchRequest& request) {
       results.hits.push_back(std::move(hit));
     }
   }
+  query::TermFreqs termfreqs;
+  if (index.is_cluster()) {
+    termfreqs = [&index](const std::vector<std::string>& terms) {
+      return query::cluster_termfreqs(index, terms);
+    };
+  }
   results.suggestion =
-      query::spelling_suggestion(db, request.query, prefetch ? &prefetch->known_terms() : nullptr);
+      query::spelling_suggestion(db, request.query, prefetch ? &prefetch->known_terms() : nullptr, termfreqs);
   return results;
 }
 

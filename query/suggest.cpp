@@ -45,26 +45,36 @@ std::string word_of_stem(const Xapian::Database& db, const Xapian::Stem& stemmer
 // through inflections: "negotiatons" stems to "negotiaton", far from
 // "negoti", but adding an "i" gives "negotiations".
 std::string one_edit_away(const Xapian::Database& db, const Xapian::Stem& stemmer, const std::string& word,
-                          const std::string& prefix) {
-  std::string best;
-  Xapian::doccount best_freq = 0;
-  auto consider = [&](const std::string& candidate) {
-    const Xapian::doccount freq = db.get_termfreq(prefix + stemmer(candidate));
-    if (freq > best_freq) {
-      best = candidate;
-      best_freq = freq;
-    }
-  };
+                          const std::string& prefix, const TermFreqs& termfreqs) {
+  std::vector<std::string> candidates;
   for (std::size_t i = 0; i <= word.size(); ++i) {
-    if (i < word.size()) consider(word.substr(0, i) + word.substr(i + 1));
+    if (i < word.size()) candidates.push_back(word.substr(0, i) + word.substr(i + 1));
     if (i + 1 < word.size()) {
       std::string swapped = word;
       std::swap(swapped[i], swapped[i + 1]);
-      if (swapped != word) consider(swapped);
+      if (swapped != word) candidates.push_back(swapped);
     }
     for (char c = 'a'; c <= 'z'; ++c) {
-      consider(word.substr(0, i) + c + word.substr(i));
-      if (i < word.size() && word[i] != c) consider(word.substr(0, i) + c + word.substr(i + 1));
+      candidates.push_back(word.substr(0, i) + c + word.substr(i));
+      if (i < word.size() && word[i] != c) candidates.push_back(word.substr(0, i) + c + word.substr(i + 1));
+    }
+  }
+  // Their stems' frequencies in one batch: a few hundred terms a word.
+  std::vector<std::string> terms;
+  terms.reserve(candidates.size());
+  for (const std::string& candidate : candidates) terms.push_back(prefix + stemmer(candidate));
+  std::vector<Xapian::doccount> freqs;
+  if (termfreqs) {
+    freqs = termfreqs(terms);
+  } else {
+    for (const std::string& term : terms) freqs.push_back(db.get_termfreq(term));
+  }
+  std::string best;
+  Xapian::doccount best_freq = 0;
+  for (std::size_t k = 0; k < candidates.size() && k < freqs.size(); ++k) {
+    if (freqs[k] > best_freq) {
+      best = candidates[k];
+      best_freq = freqs[k];
     }
   }
   return best;
@@ -102,7 +112,8 @@ std::string closest_word(const Xapian::Database& db, const Xapian::Stem& stemmer
 // spelling_suggestion(); with `probes`, only the terms it looks up first,
 // into `probes`, taken as found.
 std::string suggest(const Xapian::Database* db, const std::string& query,
-                    const std::map<std::string, bool>* known, std::vector<std::string>* probes) {
+                    const std::map<std::string, bool>* known, const TermFreqs& termfreqs,
+                    std::vector<std::string>* probes) {
   const Xapian::Stem stemmer = schema::text_stemmer();
   auto exists = [&](const std::string& term) {
     if (probes != nullptr) {
@@ -156,7 +167,7 @@ std::string suggest(const Xapian::Database* db, const std::string& query,
     }
     if (prefix && !operator_word && !field && !special && !exists(*prefix + stemmer(lower))) {
       if (++unknown > kMaxUnknownWords) return std::string();
-      std::string fix = one_edit_away(*db, stemmer, strip_accents(lower), *prefix);
+      std::string fix = one_edit_away(*db, stemmer, strip_accents(lower), *prefix, termfreqs);
       // Only words that are in the index: the first one written with the stem.
       if (!fix.empty()) fix = word_of_stem(*db, stemmer, stemmer(fix), *prefix, fix);
       if (fix.empty()) fix = closest_word(*db, stemmer, lower, *prefix);
@@ -176,13 +187,13 @@ std::string suggest(const Xapian::Database* db, const std::string& query,
 }  // namespace
 
 std::string spelling_suggestion(const Xapian::Database& db, const std::string& query,
-                                const std::map<std::string, bool>* known) {
-  return suggest(&db, query, known, nullptr);
+                                const std::map<std::string, bool>* known, const TermFreqs& termfreqs) {
+  return suggest(&db, query, known, termfreqs, nullptr);
 }
 
 std::vector<std::string> suggestion_terms(const std::string& query) {
   std::vector<std::string> probes;
-  suggest(nullptr, query, nullptr, &probes);
+  suggest(nullptr, query, nullptr, {}, &probes);
   return probes;
 }
 
