@@ -237,20 +237,6 @@ Counts empty_counts(const std::vector<FacetPass>& passes) {
   return sum;
 }
 
-}  // namespace
-
-std::vector<std::vector<std::vector<FacetValue>>> local_facet_counts(const Index& index,
-                                                                     const std::vector<FacetPass>& passes,
-                                                                     bool by_article) {
-  Counts sum = empty_counts(passes);
-  for (const Xapian::Database& shard : index.local_shards()) {
-    add_counts(sum, facet_counts_of(shard, passes, by_article, 0, nullptr));
-  }
-  return counts_of(passes, sum);
-}
-
-namespace {
-
 // `copy_pass`: the pass whose matches' copy keys the nodes count, + 1 (0: none).
 std::string facets_request(const std::vector<FacetPass>& passes, bool by_article, std::size_t copy_pass) {
   node::Writer w;

@@ -30,13 +30,6 @@ struct FacetPass {
   std::vector<FacetSpec> specs;
 };
 
-// The counts of each pass's specs ([pass][spec]) over the local shards,
-// unnamed and unordered (the nodes' are added to them: an article lives
-// whole in one shard, so article counts add too).
-std::vector<std::vector<std::vector<FacetValue>>> local_facet_counts(const Index& index,
-                                                                     const std::vector<FacetPass>& passes,
-                                                                     bool by_article);
-
 // The copy keys of the matches of `query` over the cluster (its local
 // shards and every node, one request each). Throws node::NodeError,
 // node::ShardChanged.
